@@ -1,0 +1,24 @@
+package sc.fiji.ris;
+
+/**
+ * How long-running core work reports progress and learns that it should stop. Adapted to SciJava's
+ * {@code StatusService} in the Fiji layer and to console lines in the launcher.
+ */
+public interface Progress {
+
+	/** A short human-readable status line. */
+	void status(String message);
+
+	/** Fraction done, {@code done / total}. */
+	void progress(long done, long total);
+
+	/** Polled between units of work; when true, the work ends early and keeps what it has. */
+	boolean isCancelled();
+
+	/** Reports nothing and never cancels. */
+	Progress NONE = new Progress() {
+		@Override public void status(String message) {}
+		@Override public void progress(long done, long total) {}
+		@Override public boolean isCancelled() { return false; }
+	};
+}

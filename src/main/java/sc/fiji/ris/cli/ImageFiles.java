@@ -1,0 +1,78 @@
+package sc.fiji.ris.cli;
+
+import ij.ImagePlus;
+import ij.io.Opener;
+import ij.process.ImageProcessor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import sc.fiji.ris.data.ImagePairs;
+import sc.fiji.ris.data.LabeledImage;
+import sc.fiji.ris.data.PercentileNormalizer;
+
+/** Reads images and label images for the launcher with ImageJ's readers (TIFF and PNG, 8, 16 and 32-bit). */
+public final class ImageFiles {
+
+	private ImageFiles() {}
+
+	/** Opens an image file, or fails with one sentence naming it. */
+	public static ImagePlus open(Path file) {
+		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("The file " + file + " does not exist.");
+		try {
+			if (Files.size(file) == 0) throw new IllegalArgumentException("The file " + file + " is empty.");
+		} catch (java.io.IOException e) {
+			throw new IllegalArgumentException("The file " + file + " cannot be read (" + e.getMessage() + ").");
+		}
+		ImagePlus imp;
+		try {
+			imp = new Opener().openImage(file.toAbsolutePath().toString());
+		} catch (RuntimeException e) {
+			imp = null;
+		}
+		if (imp == null || imp.getProcessor() == null)
+			throw new IllegalArgumentException("The file " + file + " is not a readable TIFF or PNG image (damaged, truncated or of another format).");
+		return imp;
+	}
+
+	/** Intensities of plane {@code index} (1-based) as floats. */
+	public static float[] pixels(ImagePlus imp, int index) {
+		ImageProcessor ip = imp.getStack().getProcessor(index);
+		if (imp.getType() == ImagePlus.COLOR_RGB) ip = ip.convertToByte(false);
+		int n = ip.getPixelCount();
+		float[] out = new float[n];
+		for (int i = 0; i < n; i++) out[i] = ip.getf(i);
+		return out;
+	}
+
+	/** Labels of plane {@code index} (1-based) as ints; refuses fractional, negative or colour values. */
+	public static int[] labels(ImagePlus imp, int index, Path file) {
+		if (imp.getType() == ImagePlus.COLOR_RGB || imp.getType() == ImagePlus.COLOR_256)
+			throw new IllegalArgumentException("The label image " + file + " is a colour image: labels must be an 8, 16 or 32-bit image of integers (0 = background).");
+		ImageProcessor ip = imp.getStack().getProcessor(index);
+		int n = ip.getPixelCount();
+		int[] out = new int[n];
+		for (int i = 0; i < n; i++) {
+			float v = ip.getf(i);
+			if (v != Math.rint(v) || v < 0 || v > Integer.MAX_VALUE)
+				throw new IllegalArgumentException("The label image " + file + " has a non-integer or negative value " + v + " at x=" + (i % ip.getWidth()) + ", y=" + (i / ip.getWidth()) + ": labels must be whole numbers (0 = background).");
+			out[i] = (int) v;
+		}
+		return out;
+	}
+
+	/**
+	 * Reads an image with its labels, normalised with {@code normalizer}; refuses pairs that do not match.
+	 *
+	 */
+	public static LabeledImage readPair(ImagePairs.Pair pair, PercentileNormalizer normalizer) {
+		ImagePlus img = open(pair.image);
+		ImagePlus lab = open(pair.labels);
+		if (img.getWidth() != lab.getWidth() || img.getHeight() != lab.getHeight())
+			throw new IllegalArgumentException("The label image " + pair.labels + " is " + lab.getWidth() + "x" + lab.getHeight()
+					+ " but its image " + pair.image + " is " + img.getWidth() + "x" + img.getHeight() + ": they must have the same size.");
+		if (img.getStackSize() > 1 || lab.getStackSize() > 1)
+			throw new IllegalArgumentException("The training pair " + pair.image + " has several planes: give one 2D image per file.");
+		int[] labels = labels(lab, 1, pair.labels);
+		float[] px = pixels(img, 1);
+		return new LabeledImage(pair.name, img.getWidth(), img.getHeight(), normalizer.normalize(px), labels);
+	}
+}

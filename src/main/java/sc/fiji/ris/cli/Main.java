@@ -1,0 +1,54 @@
+package sc.fiji.ris.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The {@code ris} launcher: {@code java -jar target/ris.jar COMMAND [options]}. Runs the same core as the Fiji
+ * commands, without Fiji. Exit codes: 0 success, 1 a failure while working (a bad file, a broken model), 2 a
+ * mistake in the command line.
+ */
+public final class Main {
+
+	static final String USAGE = String.join("\n",
+			"Usage: ris COMMAND [options]",
+			"",
+			"Commands:",
+			"  train      train a model on image/label folders",
+			"  evaluate   score predicted label images against ground truth",
+			"",
+			"Run 'ris COMMAND --help' for the options of a command. Add --verbose for stack traces.");
+
+	private Main() {}
+
+	public static void main(String[] args) {
+		System.exit(run(args, System.out, System.err));
+	}
+
+	/** Runs a command and returns its exit code (for tests). */
+	public static int run(String[] args, PrintStream out, PrintStream err) {
+		boolean verbose = Arrays.asList(args).contains("--verbose");
+		String[] rest = Arrays.stream(args).filter(a -> !a.equals("--verbose")).toArray(String[]::new);
+		if (rest.length == 0 || rest[0].equals("--help") || rest[0].equals("-h") || rest[0].equals("help")) {
+			out.println(USAGE);
+			return rest.length == 0 ? 2 : 0;
+		}
+		try {
+			switch (rest[0]) {
+			case "train": return TrainCommand.run(rest, out, err);
+			case "evaluate": return EvaluateCommand.run(rest, out, err);
+			default:
+				err.println("Unknown command '" + rest[0] + "': see 'ris --help'.");
+				return 2;
+			}
+		} catch (Args.UsageException e) {
+			err.println("Error: " + e.getMessage());
+			return 2;
+		} catch (Exception | LinkageError e) {
+			String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+			err.println("Error: " + msg);
+			if (verbose) e.printStackTrace(err);
+			return 1;
+		}
+	}
+}

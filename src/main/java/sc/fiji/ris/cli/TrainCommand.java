@@ -1,0 +1,141 @@
+package sc.fiji.ris.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import sc.fiji.ris.Progress;
+import sc.fiji.ris.data.ImagePairs;
+import sc.fiji.ris.data.LabeledImage;
+import sc.fiji.ris.data.PercentileNormalizer;
+import sc.fiji.ris.io.ModelPackage;
+import sc.fiji.ris.model.ModelConfig;
+import sc.fiji.ris.model.RisModel;
+import sc.fiji.ris.train.RisTrainer;
+import sc.fiji.ris.train.TrainingOptions;
+
+/** {@code ris train}: trains a model on image/label folders and writes the model package, log and loss curve. */
+final class TrainCommand {
+
+	static final String HELP = String.join("\n",
+			"Usage: ris train --images DIR --labels DIR --output MODEL.zip (--iterations N | --minutes M) [options]",
+			"",
+			"  --images DIR          training images (TIFF/PNG, 8/16/32-bit, one plane each)",
+			"  --labels DIR          label images with the same names (0 = background, 1..n = instances)",
+			"  --val-images DIR      validation images (recommended: the best checkpoint is chosen on them)",
+			"  --val-labels DIR      validation labels",
+			"  --output FILE         the model package to write (.zip); its log (_training.csv) and loss curve",
+			"                        (_loss.png) go next to it",
+			"  --iterations N        stop after N iterations",
+			"  --minutes M           stop after M minutes",
+			"  --crop N              training crop size, a multiple of 8 (default 128)",
+			"  --batch N             crops per iteration (default 4)",
+			"  --synthetic F         fraction of crops from synthetic nuclei, 0..1 (default 0)",
+			"  --learning-rate X     Adam learning rate (default 0.001)",
+			"  --lambda X            weight of the confidence loss (default 1)",
+			"  --hidden N            ConvLSTM hidden channels of a new network (default 32)",
+			"  --no-curriculum       train on n+2 steps from the start",
+			"  --no-feedback         do not feed the union of emitted masks back to the ConvLSTM",
+			"  --resume FILE         continue from a checkpoint (last.zip of the checkpoint folder)",
+			"  --start-from FILE     fine-tune an existing model instead of starting from scratch",
+			"  --checkpoints DIR     checkpoint folder (default: MODEL.zip's name + '.checkpoints')",
+			"  --validate-every N    iterations between validations (default 100)",
+			"  --seed S              random seed (default 42)",
+			"  --threads N           PyTorch threads (default: all cores)");
+
+	private TrainCommand() {}
+
+	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+		Args a = new Args("train", args, 1,
+				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
+						"--synthetic", "--learning-rate", "--lambda", "--hidden", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+				Set.of("--help", "--no-curriculum", "--no-feedback"));
+		if (a.has("--help")) { out.println(HELP); return 0; }
+		if (!a.positional().isEmpty()) throw new Args.UsageException("'ris train' takes no file arguments ('" + a.positional().get(0) + "'): use --images and --labels.");
+		Path images = Path.of(a.required("--images"));
+		Path labels = Path.of(a.required("--labels"));
+		Path output = Path.of(a.required("--output"));
+		if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip"))
+			throw new Args.UsageException("--output must name a .zip file, not " + output + ".");
+		if (Files.isDirectory(output)) throw new Args.UsageException("--output " + output + " is a folder: give a .zip file name.");
+		if (a.has("--val-images") != a.has("--val-labels")) throw new Args.UsageException("Give both --val-images and --val-labels, or neither.");
+
+		TrainingOptions o = new TrainingOptions();
+		o.iterations = a.longValue("--iterations", 0, 1);
+		o.minutes = a.real("--minutes", 0, 0.01, 1e6);
+		o.crop = a.integer("--crop", 128, 32, 1024);
+		o.batch = a.integer("--batch", 4, 1, 256);
+		o.syntheticFraction = a.real("--synthetic", 0, 0, 1);
+		o.learningRate = (float) a.real("--learning-rate", 1e-3, 1e-7, 1);
+		o.lambda = (float) a.real("--lambda", 1, 0, 100);
+		o.validateEvery = a.integer("--validate-every", 100, 1, Integer.MAX_VALUE);
+		o.checkpointEvery = o.validateEvery;
+		o.seed = a.longValue("--seed", 42, 0);
+		o.curriculum = !a.has("--no-curriculum");
+		o.resume = a.path("--resume");
+		o.startFrom = a.path("--start-from");
+		String stem = output.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
+		Path parent = output.toAbsolutePath().getParent();
+		o.checkpointDir = a.has("--checkpoints") ? a.path("--checkpoints") : parent.resolve(stem + ".checkpoints");
+		try {
+			o.validate();
+		} catch (IllegalArgumentException e) {
+			throw new Args.UsageException(e.getMessage());
+		}
+		ModelConfig config = new ModelConfig();
+		config.hiddenChannels = a.integer("--hidden", config.hiddenChannels, 1, 512);
+		config.feedbackUnion = !a.has("--no-feedback");
+		config.tileSize = o.crop;
+		for (Path p : new Path[] { o.resume, o.startFrom })
+			if (p != null && !Files.isRegularFile(p)) throw new IllegalArgumentException("The model file " + p + " does not exist.");
+		if (o.resume != null) config = ModelPackage.readConfig(o.resume);
+		else if (o.startFrom != null) config = ModelPackage.readConfig(o.startFrom);
+
+		sc.fiji.ris.model.PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
+		PercentileNormalizer normalizer = new PercentileNormalizer(config.normLowPercentile, config.normHighPercentile);
+		List<LabeledImage> train = read(ImagePairs.pair(images, labels, "--images", "--labels"), normalizer, "--labels", out);
+		List<LabeledImage> val = a.has("--val-images")
+				? read(ImagePairs.pair(a.path("--val-images"), a.path("--val-labels"), "--val-images", "--val-labels"), normalizer, "--val-labels", out)
+				: new ArrayList<>();
+		out.printf(Locale.ROOT, "Training on %d images (%d validation), checkpoints in %s%n", train.size(), val.size(), o.checkpointDir);
+
+		Progress progress = new ConsoleProgress(out);
+		RisTrainer.Result result = new RisTrainer(config, o).train(train, val, progress, null);
+		try (RisModel best = ModelPackage.load(result.bestCheckpoint)) {
+			ModelConfig.Provenance p = best.config().training;
+			p.trainingData = images.toAbsolutePath().toString();
+			p.validationData = a.has("--val-images") ? a.path("--val-images").toAbsolutePath().toString() : "";
+			ModelPackage.save(best, output);
+		}
+		Path csv = parent.resolve(stem + "_training.csv");
+		result.log.writeCsv(csv);
+		Path png = parent.resolve(stem + "_loss.png");
+		LossCurvePlot.write(result.log, png);
+		out.printf(Locale.ROOT, "%s after %d iterations (%.1f min): wrote %s, %s and %s%n", result.cancelled ? "Stopped" : "Done",
+				result.iterations, result.seconds / 60, output, csv.getFileName(), png.getFileName());
+		return 0;
+	}
+
+	/**
+	 * Reads all pairs. An image without any instance is kept (it teaches the network to stop at once) with a warning;
+	 * a set without any instance at all is refused.
+	 */
+	private static List<LabeledImage> read(List<ImagePairs.Pair> pairs, PercentileNormalizer normalizer, String option, PrintStream log) {
+		List<LabeledImage> out = new ArrayList<>();
+		boolean anyInstance = false;
+		for (ImagePairs.Pair p : pairs) {
+			LabeledImage li = ImageFiles.readPair(p, normalizer);
+			boolean any = false;
+			for (int l : li.labels()) if (l > 0) { any = true; break; }
+			if (!any) log.println("Warning: the label image " + p.labels + " has no instances; it is used as an empty example.");
+			anyInstance |= any;
+			out.add(li);
+		}
+		if (!anyInstance) throw new IllegalArgumentException("The label images in " + option + " have no instances at all (every pixel is 0): there is nothing to learn from.");
+		return out;
+	}
+}

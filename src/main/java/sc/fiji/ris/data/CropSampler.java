@@ -1,0 +1,208 @@
+package sc.fiji.ris.data;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Draws square training crops from labelled images, augments them and relabels their instances.
+ * <p>
+ * Rules shared by {@link #sample} and {@link #crop}:
+ * <ul>
+ * <li>Sources are expected to be normalised already (see {@link PercentileNormalizer}); crops copy pixel values as
+ * they are.</li>
+ * <li>Parts of the crop outside the source (only when the source is smaller than the crop, or for explicit
+ * positions outside it) take the mirror-reflected source intensities, so the network never sees artificial
+ * constant borders, with label 0 there. The reflected copies of nuclei in such padding are therefore background in
+ * the target: keep sources at least as large as the crop wherever possible.</li>
+ * <li>Labels are renumbered 1..n in raster order of first appearance in the (augmented) crop. A nucleus cut by the
+ * crop border is an instance like any other.</li>
+ * <li>Instances with fewer than {@code minInstanceArea} pixels inside the crop become background: slivers of a
+ * few pixels along the border carry no shape a network could learn to delineate, and asking for them as separate
+ * instances only adds noise to the training target. Their pixels keep their intensity.</li>
+ * </ul>
+ * A crop can cut a strongly non-convex nucleus into two pieces that keep one label; with nuclei this is rare.
+ * Labels of {@code null} (an unannotated source) give crops with {@code null} labels. Instances are immutable and
+ * thread-safe as long as each thread passes its own random generator.
+ */
+public final class CropSampler {
+
+	private final int cropSize;
+	private final Augmentation augmentation;
+	private final int minInstanceArea;
+
+	/**
+	 * @param cropSize        side of the square crops, {@code >= 1}
+	 * @param augmentation    augmentation applied by {@link #sample}; {@link Augmentation#NONE} for none
+	 * @param minInstanceArea instances with fewer pixels inside the crop are set to background; 0 or 1 keeps all
+	 * @throws IllegalArgumentException if {@code cropSize < 1} or {@code minInstanceArea < 0}
+	 */
+	public CropSampler(int cropSize, Augmentation augmentation, int minInstanceArea) {
+		if (cropSize < 1) throw new IllegalArgumentException("The crop size must be at least 1 pixel, got " + cropSize + ".");
+		if (minInstanceArea < 0) throw new IllegalArgumentException("The minimum instance area must be >= 0, got " + minInstanceArea + ".");
+		this.cropSize = cropSize;
+		this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
+		this.minInstanceArea = minInstanceArea;
+	}
+
+	/** @return the side of the square crops */
+	public int cropSize() {
+		return cropSize;
+	}
+
+	/** @return the augmentation applied by {@link #sample} */
+	public Augmentation augmentation() {
+		return augmentation;
+	}
+
+	/** @return the smallest area (pixels inside the crop) an instance must have to keep its label */
+	public int minInstanceArea() {
+		return minInstanceArea;
+	}
+
+	/**
+	 * Draws one crop at a uniformly random position, fully inside the source in each dimension where the source is
+	 * large enough; where it is smaller, the source lies at a random offset inside the crop and the rest is
+	 * reflection padding with label 0. The crop is then augmented and relabelled.
+	 *
+	 * @param source a normalised image
+	 * @param rnd    source of randomness (advanced by this call)
+	 * @return a {@code cropSize x cropSize} image named after the source and the crop position
+	 */
+	public LabeledImage sample(LabeledImage source, SplittableRandom rnd) {
+		int x0 = randomOrigin(source.width(), rnd);
+		int y0 = randomOrigin(source.height(), rnd);
+		LabeledImage crop = extract(source, x0, y0);
+		return relabel(augmentation.apply(crop, rnd));
+	}
+
+	/**
+	 * Crop at a fixed position, without augmentation (for fixed validation crops), relabelled like {@link #sample}.
+	 *
+	 * @param source a normalised image
+	 * @param x0     column of the crop's top-left corner in the source; may be negative or reach past the source,
+	 *               the outside is reflection padding with label 0
+	 * @param y0     row of the crop's top-left corner in the source; same rules
+	 * @return a {@code cropSize x cropSize} image
+	 */
+	public LabeledImage crop(LabeledImage source, int x0, int y0) {
+		return relabel(extract(source, x0, y0));
+	}
+
+	/**
+	 * Same as {@link #crop} (the name the training code uses for fixed validation crops).
+	 *
+	 * @param source a normalised image
+	 * @param x0     column of the crop's top-left corner in the source
+	 * @param y0     row of the crop's top-left corner in the source
+	 * @return a {@code cropSize x cropSize} image
+	 */
+	public LabeledImage centerCrop(LabeledImage source, int x0, int y0) {
+		return crop(source, x0, y0);
+	}
+
+	/**
+	 * The crop centred on the source (padded symmetrically where the source is smaller), without augmentation.
+	 *
+	 * @param source a normalised image
+	 * @return a {@code cropSize x cropSize} image
+	 */
+	public LabeledImage centerCrop(LabeledImage source) {
+		return crop(source, Math.floorDiv(source.width() - cropSize, 2), Math.floorDiv(source.height() - cropSize, 2));
+	}
+
+	private int randomOrigin(int size, SplittableRandom rnd) {
+		// A source smaller than the crop goes anywhere inside it, hence the negative origins.
+		return size >= cropSize ? rnd.nextInt(size - cropSize + 1) : -rnd.nextInt(cropSize - size + 1);
+	}
+
+	private LabeledImage extract(LabeledImage source, int x0, int y0) {
+		int w = source.width();
+		int h = source.height();
+		int c = cropSize;
+		float[] src = source.pixels();
+		int[] srcLabels = source.labels();
+		float[] pixels = new float[c * c];
+		int[] labels = srcLabels == null ? null : new int[c * c];
+		int[] xs = new int[c];
+		boolean[] xInside = new boolean[c];
+		for (int x = 0; x < c; x++) {
+			int sx = x0 + x;
+			xInside[x] = sx >= 0 && sx < w;
+			xs[x] = reflect(sx, w);
+		}
+		for (int y = 0; y < c; y++) {
+			int sy = y0 + y;
+			boolean yInside = sy >= 0 && sy < h;
+			int row = reflect(sy, h) * w;
+			int o = y * c;
+			if (yInside && x0 >= 0 && x0 + c <= w) {
+				// Common case: a plain row copy.
+				System.arraycopy(src, row + x0, pixels, o, c);
+				if (labels != null) System.arraycopy(srcLabels, row + x0, labels, o, c);
+				continue;
+			}
+			for (int x = 0; x < c; x++) {
+				pixels[o + x] = src[row + xs[x]];
+				if (labels != null) labels[o + x] = yInside && xInside[x] ? srcLabels[row + xs[x]] : 0;
+			}
+		}
+		return new LabeledImage(source.name() + "@" + x0 + "," + y0, c, c, pixels, labels);
+	}
+
+	/** Mirror reflection without repeating the edge pixel (-1 -> 1), repeated as often as needed. */
+	static int reflect(int i, int n) {
+		if (n == 1) return 0;
+		int period = 2 * (n - 1);
+		int m = Math.floorMod(i, period);
+		return m < n ? m : period - m;
+	}
+
+	/**
+	 * Renumbers labels 1..n in raster order of first appearance and removes instances below the minimum area. The
+	 * crop's arrays are always fresh copies made by {@link #extract}, so its pixels can be reused as they are.
+	 */
+	private LabeledImage relabel(LabeledImage crop) {
+		int[] in = crop.labels();
+		float[] pixels = crop.pixels();
+		if (in == null) return new LabeledImage(crop.name(), crop.width(), crop.height(), pixels, null);
+		int[] out = new int[in.length];
+		int max = 0;
+		for (int v : in) if (v > max) max = v;
+		if (max <= 4 * in.length + 1024) {
+			// Usual case (labels are small numbers): count areas in a dense table.
+			int[] area = new int[max + 1];
+			for (int v : in) if (v > 0) area[v]++;
+			int[] map = new int[max + 1];
+			int next = 0;
+			for (int i = 0; i < in.length; i++) {
+				int v = in[i];
+				if (v <= 0) continue;
+				if (map[v] == 0) map[v] = area[v] >= minInstanceArea ? ++next : -1;
+				if (map[v] > 0) out[i] = map[v];
+			}
+		} else {
+			Map<Integer, Integer> area = new HashMap<>();
+			for (int v : in) if (v > 0) area.merge(v, 1, Integer::sum);
+			Map<Integer, Integer> map = new HashMap<>();
+			int next = 0;
+			for (int i = 0; i < in.length; i++) {
+				int v = in[i];
+				if (v <= 0) continue;
+				Integer m = map.get(v);
+				if (m == null) {
+					m = area.get(v) >= minInstanceArea ? ++next : -1;
+					map.put(v, m);
+				}
+				if (m > 0) out[i] = m;
+			}
+		}
+		return new LabeledImage(crop.name(), crop.width(), crop.height(), pixels, out);
+	}
+
+	@Override
+	public String toString() {
+		return "CropSampler[cropSize=" + cropSize + ", minInstanceArea=" + minInstanceArea + ", " + augmentation + "]";
+	}
+}

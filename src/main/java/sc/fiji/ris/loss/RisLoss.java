@@ -1,0 +1,114 @@
+package sc.fiji.ris.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.loss.Loss;
+
+/**
+ * The RIS loss (Romera-Paredes &amp; Torr, ECCV 2016, eq. 3), for a batch of B images with T predicted steps and
+ * n<sub>b</sub> ground-truth instances each:
+ *
+ * <pre>
+ * softIoU(x, y) = sum(x y) / (sum(x) + sum(y) - sum(x y))
+ * L_b = ( sum over matched (t, j) of [1 - softIoU(m_t, g_j)]  +  lambda * sum_t BCE(s_t, [t &lt; n_b]) ) / T
+ * L   = mean over b of L_b
+ * </pre>
+ *
+ * The matching (t, j) is the Hungarian assignment that maximises the total soft IoU between the T predicted masks
+ * and the n<sub>b</sub> instances (min(T, n<sub>b</sub>) pairs); it is computed on the values and not
+ * differentiated, so that gradients of the IoU term reach the matched masks only. The BCE is taken on the
+ * confidence logits (numerically stable form {@code max(z,0) - z y + log(1 + exp(-|z|))}). Using {@code 1 - IoU}
+ * rather than {@code -IoU} only shifts the loss so that it is non-negative.
+ *
+ * <p>Labels: {@code [instances [B, N, H, W] (0/1, padded with empty masks), counts [B] (int)]}. Predictions:
+ * {@code [masks [B, T, H, W] in [0, 1], confidence logits [B, T]]}.
+ */
+public final class RisLoss extends Loss {
+
+	private static final float EPS = 1e-6f;
+
+	private final float lambda;
+
+	/** @param lambda weight of the confidence term (1 in the paper's code) */
+	public RisLoss(float lambda) {
+		super("RisLoss");
+		if (!(lambda >= 0)) throw new IllegalArgumentException("lambda must be non-negative.");
+		this.lambda = lambda;
+	}
+
+	public float lambda() { return lambda; }
+
+	@Override
+	public NDArray evaluate(NDList labels, NDList predictions) {
+		NDList parts = evaluateParts(labels, predictions);
+		return parts.get(0).add(parts.get(1).mul(lambda));
+	}
+
+	/**
+	 * The two terms before weighting: {@code [mean_b sum_matched(1 - IoU) / T, mean_b sum_t BCE / T]}, plus the
+	 * matched soft IoUs as a 1-D array (for reporting).
+	 */
+	public NDList evaluateParts(NDList labels, NDList predictions) {
+		NDArray masks = predictions.get(0);
+		NDArray logits = predictions.get(1);
+		NDArray gt = labels.get(0);
+		int[] counts = labels.get(1).toType(DataType.INT32, false).toIntArray();
+		Shape ms = masks.getShape();
+		long b = ms.get(0), t = ms.get(1), hw = ms.get(2) * ms.get(3);
+		long n = gt.getShape().get(1);
+		NDManager manager = masks.getManager();
+
+		NDArray iouTerm;
+		NDArray matchedIou;
+		if (n == 0) {
+			iouTerm = manager.zeros(new Shape());
+			matchedIou = manager.zeros(new Shape(0));
+		} else {
+			NDArray m = masks.reshape(b, t, hw);
+			NDArray g = gt.reshape(b, n, hw).toType(masks.getDataType(), false);
+			NDArray inter = m.matMul(g.transpose(0, 2, 1)); // [B, T, N]
+			NDArray sm = m.sum(new int[] { 2 }, true); // [B, T, 1]
+			NDArray sg = g.sum(new int[] { 2 }).reshape(b, 1, n); // [B, 1, N]
+			NDArray iou = inter.div(sm.add(sg).sub(inter).add(EPS));
+			float[] values = iou.toFloatArray();
+			long[] index = matchedIndices(values, counts, (int) b, (int) t, (int) n);
+			if (index.length == 0) {
+				iouTerm = manager.zeros(new Shape());
+				matchedIou = manager.zeros(new Shape(0));
+			} else {
+				matchedIou = iou.flatten().take(manager.create(index));
+				iouTerm = matchedIou.neg().add(1).sum().div((float) (b * t));
+			}
+		}
+		float[] target = new float[(int) (b * t)];
+		for (int i = 0; i < b; i++)
+			for (int s = 0; s < t; s++)
+				target[i * (int) t + s] = s < counts[i] ? 1f : 0f;
+		NDArray y = manager.create(target, new Shape(b, t));
+		NDArray z = logits.reshape(b, t);
+		NDArray bce = z.maximum(0).sub(z.mul(y)).add(z.abs().neg().exp().add(1).log());
+		NDArray bceTerm = bce.sum().div((float) (b * t));
+		return new NDList(iouTerm, bceTerm, matchedIou.stopGradient());
+	}
+
+	/** Flat indices into [B, T, N] of the Hungarian pairs maximising the IoU, per batch entry. */
+	static long[] matchedIndices(float[] iou, int[] counts, int b, int t, int n) {
+		long[] out = new long[b * Math.min(t, n)];
+		int k = 0;
+		for (int i = 0; i < b; i++) {
+			int ni = Math.min(counts[i], n);
+			if (ni == 0) continue;
+			double[][] score = new double[t][ni];
+			for (int s = 0; s < t; s++)
+				for (int j = 0; j < ni; j++)
+					score[s][j] = iou[(i * t + s) * n + j];
+			int[] assignment = HungarianAssignment.maximize(score);
+			for (int s = 0; s < t; s++)
+				if (assignment[s] >= 0) out[k++] = ((long) i * t + s) * n + assignment[s];
+		}
+		return java.util.Arrays.copyOf(out, k);
+	}
+}

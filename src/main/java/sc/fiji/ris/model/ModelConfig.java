@@ -1,0 +1,99 @@
+package sc.fiji.ris.model;
+
+import java.util.Arrays;
+
+/**
+ * Everything needed to rebuild a {@link RisNetwork} and to use it the way it was trained: the architecture,
+ * the normalisation, the tile size and the decision thresholds chosen on validation data. It is stored as
+ * {@code config.json} in the model package; unknown fields are ignored so that newer packages stay readable.
+ *
+ * <p>Mutable plain-old-data on purpose (it is (de)serialised with Gson); {@link #validate()} checks it.
+ */
+public final class ModelConfig {
+
+	/** Version of the model package layout; loading refuses any other. */
+	public static final int FORMAT_VERSION = 1;
+
+	public int formatVersion = FORMAT_VERSION;
+
+	// ---- architecture
+	/** Channels of the encoder at full, 1/2, 1/4 and 1/8 resolution. */
+	public int[] encoderChannels = { 16, 32, 48, 64 };
+	/** Hidden channels of each of the two ConvLSTM layers (they run at 1/4 resolution). */
+	public int hiddenChannels = 32;
+	/** Channels of the mask decoder (skip features at 1/2 and full resolution). */
+	public int maskChannels = 16;
+	/** Whether the running union of emitted masks is fed back to the ConvLSTM as an extra input. */
+	public boolean feedbackUnion = true;
+
+	// ---- input
+	/** Lower and upper percentile for intensity normalisation. */
+	public double normLowPercentile = 1.0;
+	public double normHighPercentile = 99.8;
+	/** Side of a square tile (multiple of 8) used for inference; training crops have the same size. */
+	public int tileSize = 128;
+	/** Overlap between neighbouring tiles, at least the largest expected object. */
+	public int tileOverlap = 40;
+	/** Most decoding steps per tile. */
+	public int maxSteps = 30;
+	/** Typical object diameter in pixels in the training data (for rescaling other data). */
+	public double objectDiameter = 28;
+
+	// ---- decisions (chosen on validation data)
+	/** A step whose confidence is below this value ends the decoding of its tile. */
+	public double minConfidence = 0.5;
+	/** Soft-mask threshold. */
+	public double maskThreshold = 0.5;
+	/** Instances smaller than this (pixels) are dropped. */
+	public int minArea = 15;
+
+	// ---- provenance
+	public Provenance training = new Provenance();
+
+	/** Where a model came from and how well it did on its validation data. */
+	public static final class Provenance {
+		public String trainingData = "";
+		public String validationData = "";
+		public long iterations;
+		public double seconds;
+		public long seed;
+		public String curriculum = "";
+		/** Curriculum stage reached (1: two steps, 2: n + 2 steps). */
+		public int stage = 1;
+		public String created = "";
+		/** Validation scores of the kept checkpoint (metric name to value), e.g. "f1@0.5". */
+		public java.util.Map<String, Double> validation = new java.util.LinkedHashMap<>();
+	}
+
+	/** Scale factor between the input and the ConvLSTM grid. */
+	public static final int RECURRENT_STRIDE = 4;
+
+	/**
+	 * Checks the values for consistency.
+	 *
+	 * @throws IllegalArgumentException with one sentence naming the wrong field
+	 */
+	public void validate() {
+		if (formatVersion != FORMAT_VERSION)
+			throw new IllegalArgumentException("The model has format version " + formatVersion + " but this plugin reads version " + FORMAT_VERSION + ": update the plugin or use a model made for this version.");
+		if (encoderChannels == null || encoderChannels.length != 4 || Arrays.stream(encoderChannels).anyMatch(c -> c <= 0))
+			throw new IllegalArgumentException("The model's encoderChannels must be four positive numbers, not " + Arrays.toString(encoderChannels) + ".");
+		if (hiddenChannels <= 0 || maskChannels <= 0)
+			throw new IllegalArgumentException("The model's hiddenChannels and maskChannels must be positive.");
+		if (tileSize < 32 || tileSize % 8 != 0)
+			throw new IllegalArgumentException("The model's tileSize must be a multiple of 8 and at least 32, not " + tileSize + ".");
+		if (tileOverlap < 0 || tileOverlap >= tileSize / 2)
+			throw new IllegalArgumentException("The model's tileOverlap must be between 0 and half the tile size, not " + tileOverlap + ".");
+		if (maxSteps < 1) throw new IllegalArgumentException("The model's maxSteps must be at least 1.");
+		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The model's minConfidence must lie in [0, 1].");
+		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("The model's maskThreshold must lie in (0, 1).");
+		if (!(normLowPercentile >= 0 && normLowPercentile < normHighPercentile && normHighPercentile <= 100))
+			throw new IllegalArgumentException("The model's normalisation percentiles must satisfy 0 <= low < high <= 100.");
+	}
+
+	/** A deep copy. */
+	public ModelConfig copy() {
+		com.google.gson.Gson gson = new com.google.gson.Gson();
+		return gson.fromJson(gson.toJson(this), ModelConfig.class);
+	}
+}

@@ -1,0 +1,47 @@
+package sc.fiji.ris.model;
+
+import ai.djl.engine.Engine;
+
+/**
+ * Starts the DJL PyTorch engine once per JVM, offline, with a fixed number of intra-op threads and one inter-op
+ * thread (so that PyTorch does not oversubscribe the cores), and with the thread context class loader set to this
+ * plugin's loader: inside Fiji, DJL discovers its engine through that loader.
+ */
+public final class PyTorchRuntime {
+
+	private static volatile Engine engine;
+
+	private PyTorchRuntime() {}
+
+	/** The number of threads used when none is asked for: the available processors. */
+	public static int defaultThreads() {
+		return Math.max(1, Runtime.getRuntime().availableProcessors());
+	}
+
+	/**
+	 * Starts (or returns) the engine. The thread count only takes effect on the first call in a JVM.
+	 *
+	 * @param threads intra-op threads, or 0 for {@link #defaultThreads()}
+	 * @throws IllegalStateException with a sentence saying what to do when the native library cannot load
+	 */
+	public static synchronized Engine start(int threads) {
+		if (engine != null) return engine;
+		int n = threads > 0 ? threads : defaultThreads();
+		System.setProperty("ai.djl.offline", "true");
+		System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+		System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+		System.setProperty("ai.djl.default_engine", "PyTorch");
+		Thread thread = Thread.currentThread();
+		ClassLoader previous = thread.getContextClassLoader();
+		thread.setContextClassLoader(PyTorchRuntime.class.getClassLoader());
+		try {
+			engine = Engine.getEngine("PyTorch");
+			return engine;
+		} catch (RuntimeException | UnsatisfiedLinkError e) {
+			throw new IllegalStateException("The PyTorch native library could not be loaded (" + e.getMessage()
+					+ "): make sure the pytorch-native-cpu jar for this platform is in Fiji's jars folder (or on the class path) and that ~/.djl.ai is writable.", e);
+		} finally {
+			thread.setContextClassLoader(previous);
+		}
+	}
+}

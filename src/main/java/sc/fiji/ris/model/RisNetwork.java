@@ -1,0 +1,249 @@
+package sc.fiji.ris.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The recurrent instance segmentation network (Romera-Paredes &amp; Torr, "Recurrent Instance Segmentation",
+ * ECCV 2016), shaped for CPUs and microscopy:
+ *
+ * <ol>
+ * <li><b>Encoder</b> (once per image): four scales (1, 1/2, 1/4, 1/8) of two 3x3 conv + ReLU each, and an FCN-8s
+ * style fusion of the 1/8 scale into the 1/4 scale: {@code F = relu(P4 e4 + up2(P8 e8))}.</li>
+ * <li><b>Recurrence</b> (once per step) at 1/4 resolution: two {@link ConvLstmCell}s. Layer 1 sees {@code F}
+ * (static) and, optionally, the running union of the masks emitted so far, average-pooled to 1/4 (dynamic);
+ * layer 2 sees layer 1's hidden state.</li>
+ * <li><b>Mask head</b> (once per step): {@code m = sigmoid(W1 relu(up2(conv3x3 relu(up2(W h2) + S2)) + S1))},
+ * where {@code S2, S1} are 1x1 projections of the encoder's 1/2 and full-resolution features computed once per
+ * image: a full-resolution mask at the cost of one small convolution per step.</li>
+ * <li><b>Confidence head</b>: {@code s = sigmoid(w . [maxpool(h2), avgpool(h2)] + b)}.</li>
+ * </ol>
+ *
+ * {@link #forward} unrolls a given number of steps for training ({@code inputs = [image [B,1,H,W], steps
+ * (int64 scalar)]}) and returns {@code [masks [B,T,H,W] in [0,1], confidence logits [B,T]]}. Inference uses
+ * {@link #encode} and {@link #step} directly so that each tile of a batch can stop on its own.
+ */
+public final class RisNetwork extends AbstractBlock {
+
+	private static final byte VERSION = 1;
+
+	private final ModelConfig config;
+	private final Block[] encoder = new Block[8];
+	private final Conv2d fuse4;
+	private final Conv2d fuse8;
+	private final ConvLstmCell cell1;
+	private final ConvLstmCell cell2;
+	private final Conv2d hiddenToMask;
+	private final Conv2d skip2;
+	private final Conv2d skip1;
+	private final Conv2d maskConv;
+	private final Conv2d maskOut;
+	private final Linear confidence;
+
+	public RisNetwork(ModelConfig config) {
+		super(VERSION);
+		config.validate();
+		this.config = config;
+		int[] c = config.encoderChannels;
+		for (int s = 0; s < 4; s++) {
+			encoder[2 * s] = addChildBlock("enc" + s + "a", conv(c[s], 3, true));
+			encoder[2 * s + 1] = addChildBlock("enc" + s + "b", conv(c[s], 3, true));
+		}
+		fuse4 = addChildBlock("fuse4", conv(c[2], 1, true));
+		fuse8 = addChildBlock("fuse8", conv(c[2], 1, false));
+		int h = config.hiddenChannels;
+		cell1 = addChildBlock("lstm1", new ConvLstmCell(c[2], config.feedbackUnion ? 1 : 0, h));
+		cell2 = addChildBlock("lstm2", new ConvLstmCell(0, h, h));
+		int k = config.maskChannels;
+		hiddenToMask = addChildBlock("hiddenToMask", conv(k, 1, true));
+		skip2 = addChildBlock("skip2", conv(k, 1, false));
+		skip1 = addChildBlock("skip1", conv(k, 1, false));
+		maskConv = addChildBlock("maskConv", conv(k, 3, true));
+		maskOut = addChildBlock("maskOut", conv(1, 1, true));
+		confidence = addChildBlock("confidence", Linear.builder().setUnits(1).build());
+	}
+
+	private static Conv2d conv(int filters, int kernel, boolean bias) {
+		return Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optPadding(new Shape(kernel / 2, kernel / 2))
+				.optBias(bias).setFilters(filters).build();
+	}
+
+	public ModelConfig config() { return config; }
+
+	/** Per-image state of the decoder: encoder outputs that every step reuses, and the recurrent state. */
+	public static final class State {
+		NDArray staticGates, skip1, skip2, h1, c1, h2, c2, union;
+
+		/** Keeps only the batch entries at {@code index} (int64, shape [K]). */
+		public State select(NDArray index) {
+			State s = new State();
+			s.staticGates = pick(staticGates, index);
+			s.skip1 = pick(skip1, index);
+			s.skip2 = pick(skip2, index);
+			s.h1 = pick(h1, index);
+			s.c1 = pick(c1, index);
+			s.h2 = pick(h2, index);
+			s.c2 = pick(c2, index);
+			s.union = pick(union, index);
+			return s;
+		}
+
+		/**
+		 * Moves every array of this state to {@code manager}, so that a per-step manager can free everything a step
+		 * made except the state it hands on.
+		 */
+		public void attachAll(NDManager manager) {
+			for (NDArray a : new NDArray[] { staticGates, skip1, skip2, h1, c1, h2, c2, union })
+				if (a != null) a.attach(manager);
+		}
+
+		private static NDArray pick(NDArray a, NDArray index) {
+			return a == null ? null : a.get(new ai.djl.ndarray.index.NDIndex("{}", index));
+		}
+	}
+
+	private NDArray relu(NDArray x) { return Activation.relu(x); }
+
+	private NDArray run(Block b, ParameterStore ps, NDArray x, boolean training) {
+		return b.forward(ps, new NDList(x), training).singletonOrThrow();
+	}
+
+	private static NDArray up2(NDArray x) { return x.repeat(2, 2).repeat(3, 2); }
+
+	private static NDArray pool2(NDArray x) {
+		return Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+	}
+
+	/**
+	 * Runs the encoder on a batch of normalised tiles [B, 1, H, W] (H, W multiples of 8) and returns the initial
+	 * decoder state.
+	 */
+	public State encode(ParameterStore ps, NDArray image, boolean training) {
+		Shape shape = image.getShape();
+		if (shape.dimension() != 4 || shape.get(1) != 1 || shape.get(2) % 8 != 0 || shape.get(3) % 8 != 0)
+			throw new IllegalArgumentException("The network needs tiles of shape [B, 1, H, W] with H and W multiples of 8, not " + shape + ".");
+		NDArray[] e = new NDArray[4];
+		NDArray x = image;
+		for (int s = 0; s < 4; s++) {
+			if (s > 0) x = pool2(x);
+			x = relu(run(encoder[2 * s], ps, x, training));
+			x = relu(run(encoder[2 * s + 1], ps, x, training));
+			e[s] = x;
+		}
+		NDArray features = relu(run(fuse4, ps, e[2], training).add(up2(run(fuse8, ps, e[3], training))));
+		State st = new State();
+		st.staticGates = cell1.projectStatic(ps, features, training);
+		st.skip2 = run(skip2, ps, e[1], training);
+		st.skip1 = run(skip1, ps, e[0], training);
+		if (config.feedbackUnion) st.union = image.zerosLike();
+		return st;
+	}
+
+	/**
+	 * One decoding step: advances {@code state} in place and returns {@code [mask [B,1,H,W] in [0,1], confidence
+	 * logit [B,1]]}.
+	 */
+	public NDList step(ParameterStore ps, State state, boolean training) {
+		NDArray dynamic = null;
+		if (config.feedbackUnion) {
+			int r = ModelConfig.RECURRENT_STRIDE;
+			dynamic = Pool.avgPool2d(state.union, new Shape(r, r), new Shape(r, r), new Shape(0, 0), false, true);
+		}
+		NDList l1 = cell1.step(ps, state.staticGates, dynamic, state.h1, state.c1, training);
+		state.h1 = l1.get(0);
+		state.c1 = l1.get(1);
+		NDList l2 = cell2.step(ps, null, state.h1, state.h2, state.c2, training);
+		state.h2 = l2.get(0);
+		state.c2 = l2.get(1);
+
+		NDArray m = up2(run(hiddenToMask, ps, state.h2, training)).add(state.skip2);
+		m = relu(run(maskConv, ps, relu(m), training));
+		m = relu(up2(m).add(state.skip1));
+		NDArray mask = Activation.sigmoid(run(maskOut, ps, m, training));
+
+		NDArray pooled = Pool.globalMaxPool2d(state.h2).concat(Pool.globalAvgPool2d(state.h2), 1);
+		NDArray conf = run(confidence, ps, pooled, training);
+		if (config.feedbackUnion) state.union = state.union.maximum(mask.stopGradient());
+		return new NDList(mask, conf);
+	}
+
+	@Override
+	protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+		NDArray image = inputs.get(0);
+		long steps = inputs.size() > 1 ? inputs.get(1).toType(DataType.INT64, false).getLong() : config.maxSteps;
+		State state = encode(ps, image, training);
+		NDList masks = new NDList();
+		NDList confs = new NDList();
+		for (int t = 0; t < steps; t++) {
+			NDList out = step(ps, state, training);
+			masks.add(out.get(0));
+			confs.add(out.get(1));
+		}
+		return new NDList(NDArrays.concat(masks, 1), NDArrays.concat(confs, 1));
+	}
+
+	@Override
+	public Shape[] getOutputShapes(Shape[] inputShapes) {
+		Shape in = inputShapes[0];
+		return new Shape[] { new Shape(in.get(0), -1, in.get(2), in.get(3)), new Shape(in.get(0), -1) };
+	}
+
+	@Override
+	protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+		Shape in = inputShapes[0];
+		long b = in.get(0), hh = in.get(2), ww = in.get(3);
+		int[] c = config.encoderChannels;
+		long inC = in.get(1);
+		for (int s = 0; s < 4; s++) {
+			long sh = hh >> s, sw = ww >> s;
+			encoder[2 * s].initialize(manager, dataType, new Shape(b, inC, sh, sw));
+			encoder[2 * s + 1].initialize(manager, dataType, new Shape(b, c[s], sh, sw));
+			inC = c[s];
+		}
+		fuse4.initialize(manager, dataType, new Shape(b, c[2], hh / 4, ww / 4));
+		fuse8.initialize(manager, dataType, new Shape(b, c[3], hh / 8, ww / 8));
+		cell1.initialize(manager, dataType, cell1.initShape(b, hh / 4, ww / 4));
+		cell2.initialize(manager, dataType, cell2.initShape(b, hh / 4, ww / 4));
+		int h = config.hiddenChannels, k = config.maskChannels;
+		hiddenToMask.initialize(manager, dataType, new Shape(b, h, hh / 4, ww / 4));
+		skip2.initialize(manager, dataType, new Shape(b, c[1], hh / 2, ww / 2));
+		skip1.initialize(manager, dataType, new Shape(b, c[0], hh, ww));
+		maskConv.initialize(manager, dataType, new Shape(b, k, hh / 2, ww / 2));
+		maskOut.initialize(manager, dataType, new Shape(b, k, hh, ww));
+		confidence.initialize(manager, dataType, new Shape(b, 2L * h));
+	}
+
+	/**
+	 * Multiply-accumulate count of the encoder (once per tile) and of one decoding step, for a tile of the given
+	 * size; FLOPs are twice these.
+	 */
+	public static long[] macs(ModelConfig config, int tile) {
+		int[] c = config.encoderChannels;
+		long enc = 0;
+		long inC = 1;
+		for (int s = 0; s < 4; s++) {
+			long px = (long) (tile >> s) * (tile >> s);
+			enc += px * 9 * (inC * c[s] + (long) c[s] * c[s]);
+			inC = c[s];
+		}
+		long p4 = (long) (tile / 4) * (tile / 4), p2 = (long) (tile / 2) * (tile / 2), p1 = (long) tile * tile;
+		int h = config.hiddenChannels, k = config.maskChannels;
+		enc += p4 * c[2] * c[2] + p4 / 4 * c[3] * c[2] + p4 * 9L * c[2] * 4 * h + p2 * c[1] * k + p1 * c[0] * k;
+		long step = p4 * 9L * 4 * h * ((config.feedbackUnion ? 1 : 0) + h) // layer 1: union + recurrent
+				+ p4 * 9L * 4 * h * (2L * h) // layer 2: input + recurrent
+				+ p4 * h * k + p2 * 9L * k * k + p1 * k;
+		return new long[] { enc, step };
+	}
+}

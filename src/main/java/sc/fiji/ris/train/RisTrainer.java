@@ -1,0 +1,369 @@
+package sc.fiji.ris.train;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import sc.fiji.ris.Progress;
+import sc.fiji.ris.data.Augmentation;
+import sc.fiji.ris.data.CropSampler;
+import sc.fiji.ris.data.LabeledImage;
+import sc.fiji.ris.data.PercentileNormalizer;
+import sc.fiji.ris.data.SyntheticNuclei;
+import sc.fiji.ris.eval.Evaluation;
+import sc.fiji.ris.eval.EvaluationResult;
+import sc.fiji.ris.eval.ImageScores;
+import sc.fiji.ris.infer.InstancePainter;
+import sc.fiji.ris.infer.TileDecoder;
+import sc.fiji.ris.io.ModelPackage;
+import sc.fiji.ris.loss.RisLoss;
+import sc.fiji.ris.model.ModelConfig;
+import sc.fiji.ris.model.RisModel;
+
+/**
+ * Trains a RIS network end to end with the curriculum of the paper: stage 1 unrolls 2 steps (the network learns
+ * to find two instances, matched to the best two of the n) until validation stops improving; stage 2 unrolls n + 2
+ * steps so that it learns every instance and when to stop. Adam with element-wise gradient clipping, random crops
+ * with augmentation, nuclei cut by the crop border kept as instances.
+ *
+ * <p>Validation runs on fixed crops of the validation images: in stage 1 the mean soft IoU of the two matched
+ * steps, in stage 2 the real metrics after full decoding (F1 at IoU 0.5 decides the best checkpoint). Checkpoints
+ * ({@code last.zip}, {@code best.zip}, {@code log.csv}) go to the checkpoint folder; a run can resume from
+ * {@code last.zip} (the optimiser's moments start afresh).
+ */
+public final class RisTrainer {
+
+	private final TrainingOptions options;
+	private final ModelConfig baseConfig;
+
+	/** @param config the architecture for a new network (ignored when resuming or fine-tuning) */
+	public RisTrainer(ModelConfig config, TrainingOptions options) {
+		options.validate();
+		this.options = options;
+		this.baseConfig = config;
+	}
+
+	/** What a finished run hands back. */
+	public static final class Result {
+		/** Path of the best checkpoint (by validation F1), or of the last one if stage 2 never validated. */
+		public final Path bestCheckpoint;
+		public final TrainingLog log;
+		public final long iterations;
+		public final double seconds;
+		public final boolean cancelled;
+
+		Result(Path bestCheckpoint, TrainingLog log, long iterations, double seconds, boolean cancelled) {
+			this.bestCheckpoint = bestCheckpoint;
+			this.log = log;
+			this.iterations = iterations;
+			this.seconds = seconds;
+			this.cancelled = cancelled;
+		}
+	}
+
+	/**
+	 * Runs the training.
+	 *
+	 * @param train normalised training images with labels
+	 * @param val normalised validation images with labels (may be empty: then the last checkpoint is kept)
+	 * @param rows receives each log row as it is made (for a live plot), may be null
+	 */
+	public Result train(List<LabeledImage> train, List<LabeledImage> val, Progress progress, Consumer<TrainingLog.Row> rows) throws IOException {
+		if (train.isEmpty()) throw new IllegalArgumentException("There are no training images.");
+		Path dir = options.checkpointDir;
+		Files.createDirectories(dir);
+		Path last = dir.resolve("last.zip");
+		Path best = dir.resolve("best.zip");
+		Path logFile = dir.resolve("log.csv");
+
+		RisModel model;
+		long iteration = 0;
+		int stage = options.curriculum ? 1 : 2;
+		double elapsedBefore = 0;
+		double bestScore = Double.NEGATIVE_INFINITY;
+		TrainingLog log = new TrainingLog();
+		if (options.resume != null) {
+			model = ModelPackage.load(options.resume);
+			ModelConfig.Provenance p = model.config().training;
+			iteration = p.iterations;
+			elapsedBefore = p.seconds;
+			stage = p.stage;
+			bestScore = p.validation.getOrDefault("f1@0.5", Double.NEGATIVE_INFINITY);
+			Path oldLog = options.resume.resolveSibling("log.csv");
+			if (Files.isRegularFile(oldLog)) log = TrainingLog.parse(Files.readString(oldLog));
+			progress.status(String.format(Locale.ROOT, "Resuming from %s at iteration %d (stage %d).", options.resume, iteration, stage));
+		} else if (options.startFrom != null) {
+			model = ModelPackage.load(options.startFrom);
+			model.config().training = new ModelConfig.Provenance();
+			stage = 2; // a trained model already knows how to find and stop
+		} else {
+			ModelConfig config = baseConfig.copy();
+			config.tileSize = options.crop;
+			model = RisModel.create(config, options.seed);
+		}
+		ModelConfig config = model.config();
+		config.training.seed = options.seed;
+		config.training.curriculum = options.curriculum ? "2 steps, then n+2 steps" : "none (n+2 steps from the start)";
+		int crop = options.crop;
+		if (crop % 8 != 0) throw new IllegalArgumentException("--crop must be a multiple of 8.");
+
+		SplittableRandom rnd = new SplittableRandom(options.seed ^ (iteration * 0x9E3779B97F4A7C15L));
+		CropSampler sampler = new CropSampler(crop, Augmentation.DEFAULT, options.minInstanceArea);
+		List<LabeledImage> synthetic = syntheticPool(options, crop);
+		List<LabeledImage> valCrops = validationCrops(val, crop);
+
+		RisLoss loss = new RisLoss(options.lambda);
+		DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(Adam.builder()
+				.optLearningRateTracker(Tracker.fixed(options.learningRate)).optClipGrad(options.clipGradient).build());
+		long start = System.nanoTime();
+		double budgetSeconds = options.minutes > 0 ? options.minutes * 60 : Double.POSITIVE_INFINITY;
+		long budgetIterations = options.iterations > 0 ? options.iterations : Long.MAX_VALUE;
+		boolean cancelled = false;
+		int stale = 0;
+		double stage1Best = Double.NEGATIVE_INFINITY;
+		double sumLoss = 0, sumIou = 0, sumBce = 0, sumMatched = 0;
+		int count = 0;
+		try (Model djl = Model.newInstance("ris")) {
+			djl.setBlock(model.network());
+			try (Trainer trainer = djl.newTrainer(tc)) {
+				for (Pair<String, Parameter> p : model.network().getParameters())
+					p.getValue().getArray().setRequiresGradient(true);
+				while (true) {
+					double seconds = elapsedBefore + (System.nanoTime() - start) / 1e9;
+					if (iteration >= budgetIterations || seconds >= budgetSeconds) break;
+					if (progress.isCancelled()) { cancelled = true; break; }
+					if (stage == 1 && (iteration >= options.stage1MaxShare * budgetIterations
+							|| seconds >= options.stage1MaxShare * budgetSeconds)) {
+						stage = 2;
+						progress.status("Curriculum: stage 2 (all instances, n + 2 steps) from iteration " + iteration + ".");
+					}
+					List<LabeledImage> batch = new ArrayList<>(options.batch);
+					for (int b = 0; b < options.batch; b++) {
+						boolean syn = !synthetic.isEmpty() && rnd.nextDouble() < options.syntheticFraction;
+						LabeledImage src = syn ? synthetic.get(rnd.nextInt(synthetic.size())) : train.get(rnd.nextInt(train.size()));
+						batch.add(sampler.sample(src, rnd));
+					}
+					double[] terms = step(trainer, loss, batch, crop, stage, config.maxSteps);
+					trainer.step();
+					iteration++;
+					sumLoss += terms[0]; sumIou += terms[1]; sumBce += terms[2]; sumMatched += terms[3]; count++;
+
+					boolean validate = iteration % options.validateEvery == 0;
+					boolean logNow = iteration % 10 == 0 || validate;
+					if (logNow) {
+						double valScore = Double.NaN, f1 = Double.NaN, meanF1 = Double.NaN;
+						seconds = elapsedBefore + (System.nanoTime() - start) / 1e9;
+						if (validate && !valCrops.isEmpty()) {
+							if (stage == 1) {
+								valScore = stage1Validation(model, valCrops, crop);
+								if (valScore > stage1Best + 1e-3) { stage1Best = valScore; stale = 0; }
+								else if (++stale >= options.stage1Patience) {
+									stage = 2;
+									progress.status("Curriculum: validation stopped improving; stage 2 (n + 2 steps) from iteration " + iteration + ".");
+								}
+							} else {
+								EvaluationResult r = validate(model, valCrops, crop);
+								f1 = r.f1(0);
+								meanF1 = r.meanF1();
+								valScore = f1;
+								if (f1 > bestScore) {
+									bestScore = f1;
+									record(config, iteration, seconds, stage, r);
+									ModelPackage.save(model, best);
+								}
+							}
+						}
+						TrainingLog.Row row = new TrainingLog.Row(iteration, stage, sumLoss / count, sumIou / count, sumBce / count,
+								sumMatched / count, valScore, f1, meanF1, seconds);
+						log.add(row);
+						if (rows != null) rows.accept(row);
+						sumLoss = sumIou = sumBce = sumMatched = 0;
+						count = 0;
+						double fraction = Math.max(iteration / (double) Math.min(budgetIterations, Long.MAX_VALUE / 2),
+								seconds / budgetSeconds);
+						double eta = fraction > 0 ? seconds / fraction - seconds : Double.NaN;
+						progress.progress(Math.round(fraction * 1000), 1000);
+						progress.status(String.format(Locale.ROOT, "iteration %d  stage %d  loss %.4f  IoU %.3f%s  ETA %s", iteration, stage,
+								row.loss, row.matchedIou, Double.isNaN(f1) ? (Double.isNaN(valScore) ? "" : String.format(Locale.ROOT, "  val IoU %.3f", valScore))
+										: String.format(Locale.ROOT, "  val F1 %.3f (best %.3f)", f1, bestScore), formatDuration(eta)));
+					}
+					if (iteration % options.checkpointEvery == 0) {
+						ModelConfig.Provenance p = config.training;
+						p.iterations = iteration;
+						p.seconds = elapsedBefore + (System.nanoTime() - start) / 1e9;
+						p.stage = stage;
+						ModelPackage.save(model, last);
+						log.writeCsv(logFile);
+					}
+				}
+			}
+			double seconds = elapsedBefore + (System.nanoTime() - start) / 1e9;
+			config.training.iterations = iteration;
+			config.training.seconds = seconds;
+			config.training.stage = stage;
+			ModelPackage.save(model, last);
+			log.writeCsv(logFile);
+			if (!Files.isRegularFile(best) || bestScore == Double.NEGATIVE_INFINITY) {
+				if (!valCrops.isEmpty() && stage == 2) {
+					EvaluationResult r = validate(model, valCrops, crop);
+					record(config, iteration, seconds, stage, r);
+				}
+				ModelPackage.save(model, best);
+			}
+			return new Result(best, log, iteration, seconds, cancelled);
+		} finally {
+			model.close();
+		}
+	}
+
+	private static void record(ModelConfig config, long iteration, double seconds, int stage, EvaluationResult r) {
+		ModelConfig.Provenance p = config.training;
+		p.iterations = iteration;
+		p.seconds = seconds;
+		p.stage = stage;
+		p.created = Instant.now().toString();
+		p.validation.clear();
+		p.validation.put("f1@0.5", r.f1(0));
+		p.validation.put("mean_f1", r.meanF1());
+		p.validation.put("mean_matched_iou", r.meanMatchedIou());
+		p.validation.put("sbd", r.sbd());
+		p.validation.put("abs_dic", r.absDic());
+	}
+
+	/** One forward/backward pass; returns {loss, IoU term, BCE term, mean matched IoU}. */
+	private static double[] step(Trainer trainer, RisLoss loss, List<LabeledImage> batch, int crop, int stage, int maxSteps) {
+		int b = batch.size();
+		int px = crop * crop;
+		int maxN = 0;
+		int[] counts = new int[b];
+		for (int i = 0; i < b; i++) {
+			int n = 0;
+			for (int l : batch.get(i).labels()) n = Math.max(n, l);
+			counts[i] = n;
+			maxN = Math.max(maxN, n);
+		}
+		int steps = stage == 1 ? 2 : Math.min(maxN + 2, maxSteps);
+		float[] x = new float[b * px];
+		float[] gt = new float[b * Math.max(maxN, 1) * px];
+		int nAxis = Math.max(maxN, 1);
+		for (int i = 0; i < b; i++) {
+			LabeledImage c = batch.get(i);
+			System.arraycopy(c.pixels(), 0, x, i * px, px);
+			int[] labels = c.labels();
+			for (int p = 0; p < px; p++)
+				if (labels[p] > 0) gt[(i * nAxis + labels[p] - 1) * px + p] = 1f;
+		}
+		try (NDManager scope = trainer.getManager().newSubManager(); GradientCollector gc = trainer.newGradientCollector()) {
+			NDArray input = scope.create(x, new Shape(b, 1, crop, crop));
+			NDArray target = scope.create(gt, new Shape(b, nAxis, crop, crop));
+			NDList pred = trainer.forward(new NDList(input, scope.create((long) steps)));
+			NDList parts = loss.evaluateParts(new NDList(target, scope.create(counts)), pred);
+			NDArray total = parts.get(0).add(parts.get(1).mul(loss.lambda()));
+			gc.backward(total);
+			NDArray matched = parts.get(2);
+			double meanMatched = matched.size() == 0 ? 0 : matched.mean().getFloat();
+			return new double[] { total.getFloat(), parts.get(0).getFloat(), parts.get(1).getFloat(), meanMatched };
+		}
+	}
+
+	/** Stage-1 validation: mean soft IoU of the two matched steps on the validation crops (no gradients). */
+	private static double stage1Validation(RisModel model, List<LabeledImage> crops, int crop) {
+		RisLoss loss = new RisLoss(1f);
+		double sum = 0;
+		long n = 0;
+		int chunk = 16;
+		for (int s = 0; s < crops.size(); s += chunk) {
+			List<LabeledImage> part = crops.subList(s, Math.min(crops.size(), s + chunk));
+			int b = part.size(), px = crop * crop, maxN = 1;
+			int[] counts = new int[b];
+			for (int i = 0; i < b; i++) {
+				for (int l : part.get(i).labels()) counts[i] = Math.max(counts[i], l);
+				maxN = Math.max(maxN, counts[i]);
+			}
+			float[] x = new float[b * px];
+			float[] gt = new float[b * maxN * px];
+			for (int i = 0; i < b; i++) {
+				System.arraycopy(part.get(i).pixels(), 0, x, i * px, px);
+				int[] labels = part.get(i).labels();
+				for (int p = 0; p < px; p++)
+					if (labels[p] > 0) gt[(i * maxN + labels[p] - 1) * px + p] = 1f;
+			}
+			try (NDManager scope = model.manager().newSubManager()) {
+				ParameterStore ps = new ParameterStore(scope, false);
+				NDList pred = model.network().forward(ps, new NDList(scope.create(x, new Shape(b, 1, crop, crop)), scope.create(2L)), false);
+				NDArray matched = loss.evaluateParts(new NDList(scope.create(gt, new Shape(b, maxN, crop, crop)), scope.create(counts)), pred).get(2);
+				for (float v : matched.toFloatArray()) { sum += v; n++; }
+			}
+		}
+		return n == 0 ? 0 : sum / n;
+	}
+
+	/** Full decoding of the validation crops with the model's thresholds, scored with the real metrics. */
+	public static EvaluationResult validate(RisModel model, List<LabeledImage> crops, int crop) {
+		ModelConfig c = model.config();
+		TileDecoder decoder = new TileDecoder(model);
+		Evaluation evaluation = new Evaluation();
+		int chunk = 16;
+		for (int s = 0; s < crops.size(); s += chunk) {
+			List<LabeledImage> part = crops.subList(s, Math.min(crops.size(), s + chunk));
+			List<float[]> tiles = new ArrayList<>();
+			for (LabeledImage li : part) tiles.add(li.pixels());
+			List<List<TileDecoder.Emission>> out = decoder.decode(tiles, crop, c.maxSteps, c.minConfidence, null);
+			for (int i = 0; i < part.size(); i++) {
+				List<float[]> masks = new ArrayList<>();
+				for (TileDecoder.Emission e : out.get(i)) masks.add(e.mask);
+				int[] pred = InstancePainter.paint(masks, crop, crop, c.maskThreshold, c.minArea, null);
+				evaluation.add(ImageScores.compute(part.get(i).name(), pred, part.get(i).labels()));
+			}
+		}
+		return evaluation.result();
+	}
+
+	/** Two fixed crops per validation image (top-left and bottom-right corners), labels relabelled per crop. */
+	public static List<LabeledImage> validationCrops(List<LabeledImage> val, int crop) {
+		CropSampler sampler = new CropSampler(crop, Augmentation.NONE, 1);
+		List<LabeledImage> out = new ArrayList<>();
+		for (LabeledImage v : val) {
+			out.add(sampler.crop(v, 0, 0));
+			out.add(sampler.crop(v, Math.max(0, v.width() - crop), Math.max(0, v.height() - crop)));
+		}
+		return out;
+	}
+
+	private static List<LabeledImage> syntheticPool(TrainingOptions options, int crop) {
+		List<LabeledImage> pool = new ArrayList<>();
+		if (options.syntheticFraction <= 0) return pool;
+		SyntheticNuclei generator = SyntheticNuclei.builder().build();
+		int size = Math.max(256, crop);
+		for (int i = 0; i < 64; i++) {
+			LabeledImage raw = generator.generate("synthetic-" + i, size, size, options.seed * 1000 + i);
+			pool.add(new LabeledImage(raw.name(), size, size, PercentileNormalizer.DEFAULT.normalize(raw.pixels()), raw.labels()));
+		}
+		return pool;
+	}
+
+	static String formatDuration(double seconds) {
+		if (Double.isNaN(seconds) || Double.isInfinite(seconds)) return "?";
+		long s = Math.round(seconds);
+		return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
+				: String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+	}
+}

@@ -1,0 +1,59 @@
+package sc.fiji.ris.train;
+
+import java.nio.file.Path;
+
+/**
+ * Options of a training run. Plain data with defaults; {@link #validate()} checks ranges with one sentence per
+ * problem, naming the option as the launcher spells it.
+ */
+public final class TrainingOptions {
+
+	/** Stop after this many iterations (0 = no limit; then {@link #minutes} must be set). */
+	public long iterations = 0;
+	/** Stop after this many minutes of training (0 = no limit). */
+	public double minutes = 0;
+	/** Square crop side (multiple of 8). */
+	public int crop = 128;
+	/** Crops per iteration. */
+	public int batch = 4;
+	/** Adam learning rate. */
+	public float learningRate = 1e-3f;
+	/** Element-wise gradient clipping. */
+	public float clipGradient = 5f;
+	/** Weight of the confidence BCE in the loss. */
+	public float lambda = 1f;
+	/** Fraction of crops drawn from synthetic nuclei instead of the training images. */
+	public double syntheticFraction = 0;
+	/** Whether to run the curriculum (stage 1 with 2 steps first). */
+	public boolean curriculum = true;
+	/** Most of the budget stage 1 may take. */
+	public double stage1MaxShare = 0.25;
+	/** Stage 1 ends after this many validations without improvement. */
+	public int stage1Patience = 3;
+	/** Validate every this many iterations. */
+	public int validateEvery = 100;
+	/** Write a checkpoint every this many iterations. */
+	public int checkpointEvery = 100;
+	/** Instances with fewer pixels inside a crop are not targets. */
+	public int minInstanceArea = 16;
+	public long seed = 42;
+	/** Folder for checkpoints ({@code last.zip}, {@code best.zip}). */
+	public Path checkpointDir;
+	/** A checkpoint to resume from, or null. */
+	public Path resume;
+	/** A model to fine-tune (its architecture is kept), or null for a new network. */
+	public Path startFrom;
+
+	/** @throws IllegalArgumentException naming the wrong option */
+	public void validate() {
+		if (iterations < 0) throw new IllegalArgumentException("--iterations must be positive, not " + iterations + ".");
+		if (minutes < 0) throw new IllegalArgumentException("--minutes must be positive, not " + minutes + ".");
+		if (iterations == 0 && minutes == 0) throw new IllegalArgumentException("Give --iterations or --minutes (or both) to say when training ends.");
+		if (crop < 32 || crop % 8 != 0) throw new IllegalArgumentException("--crop must be a multiple of 8 and at least 32, not " + crop + ".");
+		if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, not " + batch + ".");
+		if (!(learningRate > 0)) throw new IllegalArgumentException("--learning-rate must be positive.");
+		if (!(syntheticFraction >= 0 && syntheticFraction <= 1)) throw new IllegalArgumentException("--synthetic must lie in [0, 1], not " + syntheticFraction + ".");
+		if (!(lambda >= 0)) throw new IllegalArgumentException("--lambda must not be negative.");
+		if (validateEvery < 1 || checkpointEvery < 1) throw new IllegalArgumentException("--validate-every must be at least 1.");
+	}
+}
