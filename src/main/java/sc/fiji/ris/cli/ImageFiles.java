@@ -1,10 +1,15 @@
 package sc.fiji.ris.cli;
 
 import ij.ImagePlus;
+import ij.io.FileInfo;
 import ij.io.Opener;
+import ij.io.TiffDecoder;
 import ij.process.ImageProcessor;
+import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.data.LabeledImage;
 import sc.fiji.ris.data.PercentileNormalizer;
@@ -17,20 +22,54 @@ public final class ImageFiles {
 	/** Opens an image file, or fails with one sentence naming it. */
 	public static ImagePlus open(Path file) {
 		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("The file " + file + " does not exist.");
+		long size;
 		try {
-			if (Files.size(file) == 0) throw new IllegalArgumentException("The file " + file + " is empty.");
-		} catch (java.io.IOException e) {
+			size = Files.size(file);
+		} catch (IOException e) {
 			throw new IllegalArgumentException("The file " + file + " cannot be read (" + e.getMessage() + ").");
 		}
+		if (size == 0) throw new IllegalArgumentException("The file " + file + " is empty.");
 		ImagePlus imp;
 		try {
 			imp = new Opener().openImage(file.toAbsolutePath().toString());
 		} catch (RuntimeException e) {
 			imp = null;
 		}
-		if (imp == null || imp.getProcessor() == null)
+		if (imp == null || imp.getProcessor() == null || truncatedTiff(file, size))
 			throw new IllegalArgumentException("The file " + file + " is not a readable TIFF or PNG image (damaged, truncated or of another format).");
 		return imp;
+	}
+
+	/**
+	 * Whether a TIFF's pixel data reaches past the end of the file: ImageJ then fills the missing pixels with 0
+	 * without a word, so a truncated file would otherwise be read as a valid image.
+	 */
+	private static boolean truncatedTiff(Path file, long size) {
+		String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (!name.endsWith(".tif") && !name.endsWith(".tiff")) return false;
+		FileInfo[] info;
+		try {
+			Path abs = file.toAbsolutePath();
+			info = new TiffDecoder(abs.getParent().toString() + File.separator, abs.getFileName().toString()).getTiffInfo();
+		} catch (IOException | RuntimeException e) {
+			return false; // not a TIFF after all (ImageJ opened it by its content): nothing to check
+		}
+		if (info == null) return false;
+		for (FileInfo fi : info) {
+			long end = fi.getOffset();
+			if (fi.stripOffsets != null && fi.stripLengths != null)
+				for (int i = 0; i < Math.min(fi.stripOffsets.length, fi.stripLengths.length); i++)
+					end = Math.max(end, (fi.stripOffsets[i] & 0xffffffffL) + (fi.stripLengths[i] & 0xffffffffL));
+			boolean plain = fi.fileType == FileInfo.GRAY8 || fi.fileType == FileInfo.COLOR8 || fi.fileType == FileInfo.GRAY16_SIGNED
+					|| fi.fileType == FileInfo.GRAY16_UNSIGNED || fi.fileType == FileInfo.GRAY32_INT || fi.fileType == FileInfo.GRAY32_UNSIGNED
+					|| fi.fileType == FileInfo.GRAY32_FLOAT || fi.fileType == FileInfo.RGB;
+			if (plain && fi.compression == FileInfo.COMPRESSION_NONE) {
+				long planes = Math.max(1, fi.nImages);
+				end = Math.max(end, fi.getOffset() + planes * fi.width * fi.height * fi.getBytesPerPixel() + (planes - 1) * fi.getGap());
+			}
+			if (end > size) return true;
+		}
+		return false;
 	}
 
 	/** Intensities of plane {@code index} (1-based) as floats. */

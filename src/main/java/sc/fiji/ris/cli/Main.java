@@ -14,8 +14,10 @@ public final class Main {
 			"Usage: ris COMMAND [options]",
 			"",
 			"Commands:",
+			"  segment    find every nucleus in images (files or folders)",
 			"  train      train a model on image/label folders",
 			"  evaluate   score predicted label images against ground truth",
+			"  bench      time the network or whole-image segmentation",
 			"",
 			"Run 'ris COMMAND --help' for the options of a command. Add --verbose for stack traces.");
 
@@ -37,8 +39,10 @@ public final class Main {
 			switch (rest[0]) {
 			case "train": return TrainCommand.run(rest, out, err);
 			case "evaluate": return EvaluateCommand.run(rest, out, err);
+			case "bench": return BenchCommand.run(rest, out, err);
+			case "segment": return SegmentCommand.run(rest, out, err, verbose);
 			default:
-				err.println("Unknown command '" + rest[0] + "': see 'ris --help'.");
+				err.println("Error: Unknown command '" + rest[0] + "': see 'ris --help'.");
 				return 2;
 			}
 		} catch (Args.UsageException e) {

@@ -32,7 +32,7 @@ final class TrainCommand {
 			"                        (_loss.png) go next to it",
 			"  --iterations N        stop after N iterations",
 			"  --minutes M           stop after M minutes",
-			"  --crop N              training crop size, a multiple of 8 (default 128)",
+			"  --crop N              training crop size, a multiple of 8, at least 88 for a new model (default 128)",
 			"  --batch N             crops per iteration (default 4)",
 			"  --synthetic F         fraction of crops from synthetic nuclei, 0..1 (default 0)",
 			"  --learning-rate X     Adam learning rate (default 0.001)",
@@ -90,17 +90,23 @@ final class TrainCommand {
 		config.hiddenChannels = a.integer("--hidden", config.hiddenChannels, 1, 512);
 		config.feedbackUnion = !a.has("--no-feedback");
 		config.tileSize = o.crop;
+		if (o.resume == null && o.startFrom == null && config.tileOverlap >= o.crop / 2) {
+			int least = (2 * config.tileOverlap + 2 + 7) / 8 * 8;
+			throw new Args.UsageException("--crop " + o.crop + " is too small for a new model, whose tiles overlap by " + config.tileOverlap
+					+ " pixels: give --crop " + least + " or more.");
+		}
+		int threads = a.integer("--threads", 0, 0, 1024);
 		for (Path p : new Path[] { o.resume, o.startFrom })
 			if (p != null && !Files.isRegularFile(p)) throw new IllegalArgumentException("The model file " + p + " does not exist.");
 		if (o.resume != null) config = ModelPackage.readConfig(o.resume);
 		else if (o.startFrom != null) config = ModelPackage.readConfig(o.startFrom);
 
-		sc.fiji.ris.model.PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
 		PercentileNormalizer normalizer = new PercentileNormalizer(config.normLowPercentile, config.normHighPercentile);
 		List<LabeledImage> train = read(ImagePairs.pair(images, labels, "--images", "--labels"), normalizer, "--labels", out);
 		List<LabeledImage> val = a.has("--val-images")
 				? read(ImagePairs.pair(a.path("--val-images"), a.path("--val-labels"), "--val-images", "--val-labels"), normalizer, "--val-labels", out)
 				: new ArrayList<>();
+		sc.fiji.ris.model.PyTorchRuntime.start(threads); // after the data checks: a bad file is reported without loading PyTorch
 		out.printf(Locale.ROOT, "Training on %d images (%d validation), checkpoints in %s%n", train.size(), val.size(), o.checkpointDir);
 
 		Progress progress = new ConsoleProgress(out);

@@ -1,6 +1,5 @@
 package sc.fiji.ris.data;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**

@@ -19,7 +19,7 @@ import sc.fiji.ris.model.RisNetwork;
  * cost follows the number of objects, not the worst tile. Native memory is scoped: one manager per batch, one per
  * step.
  */
-public final class TileDecoder {
+public final class TileDecoder implements Decoder {
 
 	/** One emitted instance: its soft mask (row-major, tile-sized) and its confidence. */
 	public static final class Emission {
@@ -45,6 +45,7 @@ public final class TileDecoder {
 	 * @param cancelled polled once per step; when true, decoding ends early with what was emitted
 	 * @return the emissions of every tile, in emission order
 	 */
+	@Override
 	public List<List<Emission>> decode(List<float[]> tiles, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled) {
 		int n = tiles.size();
 		List<List<Emission>> out = new ArrayList<>(n);

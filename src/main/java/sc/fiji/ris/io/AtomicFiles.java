@@ -27,9 +27,11 @@ public final class AtomicFiles {
 		Path dir = target.getParent();
 		if (Files.isDirectory(target)) throw new IOException("The output " + file + " is a folder, not a file: give a file name.");
 		if (dir != null) Files.createDirectories(dir);
-		Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+		// a unique name beside the target (same file system, so the move is atomic); created with the usual
+		// permissions, unlike Files.createTempFile, which makes owner-only files
+		Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + Thread.currentThread().getId() + ".part");
 		try {
-			try (OutputStream out = Files.newOutputStream(tmp)) {
+			try (OutputStream out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
 				writer.write(out);
 			}
 			try {

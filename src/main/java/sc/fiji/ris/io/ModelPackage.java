@@ -99,8 +99,16 @@ public final class ModelPackage {
 		try {
 			RisNetwork network = new RisNetwork(config);
 			network.initialize(manager, DataType.FLOAT32, new Shape(1, 1, config.tileSize, config.tileSize));
+			java.util.Map<String, Shape> expected = new java.util.LinkedHashMap<>();
+			network.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
 			try (DataInputStream weights = new DataInputStream(new ByteArrayInputStream(entries[1]))) {
 				network.loadParameters(manager, weights);
+				if (weights.read() != -1) throw new IOException("extra bytes after the last parameter");
+				for (var p : network.getParameters()) {
+					Shape got = p.getValue().getArray().getShape();
+					if (!got.equals(expected.get(p.getKey())))
+						throw new IOException("parameter " + p.getKey() + " has shape " + got + ", the config implies " + expected.get(p.getKey()));
+				}
 			} catch (MalformedModelException | IllegalArgumentException | IllegalStateException | IOException e) {
 				throw new IOException("The weights in " + what + " do not match its config.json (" + e.getMessage() + "): the file is damaged or was edited by hand.", e);
 			}

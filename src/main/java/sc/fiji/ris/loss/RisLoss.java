@@ -73,7 +73,7 @@ public final class RisLoss extends Loss {
 			NDArray sm = m.sum(new int[] { 2 }, true); // [B, T, 1]
 			NDArray sg = g.sum(new int[] { 2 }).reshape(b, 1, n); // [B, 1, N]
 			NDArray iou = inter.div(sm.add(sg).sub(inter).add(EPS));
-			float[] values = iou.toFloatArray();
+			float[] values = iou.toType(DataType.FLOAT32, false).toFloatArray();
 			long[] index = matchedIndices(values, counts, (int) b, (int) t, (int) n);
 			if (index.length == 0) {
 				iouTerm = manager.zeros(new Shape());
@@ -87,7 +87,7 @@ public final class RisLoss extends Loss {
 		for (int i = 0; i < b; i++)
 			for (int s = 0; s < t; s++)
 				target[i * (int) t + s] = s < counts[i] ? 1f : 0f;
-		NDArray y = manager.create(target, new Shape(b, t));
+		NDArray y = manager.create(target, new Shape(b, t)).toType(logits.getDataType(), false);
 		NDArray z = logits.reshape(b, t);
 		NDArray bce = z.maximum(0).sub(z.mul(y)).add(z.abs().neg().exp().add(1).log());
 		NDArray bceTerm = bce.sum().div((float) (b * t));

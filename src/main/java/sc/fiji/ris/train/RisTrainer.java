@@ -117,6 +117,9 @@ public final class RisTrainer {
 		} else {
 			ModelConfig config = baseConfig.copy();
 			config.tileSize = options.crop;
+			if (config.tileOverlap >= options.crop / 2)
+				throw new IllegalArgumentException("A crop of " + options.crop + " is too small for a new model, whose tiles overlap by "
+						+ config.tileOverlap + " pixels: use a crop of at least " + ((2 * config.tileOverlap + 2 + 7) / 8 * 8) + ".");
 			model = RisModel.create(config, options.seed);
 		}
 		ModelConfig config = model.config();
@@ -234,6 +237,43 @@ public final class RisTrainer {
 		}
 	}
 
+	/**
+	 * Times {@code iterations} training iterations (forward, loss, backward, Adam step) at a fixed number of steps on
+	 * synthetic crops, after two warm-up iterations; returns seconds per iteration. For benchmarks only.
+	 */
+	public static double timeIterations(ModelConfig config, int crop, int batch, int steps, int iterations, long seed) {
+		SyntheticNuclei gen = SyntheticNuclei.builder().build();
+		CropSampler sampler = new CropSampler(crop, Augmentation.DEFAULT, 16);
+		SplittableRandom rnd = new SplittableRandom(seed);
+		LabeledImage raw = gen.generate("bench", 2 * crop, 2 * crop, seed);
+		LabeledImage src = new LabeledImage(raw.name(), raw.width(), raw.height(), PercentileNormalizer.DEFAULT.normalize(raw.pixels()), raw.labels());
+		RisLoss loss = new RisLoss(1f);
+		DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(Adam.builder()
+				.optLearningRateTracker(Tracker.fixed(1e-4f)).optClipGrad(5f).build());
+		ModelConfig c = config.copy();
+		c.tileSize = crop;
+		c.maxSteps = steps;
+		try (RisModel model = RisModel.create(c, seed); Model djl = Model.newInstance("ris-bench")) {
+			djl.setBlock(model.network());
+			try (Trainer trainer = djl.newTrainer(tc)) {
+				for (Pair<String, Parameter> p : model.network().getParameters()) p.getValue().getArray().setRequiresGradient(true);
+				long start = 0;
+				for (int i = 0; i < iterations + 2; i++) {
+					if (i == 2) start = System.nanoTime();
+					List<LabeledImage> b = new ArrayList<>();
+					for (int k = 0; k < batch; k++) b.add(sampler.sample(src, rnd));
+					stepFixed(trainer, loss, b, crop, steps);
+					trainer.step();
+				}
+				return (System.nanoTime() - start) / 1e9 / iterations;
+			}
+		}
+	}
+
+	private static void stepFixed(Trainer trainer, RisLoss loss, List<LabeledImage> batch, int crop, int steps) {
+		step(trainer, loss, batch, crop, 3, steps);
+	}
+
 	private static void record(ModelConfig config, long iteration, double seconds, int stage, EvaluationResult r) {
 		ModelConfig.Provenance p = config.training;
 		p.iterations = iteration;
@@ -260,7 +300,8 @@ public final class RisTrainer {
 			counts[i] = n;
 			maxN = Math.max(maxN, n);
 		}
-		int steps = stage == 1 ? 2 : Math.min(maxN + 2, maxSteps);
+		// stage 3 is only used by benchmarks: exactly maxSteps steps
+		int steps = stage == 1 ? 2 : stage == 3 ? maxSteps : Math.min(maxN + 2, maxSteps);
 		float[] x = new float[b * px];
 		float[] gt = new float[b * Math.max(maxN, 1) * px];
 		int nAxis = Math.max(maxN, 1);

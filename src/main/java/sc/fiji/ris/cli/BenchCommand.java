@@ -1,0 +1,124 @@
+package sc.fiji.ris.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import sc.fiji.ris.io.ModelPackage;
+import sc.fiji.ris.model.ModelConfig;
+import sc.fiji.ris.model.PyTorchRuntime;
+import sc.fiji.ris.model.RisModel;
+import sc.fiji.ris.model.RisNetwork;
+import sc.fiji.ris.train.RisTrainer;
+
+/**
+ * {@code ris bench}: benchmarks that are not tests. {@code ris bench network} times the network itself (encoder
+ * and one decoding step per tile, multiply-accumulates, GFLOP/s, training iterations per second);
+ * {@code ris bench images DIR} times whole-image segmentation.
+ */
+final class BenchCommand {
+
+	static final String HELP = String.join("\n",
+			"Usage: ris bench network [--model FILE] [--tile N] [--batch N] [--hidden N] [--repeat N] [--threads N]",
+			"       ris bench images [--model FILE] [--repeat N] [--threads N] [--limit N] DIR",
+			"",
+			"  network   time the encoder, one decoding step and one training iteration on random input",
+			"  images    time whole-image segmentation of every image in DIR (read, normalise, network,",
+			"            stitch, write), with tiles/s, steps/s and peak RSS",
+			"  --model FILE   the model (default: the bundled one; for 'network' a new random network)",
+			"  --tile N       tile size for 'network' (default 128)",
+			"  --batch N      tiles per batch for 'network' (default 16)",
+			"  --hidden N     ConvLSTM hidden channels of the random network (default 32)",
+			"  --repeat N     timed repetitions (default 5)",
+			"  --limit N      at most N images for 'images'",
+			"  --threads N    PyTorch threads (default: all cores)");
+
+	private BenchCommand() {}
+
+	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+		Args a = new Args("bench", args, 1, Set.of("--model", "--tile", "--batch", "--hidden", "--repeat", "--threads", "--limit"), Set.of("--help"));
+		if (a.has("--help") || a.positional().isEmpty()) { out.println(HELP); return a.has("--help") ? 0 : 2; }
+		PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
+		String mode = a.positional().get(0);
+		switch (mode) {
+		case "network": return network(a, out);
+		case "images": return ImageBench.run(a, out);
+		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network' or 'images'.");
+		}
+	}
+
+	private static int network(Args a, PrintStream out) throws IOException {
+		int tile = a.integer("--tile", 128, 32, 1024);
+		if (tile % 8 != 0) throw new Args.UsageException("--tile must be a multiple of 8.");
+		int batch = a.integer("--batch", 16, 1, 1024);
+		int repeat = a.integer("--repeat", 5, 1, 1000);
+		ModelConfig config;
+		if (a.has("--model")) config = ModelPackage.readConfig(a.path("--model"));
+		else {
+			config = new ModelConfig();
+			config.hiddenChannels = a.integer("--hidden", config.hiddenChannels, 1, 512);
+		}
+		config.tileSize = tile;
+		long[] macs = RisNetwork.macs(config, tile);
+		double[] enc = new double[repeat], step = new double[repeat];
+		try (RisModel model = RisModel.create(config, 1)) {
+			for (int r = -2; r < repeat; r++) {
+				try (NDManager m = model.manager().newSubManager()) {
+					ParameterStore ps = new ParameterStore(m, false);
+					NDArray x = m.randomUniform(0, 1, new Shape(batch, 1, tile, tile));
+					long t0 = System.nanoTime();
+					RisNetwork.State st = model.network().encode(ps, x, false);
+					st.attachAll(m);
+					NDList o = model.network().step(ps, st, false);
+					o.get(1).toFloatArray();
+					long t1 = System.nanoTime();
+					int steps = 5;
+					for (int s = 0; s < steps; s++) o = model.network().step(ps, st, false);
+					o.get(1).toFloatArray();
+					long t2 = System.nanoTime();
+					if (r >= 0) {
+						step[r] = (t2 - t1) / 1e6 / steps / batch;
+						enc[r] = (t1 - t0) / 1e6 / batch - step[r];
+					}
+				}
+			}
+		}
+		double e = median(enc), s = median(step);
+		out.printf(Locale.ROOT, "network: tile %d, batch %d, hidden %d, encoder channels %s, feedback %s, %d threads%n", tile, batch,
+				config.hiddenChannels, Arrays.toString(config.encoderChannels), config.feedbackUnion, PyTorchRuntime.defaultThreads());
+		out.printf(Locale.ROOT, "%-28s %12s %12s %10s%n", "part", "ms per tile", "GFLOP", "GFLOP/s");
+		out.printf(Locale.ROOT, "%-28s %12.3f %12.3f %10.1f%n", "encoder (once per tile)", e, 2.0 * macs[0] / 1e9, 2.0 * macs[0] / 1e6 / e);
+		out.printf(Locale.ROOT, "%-28s %12.3f %12.3f %10.1f%n", "decoding step (per step)", s, 2.0 * macs[1] / 1e9, 2.0 * macs[1] / 1e6 / s);
+		for (int steps : new int[] { 2, 10 }) {
+			double sec = RisTrainer.timeIterations(config, tile, 4, steps, Math.max(3, repeat), 7);
+			out.printf(Locale.ROOT, "training, batch 4, %2d steps: %.3f s per iteration (%.2f iterations/s)%n", steps, sec, 1 / sec);
+		}
+		return 0;
+	}
+
+	static double median(double[] v) {
+		double[] c = v.clone();
+		Arrays.sort(c);
+		int n = c.length;
+		return n == 0 ? Double.NaN : n % 2 == 1 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+	}
+
+	/** Peak resident set size of this process in MiB (Linux), or NaN. */
+	static double peakRssMiB() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+				if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+		} catch (IOException | RuntimeException e) {
+			return Double.NaN;
+		}
+		return Double.NaN;
+	}
+}

@@ -1,0 +1,82 @@
+package sc.fiji.ris.cli;
+
+import ij.ImagePlus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import sc.fiji.ris.Progress;
+import sc.fiji.ris.data.ImagePairs;
+import sc.fiji.ris.fiji.ImagePlusSegmenter;
+import sc.fiji.ris.fiji.SegmentationFiles;
+import sc.fiji.ris.infer.Instances;
+import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.io.ModelPackage;
+import sc.fiji.ris.model.RisModel;
+
+/** {@code ris bench images DIR}: whole-image segmentation times with their breakdown. */
+final class ImageBench {
+
+	private ImageBench() {}
+
+	static int run(Args a, PrintStream out) throws IOException {
+		if (a.positional().size() < 2) throw new Args.UsageException("Give the folder of images to time: ris bench images DIR.");
+		Path dir = Path.of(a.positional().get(1));
+		int repeat = a.integer("--repeat", 1, 1, 100);
+		int limit = a.integer("--limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+		List<Path> files = ImagePairs.imageFiles(dir, "The folder");
+		if (files.size() > limit) files = files.subList(0, limit);
+		Path tmp = Files.createTempDirectory("ris-bench");
+		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
+			Segmenter seg = new Segmenter(model, new Segmenter.Options());
+			// warm-up on the first image: JIT and PyTorch's first-call costs are not what a user waits for per image
+			ImagePlus warm = ImageFiles.open(files.get(0));
+			ImagePlusSegmenter.segment(warm, seg, Progress.NONE);
+			out.printf(Locale.ROOT, "%-28s %9s %7s %7s %9s %7s %7s %6s %6s %9s%n", "image", "pixels", "read", "norm", "network", "stitch", "write",
+					"tiles", "steps", "total ms");
+			List<double[]> all = new ArrayList<>();
+			for (int r = 0; r < repeat; r++)
+				for (Path f : files) {
+					long t0 = System.nanoTime();
+					ImagePlus imp = ImageFiles.open(f);
+					long t1 = System.nanoTime();
+					List<Instances> planes = ImagePlusSegmenter.segment(imp, seg, Progress.NONE);
+					long t2 = System.nanoTime();
+					SegmentationFiles.write(imp, planes, tmp, ImagePairs.stem(f));
+					long t3 = System.nanoTime();
+					Segmenter.Stats s = seg.lastStats();
+					double[] row = { (t1 - t0) / 1e6, s.normaliseNanos / 1e6, s.networkNanos / 1e6, s.stitchNanos / 1e6, (t3 - t2) / 1e6, s.tiles, s.steps,
+							(t3 - t0) / 1e6, (double) imp.getWidth() * imp.getHeight() * imp.getStackSize() };
+					all.add(row);
+					out.printf(Locale.ROOT, "%-28s %9.0f %7.1f %7.1f %9.1f %7.1f %7.1f %6.0f %6.0f %9.1f%n", trim(f.getFileName().toString()), row[8],
+							row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
+				}
+			double[] med = new double[9];
+			for (int k = 0; k < 9; k++) {
+				double[] col = new double[all.size()];
+				for (int i = 0; i < col.length; i++) col[i] = all.get(i)[k];
+				med[k] = BenchCommand.median(col);
+			}
+			double sumTiles = all.stream().mapToDouble(x -> x[5]).sum(), sumSteps = all.stream().mapToDouble(x -> x[6]).sum();
+			double sumNet = all.stream().mapToDouble(x -> x[2]).sum() / 1e3;
+			out.printf(Locale.ROOT, "%-28s %9.0f %7.1f %7.1f %9.1f %7.1f %7.1f %6.0f %6.0f %9.1f%n", "MEDIAN", med[8], med[0], med[1], med[2], med[3],
+					med[4], med[5], med[6], med[7]);
+			out.printf(Locale.ROOT, "images %d, tiles/s %.1f, decode steps/s (tile-steps) %.1f, peak RSS %.0f MiB%n", all.size(), sumTiles / sumNet,
+					sumSteps / sumNet, BenchCommand.peakRssMiB());
+		} finally {
+			try (Stream<Path> s = Files.walk(tmp)) {
+				s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+			}
+		}
+		return 0;
+	}
+
+	private static String trim(String s) {
+		return s.length() <= 28 ? s : s.substring(0, 25) + "...";
+	}
+}

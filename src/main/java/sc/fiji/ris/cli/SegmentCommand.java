@@ -1,0 +1,113 @@
+package sc.fiji.ris.cli;
+
+import ij.ImagePlus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import sc.fiji.ris.Progress;
+import sc.fiji.ris.data.ImagePairs;
+import sc.fiji.ris.fiji.ImagePlusSegmenter;
+import sc.fiji.ris.fiji.SegmentationFiles;
+import sc.fiji.ris.infer.Instances;
+import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.io.ModelPackage;
+import sc.fiji.ris.model.PyTorchRuntime;
+import sc.fiji.ris.model.RisModel;
+
+/**
+ * {@code ris segment}: segments image files or folders and writes, per image, a label image, an ImageJ RoiSet and
+ * a table of instances. One bad file does not stop the others; the exit code says whether any failed.
+ */
+final class SegmentCommand {
+
+	static final String HELP = String.join("\n",
+			"Usage: ris segment [options] INPUT...",
+			"",
+			"  INPUT                 image files (TIFF, PNG; 8, 16, 32-bit; stacks plane by plane) or folders",
+			"  --model FILE          model package (.zip); default: the bundled nuclei model",
+			"  --output DIR          where to write NAME_labels.tif, NAME_rois.zip, NAME_instances.csv",
+			"                        (default: ./ris-output)",
+			"  --min-confidence X    stop decoding a tile below this confidence, 0..1 (default: the model's)",
+			"  --mask-threshold X    soft-mask threshold, between 0 and 1 (default: the model's)",
+			"  --tile-size N         tile side, a multiple of 8, 0 = the model's (default 0)",
+			"  --threads N           PyTorch threads (default: all cores)",
+			"  --verbose             stack traces on errors");
+
+	private SegmentCommand() {}
+
+	static int run(String[] args, PrintStream out, PrintStream err, boolean verbose) throws IOException {
+		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--tile-size", "--threads"),
+				Set.of("--help"));
+		if (a.has("--help")) { out.println(HELP); return 0; }
+		if (a.positional().isEmpty()) throw new Args.UsageException("Give at least one image file or folder to segment (see 'ris segment --help').");
+		Segmenter.Options o = new Segmenter.Options();
+		o.minConfidence = a.real("--min-confidence", Double.NaN, 0, 1);
+		o.maskThreshold = a.real("--mask-threshold", Double.NaN, 1e-6, 1 - 1e-6);
+		o.tileSize = a.integer("--tile-size", 0, 0, 4096);
+		if (o.tileSize != 0 && (o.tileSize < 32 || o.tileSize % 8 != 0))
+			throw new Args.UsageException("--tile-size must be 0 (the model's) or a multiple of 8 of at least 32, not " + o.tileSize + ".");
+		int threads = a.integer("--threads", 0, 0, 1024);
+		Path outDir = Path.of(a.get("--output", "ris-output"));
+		if (Files.exists(outDir) && !Files.isDirectory(outDir))
+			throw new Args.UsageException("--output " + outDir + " is a file, not a folder: give a folder for the results.");
+		Path modelFile = a.path("--model");
+		if (modelFile != null && !Files.isRegularFile(modelFile))
+			throw new IllegalArgumentException("The model file " + modelFile + " does not exist.");
+
+		List<Path> inputs = new ArrayList<>();
+		int failed = 0;
+		for (String s : a.positional()) {
+			Path p = Path.of(s);
+			if (Files.isDirectory(p)) {
+				try {
+					inputs.addAll(ImagePairs.imageFiles(p, "The folder"));
+				} catch (IllegalArgumentException e) {
+					err.println("Error: " + e.getMessage());
+					failed++;
+				}
+			} else if (Files.exists(p)) inputs.add(p);
+			else {
+				err.println("Error: the input " + p + " does not exist.");
+				failed++;
+			}
+		}
+		PyTorchRuntime.start(threads);
+		try (RisModel model = modelFile == null ? ModelPackage.loadBundled() : ModelPackage.load(modelFile)) {
+			Segmenter segmenter = new Segmenter(model, o);
+			Files.createDirectories(outDir);
+			for (Path file : inputs) {
+				long t0 = System.nanoTime();
+				String name = ImagePairs.stem(file);
+				try {
+					ImagePlus imp = ImageFiles.open(file);
+					String warning = ImagePlusSegmenter.check(imp);
+					if (warning != null) err.println("Warning: " + warning);
+					List<Instances> planes = ImagePlusSegmenter.segment(imp, segmenter, Progress.NONE);
+					SegmentationFiles.write(imp, planes, outDir, name);
+					int n = planes.stream().mapToInt(Instances::count).sum();
+					out.printf(Locale.ROOT, "%s: %d instances in %d plane%s (%.2f s)%n", file.getFileName(), n, planes.size(),
+							planes.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9);
+				} catch (IllegalArgumentException | IOException e) {
+					err.println("Error: " + e.getMessage());
+					failed++;
+				} catch (RuntimeException e) {
+					// an unexpected failure on one image must not stop the others; say which image it was
+					err.println("Error: segmenting " + file + " failed unexpectedly (" + e + ").");
+					if (verbose) e.printStackTrace(err);
+					failed++;
+				}
+			}
+		}
+		if (failed > 0) {
+			err.printf(Locale.ROOT, "%d input%s failed; the results of the others are in %s.%n", failed, failed == 1 ? "" : "s", outDir);
+			return 1;
+		}
+		out.printf(Locale.ROOT, "Wrote results for %d image%s to %s%n", inputs.size(), inputs.size() == 1 ? "" : "s", outDir);
+		return 0;
+	}
+}

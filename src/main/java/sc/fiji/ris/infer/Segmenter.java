@@ -1,0 +1,266 @@
+package sc.fiji.ris.infer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import net.imglib2.Cursor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
+import sc.fiji.ris.Progress;
+import sc.fiji.ris.data.PercentileNormalizer;
+import sc.fiji.ris.model.ModelConfig;
+import sc.fiji.ris.model.RisModel;
+
+/**
+ * Segments one 2D plane of any size: normalise, cut into overlapping tiles of the model's size, decode all tiles of
+ * a batch together step by step ({@link TileDecoder}), paint each tile's instances ({@link InstancePainter}) and
+ * stitch them into one label image.
+ *
+ * <p>Stitching: each tile <em>owns</em> the part of the image nearer to its centre than to any other tile's (the
+ * tiles' owned regions partition the image). A tile's instance is kept when its centroid lies in the tile's owned
+ * region; with an overlap of at least the largest object, such an instance lies whole inside that tile, away from
+ * its border. Kept instances are painted in order of confidence; one whose pixels are already more than half taken
+ * by a single earlier instance is a duplicate and is dropped, otherwise it takes the free pixels. Each instance
+ * finally keeps its largest 4-connected piece if that reaches the minimum area.
+ *
+ * <p>Not thread-safe; one instance per thread. PyTorch uses its own intra-op threads.
+ */
+public final class Segmenter {
+
+	/** Options; NaN / negative / 0 values mean "as the model's config says". */
+	public static final class Options {
+		public double minConfidence = Double.NaN;
+		public double maskThreshold = Double.NaN;
+		public int minArea = -1;
+		public int tileSize = 0;
+		public int tileOverlap = -1;
+		public int maxSteps = 0;
+		/** Tiles decoded together. */
+		public int batchSize = 16;
+		/** Keep each instance's soft mask (needed by the dense CRF). */
+		public boolean keepSoftMasks = false;
+	}
+
+	/** Where the time of the last call went, and how much work it was. */
+	public static final class Stats {
+		public long normaliseNanos, networkNanos, stitchNanos;
+		public int tiles, steps;
+	}
+
+	private final RisModel model;
+	private final ModelConfig config;
+	private final double minConfidence, maskThreshold;
+	private final int minArea, tile, overlap, maxSteps, batchSize;
+	private final boolean keepSoftMasks;
+	private final PercentileNormalizer normalizer;
+	private final Decoder decoder;
+	private Stats stats = new Stats();
+
+	public Segmenter(RisModel model, Options o) {
+		this(model.config(), model, new TileDecoder(model), o);
+	}
+
+	/** A segmenter over any tile decoder (tests use an oracle); {@code model} may then be null. */
+	public Segmenter(ModelConfig config, RisModel model, Decoder decoder, Options o) {
+		this.model = model;
+		this.config = config;
+		minConfidence = Double.isNaN(o.minConfidence) ? config.minConfidence : o.minConfidence;
+		maskThreshold = Double.isNaN(o.maskThreshold) ? config.maskThreshold : o.maskThreshold;
+		minArea = o.minArea >= 0 ? o.minArea : config.minArea;
+		tile = o.tileSize > 0 ? o.tileSize : config.tileSize;
+		overlap = o.tileOverlap >= 0 ? o.tileOverlap : Math.min(config.tileOverlap, tile / 2 - 8);
+		maxSteps = o.maxSteps > 0 ? o.maxSteps : config.maxSteps;
+		batchSize = Math.max(1, o.batchSize);
+		keepSoftMasks = o.keepSoftMasks;
+		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The minimum confidence must lie in [0, 1], not " + minConfidence + ".");
+		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("The mask threshold must lie in (0, 1), not " + maskThreshold + ".");
+		if (tile < 32 || tile % 8 != 0) throw new IllegalArgumentException("The tile size must be a multiple of 8 and at least 32, not " + tile + ".");
+		if (overlap < 0 || overlap >= tile) throw new IllegalArgumentException("The tile overlap must lie in [0, tile size), not " + overlap + ".");
+		normalizer = new PercentileNormalizer(config.normLowPercentile, config.normHighPercentile);
+		this.decoder = decoder;
+	}
+
+	public RisModel model() { return model; }
+	public int tileSize() { return tile; }
+	/** Statistics of the last call to a segment method. */
+	public Stats lastStats() { return stats; }
+
+	/** Segments an imglib2 plane (raw intensities). */
+	public Instances segment(RandomAccessibleInterval<? extends RealType<?>> plane, Progress progress) {
+		if (plane.numDimensions() != 2) throw new IllegalArgumentException("The segmenter takes one 2D plane, not a " + plane.numDimensions() + "D image.");
+		int w = (int) plane.dimension(0), h = (int) plane.dimension(1);
+		float[] px = new float[w * h];
+		Cursor<? extends RealType<?>> c = Views.flatIterable(plane).cursor();
+		for (int i = 0; c.hasNext(); i++) px[i] = c.next().getRealFloat();
+		return segment(px, w, h, progress);
+	}
+
+	/** Segments a plane of raw intensities (row-major); normalises it as the model was trained. */
+	public Instances segment(float[] pixels, int width, int height, Progress progress) {
+		Stats s = new Stats();
+		long t0 = System.nanoTime();
+		float[] normalized = normalizer.normalize(pixels);
+		s.normaliseNanos = System.nanoTime() - t0;
+		Instances out = segmentNormalized(normalized, width, height, progress, s);
+		stats = s;
+		return out;
+	}
+
+	/** Tile origins along one axis of length {@code length}: evenly spread, overlapping by at least the overlap. */
+	static int[] origins(int length, int tile, int overlap) {
+		if (length <= tile) return new int[] { 0 };
+		int n = (int) Math.ceil((length - overlap) / (double) (tile - overlap));
+		n = Math.max(n, 2);
+		int[] o = new int[n];
+		for (int i = 0; i < n; i++) o[i] = (int) Math.round(i * (length - tile) / (double) (n - 1));
+		return o;
+	}
+
+	/** Owned interval [start, end) of each tile along one axis. */
+	static int[][] owned(int[] origins, int length, int tile) {
+		int n = origins.length;
+		int[][] r = new int[n][2];
+		for (int i = 0; i < n; i++) {
+			r[i][0] = i == 0 ? 0 : (origins[i - 1] + tile + origins[i]) / 2;
+			r[i][1] = i == n - 1 ? length : (origins[i] + tile + origins[i + 1]) / 2;
+		}
+		return r;
+	}
+
+	private static final class Candidate {
+		final float confidence;
+		final int[] pixels; // image indices
+		final Instances.SoftMask soft;
+
+		Candidate(float confidence, int[] pixels, Instances.SoftMask soft) {
+			this.confidence = confidence;
+			this.pixels = pixels;
+			this.soft = soft;
+		}
+	}
+
+	private Instances segmentNormalized(float[] img, int width, int height, Progress progress, Stats s) {
+		if (progress == null) progress = Progress.NONE;
+		int[] xs = origins(width, tile, overlap), ys = origins(height, tile, overlap);
+		int[][] ownX = owned(xs, width, tile), ownY = owned(ys, height, tile);
+		int nTiles = xs.length * ys.length;
+		s.tiles = nTiles;
+		List<Candidate> candidates = new ArrayList<>();
+		for (int first = 0; first < nTiles; first += batchSize) {
+			if (progress.isCancelled()) break;
+			int last = Math.min(nTiles, first + batchSize);
+			List<float[]> tiles = new ArrayList<>(last - first);
+			for (int k = first; k < last; k++) tiles.add(cut(img, width, height, xs[k % xs.length], ys[k / xs.length]));
+			long t0 = System.nanoTime();
+			final Progress p = progress;
+			List<List<TileDecoder.Emission>> emitted = decoder.decode(tiles, tile, maxSteps, minConfidence, p::isCancelled);
+			long t1 = System.nanoTime();
+			s.networkNanos += t1 - t0;
+			for (int k = first; k < last; k++) {
+				List<TileDecoder.Emission> em = emitted.get(k - first);
+				s.steps += em.size() + 1;
+				collect(em, xs[k % xs.length], ys[k / xs.length], ownX[k % xs.length], ownY[k / xs.length], width, height, candidates);
+			}
+			s.stitchNanos += System.nanoTime() - t1;
+			progress.progress(last, nTiles);
+		}
+		long t2 = System.nanoTime();
+		Instances out = stitch(candidates, width, height);
+		s.stitchNanos += System.nanoTime() - t2;
+		return out;
+	}
+
+	/** The tile at (x0, y0), zero-padded (normalised background) where it leaves the image. */
+	private float[] cut(float[] img, int width, int height, int x0, int y0) {
+		float[] t = new float[tile * tile];
+		int w = Math.min(tile, width - x0), h = Math.min(tile, height - y0);
+		for (int y = 0; y < h; y++) System.arraycopy(img, (y0 + y) * width + x0, t, y * tile, w);
+		return t;
+	}
+
+	private void collect(List<TileDecoder.Emission> em, int x0, int y0, int[] ownX, int[] ownY, int width, int height, List<Candidate> out) {
+		if (em.isEmpty()) return;
+		List<float[]> masks = new ArrayList<>(em.size());
+		for (TileDecoder.Emission e : em) masks.add(e.mask);
+		int[] kept = new int[em.size()];
+		int[] labels = InstancePainter.paint(masks, tile, tile, maskThreshold, 1, kept);
+		int n = 0;
+		for (int l : labels) n = Math.max(n, l);
+		if (n == 0) return;
+		long[] sx = new long[n + 1], sy = new long[n + 1];
+		int[] area = new int[n + 1];
+		int[] bx0 = new int[n + 1], by0 = new int[n + 1], bx1 = new int[n + 1], by1 = new int[n + 1];
+		Arrays.fill(bx0, Integer.MAX_VALUE);
+		Arrays.fill(by0, Integer.MAX_VALUE);
+		Arrays.fill(bx1, -1);
+		Arrays.fill(by1, -1);
+		for (int y = 0; y < tile; y++)
+			for (int x = 0; x < tile; x++) {
+				int l = labels[y * tile + x];
+				if (l == 0) continue;
+				area[l]++;
+				sx[l] += x;
+				sy[l] += y;
+				bx0[l] = Math.min(bx0[l], x); bx1[l] = Math.max(bx1[l], x);
+				by0[l] = Math.min(by0[l], y); by1[l] = Math.max(by1[l], y);
+			}
+		for (int l = 1; l <= n; l++) {
+			double cx = x0 + sx[l] / (double) area[l], cy = y0 + sy[l] / (double) area[l];
+			if (cx < ownX[0] || cx >= ownX[1] || cy < ownY[0] || cy >= ownY[1]) continue;
+			int[] pix = new int[area[l]];
+			int k = 0;
+			for (int y = by0[l]; y <= by1[l]; y++)
+				for (int x = bx0[l]; x <= bx1[l]; x++)
+					if (labels[y * tile + x] == l && x0 + x < width && y0 + y < height) pix[k++] = (y0 + y) * width + x0 + x;
+			if (k == 0) continue;
+			if (k < pix.length) pix = Arrays.copyOf(pix, k);
+			Instances.SoftMask soft = null;
+			TileDecoder.Emission e = em.get(kept[l - 1]);
+			if (keepSoftMasks) {
+				// the soft mask over the instance's box, grown by a margin so that a CRF can move the boundary
+				int m = 4;
+				int ux0 = Math.max(0, bx0[l] - m), uy0 = Math.max(0, by0[l] - m);
+				int ux1 = Math.min(Math.min(tile, width - x0) - 1, bx1[l] + m), uy1 = Math.min(Math.min(tile, height - y0) - 1, by1[l] + m);
+				int bw = ux1 - ux0 + 1, bh = uy1 - uy0 + 1;
+				float[] v = new float[bw * bh];
+				for (int y = 0; y < bh; y++) System.arraycopy(e.mask, (uy0 + y) * tile + ux0, v, y * bw, bw);
+				soft = new Instances.SoftMask(x0 + ux0, y0 + uy0, bw, bh, v);
+			}
+			out.add(new Candidate(e.confidence, pix, soft));
+		}
+	}
+
+	private Instances stitch(List<Candidate> candidates, int width, int height) {
+		candidates.sort((a, b) -> Float.compare(b.confidence, a.confidence));
+		int[] raw = new int[width * height];
+		List<Candidate> painted = new ArrayList<>();
+		for (Candidate c : candidates) {
+			// duplicate test: most of its pixels already belong to one earlier instance
+			int bestOwner = 0, bestCount = 0;
+			java.util.HashMap<Integer, Integer> owners = new java.util.HashMap<>();
+			for (int p : c.pixels) {
+				int o = raw[p];
+				if (o == 0) continue;
+				int cnt = owners.merge(o, 1, Integer::sum);
+				if (cnt > bestCount) { bestCount = cnt; bestOwner = o; }
+			}
+			if (bestOwner != 0 && bestCount * 2 > c.pixels.length) continue;
+			int label = painted.size() + 1;
+			painted.add(c);
+			for (int p : c.pixels) if (raw[p] == 0) raw[p] = label;
+		}
+		int[] kept = new int[painted.size()];
+		int[] labels = InstancePainter.largestPieces(raw, width, height, painted.size(), minArea, kept);
+		int n = 0;
+		for (int l : labels) n = Math.max(n, l);
+		float[] conf = new float[n];
+		Instances.SoftMask[] soft = keepSoftMasks ? new Instances.SoftMask[n] : null;
+		for (int l = 1; l <= n; l++) {
+			Candidate c = painted.get(kept[l - 1]);
+			conf[l - 1] = c.confidence;
+			if (soft != null) soft[l - 1] = c.soft;
+		}
+		return new Instances(width, height, labels, conf, soft);
+	}
+}

@@ -1,0 +1,260 @@
+package sc.fiji.ris.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Checks that {@code ris train} refuses bad input before it trains: a missing label file, a label image of another
+ * size, a fractional label, label images without any instance, an empty, a garbage and a truncated image file give
+ * exit code 1; a bad {@code --iterations}, {@code --crop} (also one too small for the tile overlap of a new model)
+ * or {@code --synthetic}, a missing required option, an unknown option or command, an
+ * {@code --output} that is a folder or not a {@code .zip}, and {@code --val-images} without {@code --val-labels} give
+ * exit code 2. Each time the error stream holds exactly one sentence starting with "Error: " that names the
+ * offending file or option, no stack trace, nothing is written (no model, no checkpoint folder), training does not
+ * start and the call returns within seconds. Also checks that {@code --help} prints the usage and returns 0.
+ */
+class TrainCommandInputTest {
+
+	private static final int SIZE = 96;
+
+	/** The longest a refusal may take: it must fail before any training. */
+	private static final double MAX_SECONDS = 5;
+
+	@TempDir
+	Path dir;
+
+	private Path images;
+	private Path labels;
+	private Path output;
+
+	/** What one call of the launcher printed and returned. */
+	private static final class Run {
+		int code;
+		String out;
+		String err;
+		double seconds;
+	}
+
+	@BeforeEach
+	void writeTrainingSet() throws IOException {
+		TestImages.writeTrainingSet(dir, 2, SIZE);
+		images = dir.resolve("images");
+		labels = dir.resolve("labels");
+		output = dir.resolve("model.zip");
+	}
+
+	/** A valid command line (small and short, should it ever train), then {@code extra}, whose options win. */
+	private String[] train(String... extra) {
+		List<String> a = new ArrayList<>(List.of("train", "--images", images.toString(), "--labels", labels.toString(),
+				"--output", output.toString(), "--iterations", "1", "--crop", "96", "--batch", "1", "--threads", "1"));
+		a.addAll(Arrays.asList(extra));
+		return a.toArray(new String[0]);
+	}
+
+	private static Run run(String... args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		Run r = new Run();
+		long t0 = System.nanoTime();
+		r.code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+		r.seconds = (System.nanoTime() - t0) / 1e9;
+		r.out = out.toString(StandardCharsets.UTF_8);
+		r.err = err.toString(StandardCharsets.UTF_8);
+		return r;
+	}
+
+	/** Every file and folder under the temporary folder, relative to it. */
+	private Set<String> listing() throws IOException {
+		try (Stream<Path> s = Files.walk(dir)) {
+			return s.map(p -> dir.relativize(p).toString()).collect(Collectors.toCollection(TreeSet::new));
+		}
+	}
+
+	/**
+	 * Runs {@code args} and checks the refusal: exit code, one sentence on err naming every one of {@code named},
+	 * no stack trace, no training, nothing written under the temporary folder.
+	 *
+	 * @return the error line
+	 */
+	private String assertRefused(int code, String[] args, String... named) throws IOException {
+		Set<String> before = listing();
+		Run r = run(args);
+		String context = "\nexit " + r.code + "\nerr:\n" + r.err + "out:\n" + r.out;
+		assertEquals(code, r.code, "exit code" + context);
+		List<String> lines = r.err.lines().filter(l -> !l.isBlank()).collect(Collectors.toList());
+		assertEquals(1, lines.size(), "exactly one line on err" + context);
+		assertFalse(r.err.lines().anyMatch(l -> l.startsWith("\tat ")), "no stack trace" + context);
+		String line = lines.get(0);
+		assertTrue(line.startsWith("Error: "), "starts with 'Error: '" + context);
+		assertTrue(line.endsWith("."), "ends a sentence" + context);
+		String text = line.substring("Error: ".length());
+		for (String n : named) {
+			assertTrue(text.contains(n), "names " + n + context);
+			text = text.replace(n, "X");
+		}
+		text = text.replace(dir.toString(), "DIR");
+		assertFalse(Pattern.compile("[.!?]\\s+\\p{Lu}").matcher(text).find(), "one sentence, not several" + context);
+		assertFalse(r.out.contains("Training on"), "training must not start" + context);
+		assertTrue(r.seconds < MAX_SECONDS, "refused within " + MAX_SECONDS + " s, took " + r.seconds + context);
+		assertEquals(before, listing(), "nothing written: no model file, no checkpoint folder" + context);
+		assertFalse(Files.exists(output) && !Files.isDirectory(output), "no model file");
+		assertFalse(Files.exists(dir.resolve("model.checkpoints")), "no checkpoint folder");
+		return line;
+	}
+
+	@Test
+	void missingLabelFile() throws IOException {
+		Files.delete(labels.resolve("img1.tif"));
+		assertRefused(1, train(), images.resolve("img1.tif").toString());
+	}
+
+	@Test
+	void labelImageOfAnotherSize() throws IOException {
+		Path l = TestImages.writeLabels(labels.resolve("img1.tif"), SIZE - 8, SIZE, new int[] { 1, 2, 2, 5, 5 });
+		String line = assertRefused(1, train(), l.toString());
+		assertTrue(line.contains((SIZE - 8) + "x" + SIZE), line);
+	}
+
+	@Test
+	void fractionalLabelIn32BitImage() throws IOException {
+		float[] px = new float[SIZE * SIZE];
+		for (int i = 0; i < 20; i++) px[i] = 1;
+		px[SIZE * 10 + 7] = 0.5f;
+		Path l = TestImages.writeFloat(labels.resolve("img0.tif"), SIZE, SIZE, px);
+		String line = assertRefused(1, train(), l.toString());
+		assertTrue(line.contains("0.5"), line);
+	}
+
+	@Test
+	void labelsWithoutAnyInstance() throws IOException {
+		for (String n : List.of("img0.tif", "img1.tif")) TestImages.writeShort(labels.resolve(n), SIZE, SIZE, new short[SIZE * SIZE]);
+		assertRefused(1, train(), "--labels");
+	}
+
+	@Test
+	void emptyImageFile() throws IOException {
+		Path f = images.resolve("img1.tif");
+		Files.write(f, new byte[0]);
+		String line = assertRefused(1, train(), f.toString());
+		assertTrue(line.contains("empty"), line);
+	}
+
+	@Test
+	void garbageTiff() throws IOException {
+		Path f = images.resolve("img0.tif");
+		Files.writeString(f, "this is not a TIFF file\n");
+		assertRefused(1, train(), f.toString());
+	}
+
+	@Test
+	void truncatedTiff() throws IOException {
+		Path f = images.resolve("img1.tif");
+		byte[] whole = Files.readAllBytes(f);
+		Files.write(f, Arrays.copyOf(whole, whole.length / 2));
+		assertRefused(1, train(), f.toString());
+	}
+
+	@Test
+	void truncatedLabelTiff() throws IOException {
+		Path f = labels.resolve("img0.tif");
+		byte[] whole = Files.readAllBytes(f);
+		Files.write(f, Arrays.copyOf(whole, whole.length - 100));
+		assertRefused(1, train(), f.toString());
+	}
+
+	@Test
+	void negativeIterations() throws IOException {
+		assertRefused(2, train("--iterations", "-5"), "--iterations");
+	}
+
+	@Test
+	void cropTooSmall() throws IOException {
+		assertRefused(2, train("--crop", "30"), "--crop");
+	}
+
+	@Test
+	void cropNotAMultipleOf8() throws IOException {
+		assertRefused(2, train("--crop", "36"), "--crop");
+	}
+
+	/** A new model's inference tiles overlap by 40 pixels, which needs tiles (= crops) of at least 88. */
+	@Test
+	void cropTooSmallForTheTileOverlap() throws IOException {
+		String line = assertRefused(2, train("--crop", "48"), "--crop");
+		assertTrue(line.contains("88"), line);
+	}
+
+	@Test
+	void syntheticFractionAbove1() throws IOException {
+		assertRefused(2, train("--synthetic", "2"), "--synthetic");
+	}
+
+	@Test
+	void unknownOption() throws IOException {
+		assertRefused(2, train("--foo", "bar"), "--foo");
+	}
+
+	@Test
+	void outputIsAFolder() throws IOException {
+		output = Files.createDirectory(dir.resolve("model.zip"));
+		assertRefused(2, train("--output", output.toString()), "--output", output.toString());
+		try (Stream<Path> s = Files.list(output)) {
+			assertEquals(0, s.count(), "the folder stays empty");
+		}
+	}
+
+	@Test
+	void outputWithoutZip() throws IOException {
+		output = dir.resolve("model.bin");
+		assertRefused(2, train("--output", output.toString()), "--output", output.toString());
+		assertFalse(Files.exists(dir.resolve("model.bin.checkpoints")));
+	}
+
+	@Test
+	void validationImagesWithoutLabels() throws IOException {
+		assertRefused(2, train("--val-images", images.toString()), "--val-images", "--val-labels");
+	}
+
+	@Test
+	void missingRequiredOption() throws IOException {
+		assertRefused(2, new String[] { "train", "--images", images.toString(), "--output", output.toString(), "--iterations", "1" }, "--labels");
+	}
+
+	@Test
+	void unknownCommand() throws IOException {
+		assertRefused(2, new String[] { "trian", "--images", images.toString() }, "trian");
+	}
+
+	@Test
+	void helpPrintsUsage() {
+		Run r = run("train", "--help");
+		assertEquals(0, r.code, r.err);
+		assertTrue(r.out.startsWith("Usage: ris train"), r.out);
+		for (String option : List.of("--images", "--labels", "--output", "--iterations", "--crop", "--synthetic", "--val-images", "--val-labels"))
+			assertTrue(r.out.contains(option), "usage lists " + option);
+		assertEquals("", r.err);
+		Run top = run("--help");
+		assertEquals(0, top.code, top.err);
+		assertTrue(top.out.startsWith("Usage: ris COMMAND"), top.out);
+		assertTrue(top.out.contains("train") && top.out.contains("evaluate"), top.out);
+		assertEquals("", top.err);
+	}
+}

@@ -1,0 +1,141 @@
+package sc.fiji.ris.infer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import sc.fiji.ris.Progress;
+import sc.fiji.ris.eval.EvaluationResult;
+import sc.fiji.ris.eval.Evaluation;
+import sc.fiji.ris.model.ModelConfig;
+
+/**
+ * Tiling and stitching with an oracle decoder that emits the true instances of each tile (recognised by their
+ * distinct intensities) in a shuffled order: every nucleus, in particular those lying across tile borders, must be
+ * found exactly once and whole.
+ */
+class SegmenterStitchingTest {
+
+	/** Emits one exact mask per distinct positive intensity in the tile, in a random order. */
+	static final class Oracle implements Decoder {
+		final Random rnd = new Random(3);
+		int tiles;
+
+		@Override
+		public List<List<TileDecoder.Emission>> decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
+				java.util.function.BooleanSupplier cancelled) {
+			List<List<TileDecoder.Emission>> out = new ArrayList<>();
+			for (float[] t : batch) {
+				tiles++;
+				Map<Float, float[]> masks = new LinkedHashMap<>();
+				for (int p = 0; p < t.length; p++)
+					if (t[p] > 1e-3f) masks.computeIfAbsent(t[p], k -> new float[t.length])[p] = 1f;
+				List<TileDecoder.Emission> em = new ArrayList<>();
+				for (float[] m : masks.values()) em.add(new TileDecoder.Emission(m, 0.5f + 0.5f * rnd.nextFloat()));
+				java.util.Collections.shuffle(em, rnd);
+				out.add(em.subList(0, Math.min(em.size(), maxSteps)));
+			}
+			return out;
+		}
+	}
+
+	private static ModelConfig config() {
+		ModelConfig c = new ModelConfig();
+		c.tileSize = 128;
+		c.tileOverlap = 40;
+		c.minArea = 1;
+		// identity-like normalisation: keep intensities distinct per label
+		c.normLowPercentile = 0;
+		c.normHighPercentile = 100;
+		return c;
+	}
+
+	/** Disks of radius r (diameter < overlap) at the given centres, labels 1..n, intensity 10 + label. */
+	private static int[] disks(int w, int h, int[][] centres, int r) {
+		int[] labels = new int[w * h];
+		for (int i = 0; i < centres.length; i++)
+			for (int y = Math.max(0, centres[i][1] - r); y <= Math.min(h - 1, centres[i][1] + r); y++)
+				for (int x = Math.max(0, centres[i][0] - r); x <= Math.min(w - 1, centres[i][0] + r); x++) {
+					int dx = x - centres[i][0], dy = y - centres[i][1];
+					if (dx * dx + dy * dy <= r * r) labels[y * w + x] = i + 1;
+				}
+		return labels;
+	}
+
+	@Test
+	void originsCoverTheImageWithTheOverlap() {
+		assertArrayEquals(new int[] { 0 }, Segmenter.origins(100, 128, 40));
+		int[] o = Segmenter.origins(696, 128, 40);
+		assertEquals(0, o[0]);
+		assertEquals(696 - 128, o[o.length - 1]);
+		for (int i = 1; i < o.length; i++) assertTrue(o[i - 1] + 128 - o[i] >= 40, "overlap at least 40");
+		int[][] own = Segmenter.owned(o, 696, 128);
+		assertEquals(0, own[0][0]);
+		assertEquals(696, own[own.length - 1][1]);
+		for (int i = 1; i < own.length; i++) assertEquals(own[i - 1][1], own[i][0], "owned regions partition the axis");
+	}
+
+	@Test
+	void nucleiAcrossTileBordersAreFoundExactlyOnce() {
+		int w = 300, h = 260;
+		int[] xs = Segmenter.origins(w, 128, 40), ys = Segmenter.origins(h, 128, 40);
+		// centres on every tile edge, every owned-region boundary, the image border and the corners of tiles
+		List<int[]> centres = new ArrayList<>();
+		for (int x : new int[] { 5, xs[1], xs[1] + 20, (xs[0] + 128 + xs[1]) / 2, 127, 128, xs[xs.length - 1] + 3, w - 6 })
+			for (int y : new int[] { 6, ys[1], (ys[0] + 128 + ys[1]) / 2, 128, h - 5 })
+				centres.add(new int[] { x, y });
+		// keep them apart (no touching) so that the ground truth is unambiguous
+		List<int[]> kept = new ArrayList<>();
+		for (int[] c : centres) {
+			boolean far = true;
+			for (int[] k : kept) far &= Math.hypot(c[0] - k[0], c[1] - k[1]) > 26;
+			if (far) kept.add(c);
+		}
+		int[] gt = disks(w, h, kept.toArray(new int[0][]), 12);
+		float[] img = new float[w * h];
+		for (int p = 0; p < img.length; p++) img[p] = gt[p] == 0 ? 0 : 10 + gt[p];
+		Oracle oracle = new Oracle();
+		Segmenter.Options o = new Segmenter.Options();
+		o.batchSize = 3;
+		Segmenter seg = new Segmenter(config(), null, oracle, o);
+		Instances inst = seg.segment(img, w, h, Progress.NONE);
+		assertEquals(xs.length * ys.length, oracle.tiles);
+		assertEquals(kept.size(), inst.count(), "each nucleus exactly once");
+		Evaluation ev = new Evaluation();
+		ev.add("disks", inst.labels(), gt);
+		EvaluationResult r = ev.result();
+		assertEquals(1.0, r.f1(ImagesHelper.LAST_THRESHOLD), 1e-9, "every nucleus found whole (IoU >= 0.9)");
+		assertEquals(1.0, r.meanMatchedIou(), 1e-9);
+	}
+
+	@Test
+	void anEmptyImageGivesNoInstances() {
+		Segmenter seg = new Segmenter(config(), null, new Oracle(), new Segmenter.Options());
+		Instances inst = seg.segment(new float[200 * 150], 200, 150, Progress.NONE);
+		assertEquals(0, inst.count());
+		for (int l : inst.labels()) assertEquals(0, l);
+	}
+
+	@Test
+	void aDuplicateFromANeighbouringTileIsDropped() {
+		// a nucleus bigger than the overlap: seen cut in two tiles, must still come out once
+		int w = 220, h = 128;
+		int[] gt = disks(w, h, new int[][] { { 110, 64 } }, 30);
+		float[] img = new float[w * h];
+		for (int p = 0; p < img.length; p++) img[p] = gt[p] == 0 ? 0 : 11;
+		Segmenter seg = new Segmenter(config(), null, new Oracle(), new Segmenter.Options());
+		Instances inst = seg.segment(img, w, h, Progress.NONE);
+		assertEquals(1, inst.count());
+	}
+
+	/** Index of the IoU threshold 0.9 in {@link EvaluationResult}. */
+	static final class ImagesHelper {
+		static final int LAST_THRESHOLD = 8;
+	}
+}

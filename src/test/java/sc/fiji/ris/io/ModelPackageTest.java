@@ -1,0 +1,149 @@
+package sc.fiji.ris.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sc.fiji.ris.model.ModelConfig;
+import sc.fiji.ris.model.RisModel;
+
+/** Round trip of the model package and each of its refusals. */
+class ModelPackageTest {
+
+	@TempDir
+	Path dir;
+
+	static ModelConfig tiny() {
+		ModelConfig c = new ModelConfig();
+		c.encoderChannels = new int[] { 4, 6, 8, 8 };
+		c.hiddenChannels = 4;
+		c.maskChannels = 4;
+		c.tileSize = 32;
+		c.tileOverlap = 8;
+		return c;
+	}
+
+	private static float[] outputs(RisModel model) {
+		try (NDManager m = model.manager().newSubManager()) {
+			float[] x = new float[2 * 32 * 32];
+			for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i * 0.37);
+			NDList out = model.network().forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(2, 1, 32, 32)), m.create(3L)), false);
+			float[] a = out.get(0).toFloatArray(), b = out.get(1).toFloatArray();
+			float[] all = new float[a.length + b.length];
+			System.arraycopy(a, 0, all, 0, a.length);
+			System.arraycopy(b, 0, all, a.length, b.length);
+			return all;
+		}
+	}
+
+	@Test
+	void roundTripGivesTheSameOutputsAndConfig() throws IOException {
+		Path file = dir.resolve("m.zip");
+		ModelConfig config = tiny();
+		config.minConfidence = 0.45;
+		config.training.validation.put("f1@0.5", 0.9);
+		try (RisModel a = RisModel.create(config, 3)) {
+			ModelPackage.save(a, file);
+			try (RisModel b = ModelPackage.load(file)) {
+				assertArrayEquals(outputs(a), outputs(b), 0f);
+				assertEquals(0.45, b.config().minConfidence);
+				assertEquals(0.9, b.config().training.validation.get("f1@0.5"));
+			}
+		}
+		try (var files = Files.list(dir)) {
+			assertEquals(1, files.count(), "no temporary file is left behind");
+		}
+	}
+
+	private Path zip(String name, String[] entries, byte[][] contents) throws IOException {
+		Path file = dir.resolve(name);
+		try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+			for (int i = 0; i < entries.length; i++) {
+				zip.putNextEntry(new ZipEntry(entries[i]));
+				zip.write(contents[i]);
+				zip.closeEntry();
+			}
+		}
+		return file;
+	}
+
+	private static byte[] weightsOf(ModelConfig config) throws IOException {
+		try (RisModel m = RisModel.create(config, 1)) {
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+			try (DataOutputStream out = new DataOutputStream(bytes)) {
+				m.network().saveParameters(out);
+			}
+			return bytes.toByteArray();
+		}
+	}
+
+	private static void assertRefused(Path file, String fragment) {
+		IOException e = assertThrows(IOException.class, () -> ModelPackage.load(file).close());
+		assertTrue(e.getMessage().contains(fragment), e.getMessage());
+		assertTrue(e.getMessage().contains(file.toString()), "the message names the file: " + e.getMessage());
+		assertFalse(e.getMessage().contains("\n"), "one sentence");
+	}
+
+	@Test
+	void refusesAFileThatIsNotAZip() throws IOException {
+		Path file = dir.resolve("notes.zip");
+		Files.writeString(file, "this is not a model");
+		assertRefused(file, "not a zip");
+	}
+
+	@Test
+	void refusesAMissingFile() {
+		IOException e = assertThrows(IOException.class, () -> ModelPackage.load(dir.resolve("absent.zip")).close());
+		assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+	}
+
+	@Test
+	void refusesAZipWithoutConfig() throws IOException {
+		assertRefused(zip("noconfig.zip", new String[] { "weights.params" }, new byte[][] { weightsOf(tiny()) }), "no config.json");
+	}
+
+	@Test
+	void refusesAnUnknownFormatVersion() throws IOException {
+		ModelConfig c = tiny();
+		c.formatVersion = 99;
+		assertRefused(zip("future.zip", new String[] { "config.json", "weights.params" },
+				new byte[][] { ModelPackage.toJson(c).getBytes(StandardCharsets.UTF_8), weightsOf(tiny()) }), "format version 99");
+	}
+
+	@Test
+	void refusesWeightsThatDoNotMatchTheConfig() throws IOException {
+		ModelConfig wider = tiny();
+		wider.hiddenChannels = 6;
+		assertRefused(zip("mismatch.zip", new String[] { "config.json", "weights.params" },
+				new byte[][] { ModelPackage.toJson(tiny()).getBytes(StandardCharsets.UTF_8), weightsOf(wider) }), "do not match");
+	}
+
+	@Test
+	void refusesEntriesThatLeaveThePackage() throws IOException {
+		assertRefused(zip("slip.zip", new String[] { "config.json", "../../evil.sh" },
+				new byte[][] { ModelPackage.toJson(tiny()).getBytes(StandardCharsets.UTF_8), new byte[] { 1 } }), "leaves the package");
+		assertFalse(Files.exists(dir.getParent().getParent().resolve("evil.sh")));
+	}
+
+	@Test
+	void refusesInvalidJson() throws IOException {
+		assertRefused(zip("badjson.zip", new String[] { "config.json" }, new byte[][] { "{ not json".getBytes(StandardCharsets.UTF_8) }), "not valid JSON");
+	}
+}

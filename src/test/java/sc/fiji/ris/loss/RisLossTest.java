@@ -1,0 +1,111 @@
+package sc.fiji.ris.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import sc.fiji.ris.model.PyTorchRuntime;
+
+/** The RIS loss: values by hand and its gradient against finite differences. */
+class RisLossTest {
+
+	/** Two ground-truth instances on a 4x4 image, three steps. */
+	private static float[] groundTruth() {
+		float[] g = new float[2 * 16];
+		for (int p : new int[] { 0, 1, 4, 5 }) g[p] = 1; // instance 1: top-left 2x2
+		for (int p : new int[] { 10, 11, 14, 15 }) g[16 + p] = 1; // instance 2: bottom-right 2x2
+		return g;
+	}
+
+	@Test
+	void perfectMasksAndConfidencesGiveZeroIouTermAndMatchAnyOrder() {
+		try (NDManager m = PyTorchRuntime.start(0).newBaseManager()) {
+			float[] g = groundTruth();
+			float[] masks = new float[3 * 16];
+			System.arraycopy(g, 16, masks, 0, 16); // step 1 = instance 2
+			System.arraycopy(g, 0, masks, 16, 16); // step 2 = instance 1
+			NDList pred = new NDList(m.create(masks, new Shape(1, 3, 4, 4)), m.create(new float[] { 20, 20, -20 }, new Shape(1, 3)));
+			NDList labels = new NDList(m.create(g, new Shape(1, 2, 4, 4)), m.create(new int[] { 2 }));
+			NDList parts = new RisLoss(1f).evaluateParts(labels, pred);
+			assertEquals(0, parts.get(0).getFloat(), 1e-5);
+			assertEquals(0, parts.get(1).getFloat(), 1e-5);
+			assertEquals(2, parts.get(2).size());
+		}
+	}
+
+	@Test
+	void valuesByHand() {
+		try (NDManager m = PyTorchRuntime.start(0).newBaseManager()) {
+			float[] g = groundTruth();
+			float[] masks = new float[2 * 16];
+			for (int p = 0; p < 16; p++) masks[p] = 0.5f; // IoU with instance 1: 2 / (8 + 4 - 2) = 0.2
+			NDList pred = new NDList(m.create(masks, new Shape(1, 2, 4, 4)), m.create(new float[] { 0, 0 }, new Shape(1, 2)));
+			NDList labels = new NDList(m.create(g, new Shape(1, 2, 4, 4)), m.create(new int[] { 2 }));
+			NDList parts = new RisLoss(1f).evaluateParts(labels, pred);
+			// step 1 (uniform 0.5) matches one instance with IoU 0.2, step 2 (all zero) the other with IoU 0
+			assertEquals(((1 - 0.2) + (1 - 0)) / 2, parts.get(0).getFloat(), 1e-5);
+			// BCE of logit 0 is log 2 at both steps
+			assertEquals(Math.log(2), parts.get(1).getFloat(), 1e-5);
+		}
+	}
+
+	@Test
+	void gradientMatchesFiniteDifferences() {
+		Engine engine = PyTorchRuntime.start(0);
+		try (NDManager m = engine.newBaseManager()) {
+			Random rnd = new Random(7);
+			int b = 2, t = 3, h = 4, w = 4, n = 2;
+			float[] z = new float[b * t * h * w];
+			for (int i = 0; i < z.length; i++) z[i] = (float) rnd.nextGaussian();
+			float[] c = new float[b * t];
+			for (int i = 0; i < c.length; i++) c[i] = (float) rnd.nextGaussian();
+			float[] g = new float[b * n * h * w];
+			System.arraycopy(groundTruth(), 0, g, 0, 32);
+			for (int p : new int[] { 2, 3, 6, 7 }) g[32 + p] = 1; // image 2 has one instance
+			int[] counts = { 2, 1 };
+			RisLoss loss = new RisLoss(0.7f);
+
+			NDArray logits = m.create(z, new Shape(b, t, h, w)).toType(DataType.FLOAT64, false);
+			NDArray conf = m.create(c, new Shape(b, t)).toType(DataType.FLOAT64, false);
+			logits.setRequiresGradient(true);
+			conf.setRequiresGradient(true);
+			NDList labels = new NDList(m.create(g, new Shape(b, n, h, w)).toType(DataType.FLOAT64, false), m.create(counts));
+			double[] gz, gc;
+			try (GradientCollector gcol = engine.newGradientCollector()) {
+				NDArray value = loss.evaluate(labels, new NDList(ai.djl.nn.Activation.sigmoid(logits), conf));
+				gcol.backward(value);
+			}
+			gz = logits.getGradient().toDoubleArray();
+			gc = conf.getGradient().toDoubleArray();
+
+			double eps = 1e-5;
+			for (int i = 0; i < z.length; i += 5) {
+				double num = (value(m, loss, labels, z, c, i, eps, true) - value(m, loss, labels, z, c, i, -eps, true)) / (2 * eps);
+				assertEquals(num, gz[i], 1e-6 + 1e-4 * Math.abs(num), "mask logit " + i);
+			}
+			for (int i = 0; i < c.length; i++) {
+				double num = (value(m, loss, labels, z, c, i, eps, false) - value(m, loss, labels, z, c, i, -eps, false)) / (2 * eps);
+				assertEquals(num, gc[i], 1e-6 + 1e-4 * Math.abs(num), "confidence logit " + i);
+			}
+		}
+	}
+
+	private static double value(NDManager m, RisLoss loss, NDList labels, float[] z, float[] c, int i, double eps, boolean mask) {
+		try (NDManager s = m.newSubManager()) {
+			double[] zz = new double[z.length], cc = new double[c.length];
+			for (int k = 0; k < z.length; k++) zz[k] = z[k];
+			for (int k = 0; k < c.length; k++) cc[k] = c[k];
+			if (mask) zz[i] += eps; else cc[i] += eps;
+			NDArray logits = s.create(zz, new Shape(2, 3, 4, 4));
+			NDArray conf = s.create(cc, new Shape(2, 3));
+			return loss.evaluate(labels, new NDList(ai.djl.nn.Activation.sigmoid(logits), conf)).toType(DataType.FLOAT64, false).getDouble();
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package sc.fiji.ris.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+/** Shapes, ranges and step-wise decoding of the network, on a tiny configuration. */
+class RisNetworkTest {
+
+	static ModelConfig tiny() {
+		ModelConfig c = new ModelConfig();
+		c.encoderChannels = new int[] { 4, 6, 8, 8 };
+		c.hiddenChannels = 4;
+		c.maskChannels = 4;
+		c.tileSize = 32;
+		c.tileOverlap = 8;
+		return c;
+	}
+
+	@Test
+	void unrolledOutputsHaveTheRightShapeAndRange() {
+		try (RisModel model = RisModel.create(tiny(), 1); NDManager m = model.manager().newSubManager()) {
+			NDArray x = m.randomUniform(0, 1, new Shape(2, 1, 32, 32));
+			NDList out = model.network().forward(new ParameterStore(m, false), new NDList(x, m.create(3L)), false);
+			assertEquals(new Shape(2, 3, 32, 32), out.get(0).getShape());
+			assertEquals(new Shape(2, 3), out.get(1).getShape());
+			float[] masks = out.get(0).toFloatArray();
+			for (float v : masks) assertTrue(v >= 0 && v <= 1);
+		}
+	}
+
+	@Test
+	void stepwiseDecodingEqualsTheUnrolledNetworkAndSelectionKeepsTiles() {
+		try (RisModel model = RisModel.create(tiny(), 2); NDManager m = model.manager().newSubManager()) {
+			ParameterStore ps = new ParameterStore(m, false);
+			NDArray x = m.randomUniform(0, 1, new Shape(3, 1, 32, 32));
+			NDList unrolled = model.network().forward(ps, new NDList(x, m.create(2L)), false);
+			RisNetwork.State state = model.network().encode(ps, x, false);
+			NDList s1 = model.network().step(ps, state, false);
+			// keep tiles 0 and 2 only: their second step must equal the unrolled one
+			state = state.select(m.create(new long[] { 0, 2 }));
+			NDList s2 = model.network().step(ps, state, false);
+			float[] ref = unrolled.get(0).get(":, 1").toFloatArray();
+			float[] got = s2.get(0).toFloatArray();
+			int px = 32 * 32;
+			for (int i = 0; i < px; i++) {
+				assertEquals(ref[i], got[i], 1e-5);
+				assertEquals(ref[2 * px + i], got[px + i], 1e-5);
+			}
+			assertArrayEquals(unrolled.get(0).get(":, 0").toFloatArray(), s1.get(0).reshape(3, 32, 32).toFloatArray(), 1e-5f);
+		}
+	}
+
+	@Test
+	void countsMultiplyAccumulates() {
+		long[] macs = RisNetwork.macs(tiny(), 32);
+		assertTrue(macs[0] > 0 && macs[1] > 0);
+		ModelConfig wide = tiny();
+		wide.hiddenChannels = 8;
+		assertTrue(RisNetwork.macs(wide, 32)[1] > 3 * macs[1], "the step cost grows with the square of the hidden width");
+	}
+}
