@@ -28,11 +28,14 @@ final class BenchCommand {
 
 	static final String HELP = String.join("\n",
 			"Usage: ris bench network [--model FILE] [--tile N] [--batch N] [--hidden N] [--repeat N] [--threads N]",
-			"       ris bench images [--model FILE] [--repeat N] [--threads N] [--limit N] DIR",
+			"       ris bench images [--model FILE] [--repeat N] [--threads N] [--limit N] [--labels-out DIR] DIR",
+			"       ris bench classical [--repeat N] [--limit N] [--labels-out DIR] DIR",
 			"",
 			"  network   time the encoder, one decoding step and one training iteration on random input",
 			"  images    time whole-image segmentation of every image in DIR (read, normalise, network,",
 			"            stitch, write), with tiles/s, steps/s and peak RSS",
+			"  classical the classical Fiji recipe (blur, Otsu, mask, watershed, particles) on the same images",
+			"  --labels-out DIR  also write each image's label image there (for 'ris evaluate')",
 			"  --model FILE   the model (default: the bundled one; for 'network' a new random network)",
 			"  --tile N       tile size for 'network' (default 128)",
 			"  --batch N      tiles per batch for 'network' (default 16)",
@@ -44,13 +47,14 @@ final class BenchCommand {
 	private BenchCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-		Args a = new Args("bench", args, 1, Set.of("--model", "--tile", "--batch", "--hidden", "--repeat", "--threads", "--limit"), Set.of("--help"));
+		Args a = new Args("bench", args, 1, Set.of("--model", "--tile", "--batch", "--hidden", "--repeat", "--threads", "--limit", "--labels-out"), Set.of("--help"));
 		if (a.has("--help") || a.positional().isEmpty()) { out.println(HELP); return a.has("--help") ? 0 : 2; }
 		PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
 		String mode = a.positional().get(0);
 		switch (mode) {
 		case "network": return network(a, out);
 		case "images": return ImageBench.run(a, out);
+		case "classical": return ImageBench.classical(a, out);
 		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network' or 'images'.");
 		}
 	}

@@ -32,6 +32,7 @@ final class ImageBench {
 		List<Path> files = ImagePairs.imageFiles(dir, "The folder");
 		if (files.size() > limit) files = files.subList(0, limit);
 		Path tmp = Files.createTempDirectory("ris-bench");
+		Path labelsOut = a.path("--labels-out");
 		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
 			Segmenter seg = new Segmenter(model, new Segmenter.Options());
 			// warm-up on the first image: JIT and PyTorch's first-call costs are not what a user waits for per image
@@ -47,7 +48,7 @@ final class ImageBench {
 					long t1 = System.nanoTime();
 					List<Instances> planes = ImagePlusSegmenter.segment(imp, seg, Progress.NONE);
 					long t2 = System.nanoTime();
-					SegmentationFiles.write(imp, planes, tmp, ImagePairs.stem(f));
+					SegmentationFiles.write(imp, planes, labelsOut != null && r == 0 ? labelsOut : tmp, ImagePairs.stem(f));
 					long t3 = System.nanoTime();
 					Segmenter.Stats s = seg.lastStats();
 					double[] row = { (t1 - t0) / 1e6, s.normaliseNanos / 1e6, s.networkNanos / 1e6, s.stitchNanos / 1e6, (t3 - t2) / 1e6, s.tiles, s.steps,
@@ -74,6 +75,37 @@ final class ImageBench {
 			}
 		}
 		return 0;
+	}
+
+	/** Times the classical recipe on the same images. */
+	static int classical(Args a, PrintStream out) throws IOException {
+		if (a.positional().size() < 2) throw new Args.UsageException("Give the folder of images to time: ris bench classical DIR.");
+		List<Path> files = ImagePairs.imageFiles(Path.of(a.positional().get(1)), "The folder");
+		int limit = a.integer("--limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+		if (files.size() > limit) files = files.subList(0, limit);
+		int repeat = a.integer("--repeat", 1, 1, 100);
+		Path labelsOut = a.path("--labels-out");
+		ClassicalRecipe.segment(ImageFiles.open(files.get(0)).getProcessor()); // warm-up
+		List<Double> times = new ArrayList<>();
+		for (int r = 0; r < repeat; r++)
+			for (Path f : files) {
+				ImagePlus imp = ImageFiles.open(f);
+				long t0 = System.nanoTime();
+				int[] labels = ClassicalRecipe.segment(imp.getProcessor());
+				double ms = (System.nanoTime() - t0) / 1e6;
+				times.add(ms);
+				if (labelsOut != null && r == 0) writeLabels(labelsOut, ImagePairs.stem(f), labels, imp);
+				out.printf(Locale.ROOT, "%-28s %9.1f ms%n", trim(f.getFileName().toString()), ms);
+			}
+		out.printf(Locale.ROOT, "MEDIAN %.1f ms over %d runs%n", BenchCommand.median(times.stream().mapToDouble(Double::doubleValue).toArray()), times.size());
+		return 0;
+	}
+
+	private static void writeLabels(Path dir, String name, int[] labels, ImagePlus imp) throws IOException {
+		int n = 0;
+		for (int l : labels) n = Math.max(n, l);
+		sc.fiji.ris.io.LabelTiffWriter.write(dir.resolve(name + "_labels.tif"), List.of(labels), imp.getWidth(), imp.getHeight(),
+				sc.fiji.ris.io.Dimensions.SINGLE, sc.fiji.ris.io.Calibration.NONE);
 	}
 
 	private static String trim(String s) {

@@ -40,6 +40,7 @@ final class TrainCommand {
 			"  --hidden N            ConvLSTM hidden channels of a new network (default 32)",
 			"  --no-curriculum       train on n+2 steps from the start",
 			"  --no-feedback         do not feed the union of emitted masks back to the ConvLSTM",
+			"  --context             give the second ConvLSTM layer a coarse (1/16) and global view",
 			"  --resume FILE         continue from a checkpoint (last.zip of the checkpoint folder)",
 			"  --start-from FILE     fine-tune an existing model instead of starting from scratch",
 			"  --checkpoints DIR     checkpoint folder (default: MODEL.zip's name + '.checkpoints')",
@@ -53,7 +54,7 @@ final class TrainCommand {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
 						"--synthetic", "--learning-rate", "--lambda", "--hidden", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
-				Set.of("--help", "--no-curriculum", "--no-feedback"));
+				Set.of("--help", "--no-curriculum", "--no-feedback", "--context"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (!a.positional().isEmpty()) throw new Args.UsageException("'ris train' takes no file arguments ('" + a.positional().get(0) + "'): use --images and --labels.");
 		Path images = Path.of(a.required("--images"));
@@ -89,6 +90,7 @@ final class TrainCommand {
 		ModelConfig config = new ModelConfig();
 		config.hiddenChannels = a.integer("--hidden", config.hiddenChannels, 1, 512);
 		config.feedbackUnion = !a.has("--no-feedback");
+		config.coarseContext = a.has("--context");
 		config.tileSize = o.crop;
 		if (o.resume == null && o.startFrom == null && config.tileOverlap >= o.crop / 2) {
 			int least = (2 * config.tileOverlap + 2 + 7) / 8 * 8;

@@ -48,9 +48,14 @@ public final class SegmentationFiles {
 		return c * z * t == imp.getStackSize() ? Dimensions.of(c, z, t) : Dimensions.of(1, imp.getStackSize(), 1);
 	}
 
+	/** The input's dimensions, or a plain list of planes when fewer planes were segmented (a cancelled run). */
+	static Dimensions dimensions(ImagePlus input, List<Instances> planes) {
+		return planes.size() == input.getStackSize() ? dimensions(input) : Dimensions.of(1, planes.size(), 1);
+	}
+
 	/** Where each plane sits, for the ROIs. */
 	public static List<PlaneInstances> positioned(ImagePlus input, List<Instances> planes) {
-		Dimensions dims = dimensions(input);
+		Dimensions dims = dimensions(input, planes);
 		List<PlaneInstances> out = new ArrayList<>();
 		for (int z = 0; z < planes.size(); z++) out.add(PlaneInstances.of(planes.get(z), dims, z));
 		return out;
@@ -66,7 +71,7 @@ public final class SegmentationFiles {
 		Files.createDirectories(dir);
 		List<int[]> labels = new ArrayList<>();
 		for (Instances inst : planes) labels.add(inst.labels());
-		Dimensions dims = planes.size() == input.getStackSize() ? dimensions(input) : Dimensions.of(1, planes.size(), 1);
+		Dimensions dims = dimensions(input, planes);
 		try {
 			LabelTiffWriter.write(files[0], labels, input.getWidth(), input.getHeight(), dims, calibration(input));
 			RoiSetWriter.write(files[1], positioned(input, planes));

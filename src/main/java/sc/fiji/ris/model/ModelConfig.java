@@ -25,6 +25,12 @@ public final class ModelConfig {
 	public int maskChannels = 16;
 	/** Whether the running union of emitted masks is fed back to the ConvLSTM as an extra input. */
 	public boolean feedbackUnion = true;
+	/**
+	 * Whether the second ConvLSTM layer also sees a coarse (1/16) and a global summary of the first layer's hidden
+	 * state, so that a step can coordinate across the whole tile (3x3 kernels at 1/4 resolution alone spread
+	 * information by only a few pixels per step). Needs tiles that are multiples of 16.
+	 */
+	public boolean coarseContext = false;
 
 	// ---- input
 	/** Lower and upper percentile for intensity normalisation. */
@@ -82,6 +88,8 @@ public final class ModelConfig {
 			throw new IllegalArgumentException("The model's hiddenChannels and maskChannels must be positive.");
 		if (tileSize < 32 || tileSize % 8 != 0)
 			throw new IllegalArgumentException("The model's tileSize must be a multiple of 8 and at least 32, not " + tileSize + ".");
+		if (coarseContext && tileSize % 16 != 0)
+			throw new IllegalArgumentException("The model's tileSize must be a multiple of 16 when coarseContext is on, not " + tileSize + ".");
 		if (tileOverlap < 0 || tileOverlap >= tileSize / 2)
 			throw new IllegalArgumentException("The model's tileOverlap must be between 0 and half the tile size, not " + tileOverlap + ".");
 		if (maxSteps < 1) throw new IllegalArgumentException("The model's maxSteps must be at least 1.");

@@ -51,6 +51,9 @@ public final class RisNetwork extends AbstractBlock {
 	private final Conv2d maskConv;
 	private final Conv2d maskOut;
 	private final Linear confidence;
+	private final Conv2d contextA;
+	private final Conv2d contextB;
+	private final Linear contextGlobal;
 
 	public RisNetwork(ModelConfig config) {
 		super(VERSION);
@@ -73,6 +76,14 @@ public final class RisNetwork extends AbstractBlock {
 		maskConv = addChildBlock("maskConv", conv(k, 3, true));
 		maskOut = addChildBlock("maskOut", conv(1, 1, true));
 		confidence = addChildBlock("confidence", Linear.builder().setUnits(1).build());
+		if (config.coarseContext) {
+			contextA = addChildBlock("contextA", conv(h, 3, true));
+			contextB = addChildBlock("contextB", conv(h, 3, true));
+			contextGlobal = addChildBlock("contextGlobal", Linear.builder().setUnits(h).build());
+		} else {
+			contextA = contextB = null;
+			contextGlobal = null;
+		}
 	}
 
 	private static Conv2d conv(int filters, int kernel, boolean bias) {
@@ -164,7 +175,17 @@ public final class RisNetwork extends AbstractBlock {
 		NDList l1 = cell1.step(ps, state.staticGates, dynamic, state.h1, state.c1, training);
 		state.h1 = l1.get(0);
 		state.c1 = l1.get(1);
-		NDList l2 = cell2.step(ps, null, state.h1, state.h2, state.c2, training);
+		NDArray toLayer2 = state.h1;
+		if (contextA != null) {
+			// coarse path: 1/16 resolution, two 3x3 convolutions (a reach of 80 px per step), plus a global summary
+			NDArray coarse = Pool.avgPool2d(state.h1, new Shape(4, 4), new Shape(4, 4), new Shape(0, 0), false, true);
+			coarse = run(contextB, ps, relu(run(contextA, ps, coarse, training)), training);
+			coarse = coarse.repeat(2, 4).repeat(3, 4);
+			long b = state.h1.getShape().get(0), hc = state.h1.getShape().get(1);
+			NDArray global = run(contextGlobal, ps, Pool.globalAvgPool2d(state.h1), training).reshape(b, hc, 1, 1);
+			toLayer2 = state.h1.add(coarse).add(global);
+		}
+		NDList l2 = cell2.step(ps, null, toLayer2, state.h2, state.c2, training);
 		state.h2 = l2.get(0);
 		state.c2 = l2.get(1);
 
@@ -223,6 +244,11 @@ public final class RisNetwork extends AbstractBlock {
 		maskConv.initialize(manager, dataType, new Shape(b, k, hh / 2, ww / 2));
 		maskOut.initialize(manager, dataType, new Shape(b, k, hh, ww));
 		confidence.initialize(manager, dataType, new Shape(b, 2L * h));
+		if (contextA != null) {
+			contextA.initialize(manager, dataType, new Shape(b, h, hh / 16, ww / 16));
+			contextB.initialize(manager, dataType, new Shape(b, h, hh / 16, ww / 16));
+			contextGlobal.initialize(manager, dataType, new Shape(b, h));
+		}
 	}
 
 	/**
@@ -243,7 +269,8 @@ public final class RisNetwork extends AbstractBlock {
 		enc += p4 * c[2] * c[2] + p4 / 4 * c[3] * c[2] + p4 * 9L * c[2] * 4 * h + p2 * c[1] * k + p1 * c[0] * k;
 		long step = p4 * 9L * 4 * h * ((config.feedbackUnion ? 1 : 0) + h) // layer 1: union + recurrent
 				+ p4 * 9L * 4 * h * (2L * h) // layer 2: input + recurrent
-				+ p4 * h * k + p2 * 9L * k * k + p1 * k;
+				+ p4 * h * k + p2 * 9L * k * k + p1 * k
+				+ (config.coarseContext ? p4 / 16 * 9L * 2 * h * h + (long) h * h : 0);
 		return new long[] { enc, step };
 	}
 }

@@ -36,9 +36,12 @@ class RisNetworkTest {
 		}
 	}
 
-	@Test
-	void stepwiseDecodingEqualsTheUnrolledNetworkAndSelectionKeepsTiles() {
-		try (RisModel model = RisModel.create(tiny(), 2); NDManager m = model.manager().newSubManager()) {
+	@org.junit.jupiter.params.ParameterizedTest
+	@org.junit.jupiter.params.provider.ValueSource(booleans = { false, true })
+	void stepwiseDecodingEqualsTheUnrolledNetworkAndSelectionKeepsTiles(boolean coarseContext) {
+		ModelConfig config = tiny();
+		config.coarseContext = coarseContext;
+		try (RisModel model = RisModel.create(config, 2); NDManager m = model.manager().newSubManager()) {
 			ParameterStore ps = new ParameterStore(m, false);
 			NDArray x = m.randomUniform(0, 1, new Shape(3, 1, 32, 32));
 			NDList unrolled = model.network().forward(ps, new NDList(x, m.create(2L)), false);
