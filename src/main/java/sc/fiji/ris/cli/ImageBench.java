@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import sc.fiji.ris.fiji.ImageFiles;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.fiji.ImagePlusSegmenter;

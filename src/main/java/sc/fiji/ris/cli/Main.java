@@ -17,6 +17,7 @@ public final class Main {
 			"  segment    find every nucleus in images (files or folders)",
 			"  train      train a model on image/label folders",
 			"  evaluate   score predicted label images against ground truth",
+			"  tune       choose a model's thresholds on validation images",
 			"  bench      time the network or whole-image segmentation",
 			"",
 			"Run 'ris COMMAND --help' for the options of a command. Add --verbose for stack traces.");
@@ -40,6 +41,7 @@ public final class Main {
 			case "train": return TrainCommand.run(rest, out, err);
 			case "evaluate": return EvaluateCommand.run(rest, out, err);
 			case "bench": return BenchCommand.run(rest, out, err);
+			case "tune": return TuneCommand.run(rest, out, err);
 			case "segment": return SegmentCommand.run(rest, out, err, verbose);
 			default:
 				err.println("Error: Unknown command '" + rest[0] + "': see 'ris --help'.");

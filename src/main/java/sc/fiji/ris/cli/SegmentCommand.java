@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import sc.fiji.ris.fiji.ImageFiles;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.fiji.ImagePlusSegmenter;
@@ -47,10 +48,12 @@ final class SegmentCommand {
 		if (a.positional().isEmpty()) throw new Args.UsageException("Give at least one image file or folder to segment (see 'ris segment --help').");
 		Segmenter.Options o = new Segmenter.Options();
 		o.minConfidence = a.real("--min-confidence", Double.NaN, 0, 1);
-		o.maskThreshold = a.real("--mask-threshold", Double.NaN, 1e-6, 1 - 1e-6);
+		o.maskThreshold = a.real("--mask-threshold", Double.NaN, 0, 1);
+		if (o.maskThreshold == 0 || o.maskThreshold == 1)
+			throw new Args.UsageException("The option --mask-threshold must lie strictly between 0 and 1, not " + a.get("--mask-threshold", "") + ".");
 		o.tileSize = a.integer("--tile-size", 0, 0, 4096);
 		if (o.tileSize != 0 && (o.tileSize < 32 || o.tileSize % 8 != 0))
-			throw new Args.UsageException("--tile-size must be 0 (the model's) or a multiple of 8 of at least 32, not " + o.tileSize + ".");
+			throw new Args.UsageException("The option --tile-size must be 0 (the model's) or a multiple of 8 of at least 32, not " + o.tileSize + ".");
 		int threads = a.integer("--threads", 0, 0, 1024);
 		Path outDir = Path.of(a.get("--output", "ris-output"));
 		if (Files.exists(outDir) && !Files.isDirectory(outDir))
@@ -72,14 +75,23 @@ final class SegmentCommand {
 				}
 			} else if (Files.exists(p)) inputs.add(p);
 			else {
-				err.println("Error: the input " + p + " does not exist.");
+				err.println("Error: The input " + p + " does not exist.");
 				failed++;
 			}
+		}
+		if (inputs.isEmpty()) {
+			// nothing to segment: do not load the model, nor create an empty output folder
+			err.printf(Locale.ROOT, "%d input%s failed; there is no image to segment.%n", failed, failed == 1 ? "" : "s");
+			return 1;
 		}
 		PyTorchRuntime.start(threads);
 		try (RisModel model = modelFile == null ? ModelPackage.loadBundled() : ModelPackage.load(modelFile)) {
 			Segmenter segmenter = new Segmenter(model, o);
-			Files.createDirectories(outDir);
+			try {
+				Files.createDirectories(outDir);
+			} catch (IOException e) {
+				throw new IOException("The output folder " + outDir + " cannot be created (" + e.getMessage() + ").", e);
+			}
 			for (Path file : inputs) {
 				long t0 = System.nanoTime();
 				String name = ImagePairs.stem(file);

@@ -8,10 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import sc.fiji.ris.fiji.ImageFiles;
+import sc.fiji.ris.fiji.LossCurvePlot;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.data.LabeledImage;
 import sc.fiji.ris.data.PercentileNormalizer;
+import sc.fiji.ris.data.TrainingSet;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.ModelConfig;
 import sc.fiji.ris.model.RisModel;
@@ -41,6 +44,7 @@ final class TrainCommand {
 			"  --no-curriculum       train on n+2 steps from the start",
 			"  --no-feedback         do not feed the union of emitted masks back to the ConvLSTM",
 			"  --context             give the second ConvLSTM layer a coarse (1/16) and global view",
+			"  --seed-attention      each step picks a seed (softmax over the tile) that the mask head delineates",
 			"  --resume FILE         continue from a checkpoint (last.zip of the checkpoint folder)",
 			"  --start-from FILE     fine-tune an existing model instead of starting from scratch",
 			"  --checkpoints DIR     checkpoint folder (default: MODEL.zip's name + '.checkpoints')",
@@ -54,7 +58,7 @@ final class TrainCommand {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
 						"--synthetic", "--learning-rate", "--lambda", "--hidden", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
-				Set.of("--help", "--no-curriculum", "--no-feedback", "--context"));
+				Set.of("--help", "--no-curriculum", "--no-feedback", "--context", "--seed-attention"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (!a.positional().isEmpty()) throw new Args.UsageException("'ris train' takes no file arguments ('" + a.positional().get(0) + "'): use --images and --labels.");
 		Path images = Path.of(a.required("--images"));
@@ -91,6 +95,7 @@ final class TrainCommand {
 		config.hiddenChannels = a.integer("--hidden", config.hiddenChannels, 1, 512);
 		config.feedbackUnion = !a.has("--no-feedback");
 		config.coarseContext = a.has("--context");
+		config.seedAttention = a.has("--seed-attention");
 		config.tileSize = o.crop;
 		if (o.resume == null && o.startFrom == null && config.tileOverlap >= o.crop / 2) {
 			int least = (2 * config.tileOverlap + 2 + 7) / 8 * 8;
@@ -128,22 +133,7 @@ final class TrainCommand {
 		return 0;
 	}
 
-	/**
-	 * Reads all pairs. An image without any instance is kept (it teaches the network to stop at once) with a warning;
-	 * a set without any instance at all is refused.
-	 */
 	private static List<LabeledImage> read(List<ImagePairs.Pair> pairs, PercentileNormalizer normalizer, String option, PrintStream log) {
-		List<LabeledImage> out = new ArrayList<>();
-		boolean anyInstance = false;
-		for (ImagePairs.Pair p : pairs) {
-			LabeledImage li = ImageFiles.readPair(p, normalizer);
-			boolean any = false;
-			for (int l : li.labels()) if (l > 0) { any = true; break; }
-			if (!any) log.println("Warning: the label image " + p.labels + " has no instances; it is used as an empty example.");
-			anyInstance |= any;
-			out.add(li);
-		}
-		if (!anyInstance) throw new IllegalArgumentException("The label images in " + option + " have no instances at all (every pixel is 0): there is nothing to learn from.");
-		return out;
+		return TrainingSet.read(pairs, p -> ImageFiles.readPair(p, normalizer), option, w -> log.println("Warning: " + w));
 	}
 }

@@ -160,15 +160,65 @@ public final class Segmenter {
 			for (int k = first; k < last; k++) {
 				List<TileDecoder.Emission> em = emitted.get(k - first);
 				s.steps += em.size() + 1;
-				collect(em, xs[k % xs.length], ys[k / xs.length], ownX[k % xs.length], ownY[k / xs.length], width, height, candidates);
+				collect(em, xs[k % xs.length], ys[k / xs.length], ownX[k % xs.length], ownY[k / xs.length], width, height, maskThreshold, candidates);
 			}
 			s.stitchNanos += System.nanoTime() - t1;
 			progress.progress(last, nTiles);
 		}
 		long t2 = System.nanoTime();
-		Instances out = stitch(candidates, width, height);
+		Instances out = stitch(candidates, width, height, minArea);
 		s.stitchNanos += System.nanoTime() - t2;
 		return out;
+	}
+
+	/** Every tile's emissions of one image, decoded once, so that thresholds can be tried without the network. */
+	public static final class Decoded {
+		final int width, height;
+		final int[] xs, ys;
+		final List<List<TileDecoder.Emission>> emissions = new ArrayList<>();
+
+		Decoded(int width, int height, int[] xs, int[] ys) {
+			this.width = width;
+			this.height = height;
+			this.xs = xs;
+			this.ys = ys;
+		}
+	}
+
+	/**
+	 * Decodes all tiles of a plane of raw intensities at this segmenter's minimum confidence and keeps every
+	 * emission (memory grows with the image: for tuning on validation images, not for production use).
+	 */
+	public Decoded decodeAll(float[] pixels, int width, int height) {
+		float[] img = normalizer.normalize(pixels);
+		int[] xs = origins(width, tile, overlap), ys = origins(height, tile, overlap);
+		Decoded d = new Decoded(width, height, xs, ys);
+		int nTiles = xs.length * ys.length;
+		for (int first = 0; first < nTiles; first += batchSize) {
+			int last = Math.min(nTiles, first + batchSize);
+			List<float[]> tiles = new ArrayList<>(last - first);
+			for (int k = first; k < last; k++) tiles.add(cut(img, width, height, xs[k % xs.length], ys[k / xs.length]));
+			d.emissions.addAll(decoder.decode(tiles, tile, maxSteps, minConfidence, null));
+		}
+		return d;
+	}
+
+	/**
+	 * Paints and stitches decoded tiles with other thresholds. A tile's decoding stops at its first emission below
+	 * {@code minConfidence}, exactly as if it had been decoded with that threshold (which must not be below the one
+	 * used for decoding).
+	 */
+	public Instances assemble(Decoded d, double minConfidence, double maskThreshold, int minArea) {
+		int[][] ownX = owned(d.xs, d.width, tile), ownY = owned(d.ys, d.height, tile);
+		List<Candidate> candidates = new ArrayList<>();
+		for (int k = 0; k < d.emissions.size(); k++) {
+			List<TileDecoder.Emission> em = d.emissions.get(k);
+			int stop = 0;
+			while (stop < em.size() && em.get(stop).confidence >= minConfidence) stop++;
+			collect(em.subList(0, stop), d.xs[k % d.xs.length], d.ys[k / d.xs.length], ownX[k % d.xs.length], ownY[k / d.xs.length], d.width,
+					d.height, maskThreshold, candidates);
+		}
+		return stitch(candidates, d.width, d.height, minArea);
 	}
 
 	/** The tile at (x0, y0), zero-padded (normalised background) where it leaves the image. */
@@ -179,7 +229,8 @@ public final class Segmenter {
 		return t;
 	}
 
-	private void collect(List<TileDecoder.Emission> em, int x0, int y0, int[] ownX, int[] ownY, int width, int height, List<Candidate> out) {
+	private void collect(List<TileDecoder.Emission> em, int x0, int y0, int[] ownX, int[] ownY, int width, int height, double maskThreshold,
+			List<Candidate> out) {
 		if (em.isEmpty()) return;
 		List<float[]> masks = new ArrayList<>(em.size());
 		for (TileDecoder.Emission e : em) masks.add(e.mask);
@@ -231,7 +282,7 @@ public final class Segmenter {
 		}
 	}
 
-	private Instances stitch(List<Candidate> candidates, int width, int height) {
+	private Instances stitch(List<Candidate> candidates, int width, int height, int minArea) {
 		candidates.sort((a, b) -> Float.compare(b.confidence, a.confidence));
 		int[] raw = new int[width * height];
 		List<Candidate> painted = new ArrayList<>();

@@ -31,6 +31,12 @@ public final class ModelConfig {
 	 * information by only a few pixels per step). Needs tiles that are multiples of 16.
 	 */
 	public boolean coarseContext = false;
+	/**
+	 * Whether each step first picks a seed: a softmax over all positions of the 1/4-resolution grid (so one place
+	 * wins across the whole tile), spread by two 5x5 box filters and given to the mask head beside the hidden
+	 * state, which then only has to delineate the object under the seed.
+	 */
+	public boolean seedAttention = false;
 
 	// ---- input
 	/** Lower and upper percentile for intensity normalisation. */

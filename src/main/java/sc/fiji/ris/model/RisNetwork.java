@@ -51,6 +51,7 @@ public final class RisNetwork extends AbstractBlock {
 	private final Conv2d maskConv;
 	private final Conv2d maskOut;
 	private final Linear confidence;
+	private final Conv2d seedScore;
 	private final Conv2d contextA;
 	private final Conv2d contextB;
 	private final Linear contextGlobal;
@@ -76,6 +77,7 @@ public final class RisNetwork extends AbstractBlock {
 		maskConv = addChildBlock("maskConv", conv(k, 3, true));
 		maskOut = addChildBlock("maskOut", conv(1, 1, true));
 		confidence = addChildBlock("confidence", Linear.builder().setUnits(1).build());
+		seedScore = config.seedAttention ? addChildBlock("seedScore", conv(1, 1, true)) : null;
 		if (config.coarseContext) {
 			contextA = addChildBlock("contextA", conv(h, 3, true));
 			contextB = addChildBlock("contextB", conv(h, 3, true));
@@ -189,7 +191,17 @@ public final class RisNetwork extends AbstractBlock {
 		state.h2 = l2.get(0);
 		state.c2 = l2.get(1);
 
-		NDArray m = up2(run(hiddenToMask, ps, state.h2, training)).add(state.skip2);
+		NDArray head = state.h2;
+		if (seedScore != null) {
+			Shape hs = state.h2.getShape();
+			NDArray score = run(seedScore, ps, state.h2, training).reshape(hs.get(0), hs.get(2) * hs.get(3));
+			NDArray seed = score.softmax(1).reshape(hs.get(0), 1, hs.get(2), hs.get(3));
+			Shape five = new Shape(5, 5), one = new Shape(1, 1), two = new Shape(2, 2);
+			seed = Pool.avgPool2d(seed, five, one, two, false, true);
+			seed = Pool.avgPool2d(seed, five, one, two, false, true).mul(25f);
+			head = state.h2.concat(seed, 1);
+		}
+		NDArray m = up2(run(hiddenToMask, ps, head, training)).add(state.skip2);
 		m = relu(run(maskConv, ps, relu(m), training));
 		m = relu(up2(m).add(state.skip1));
 		NDArray mask = Activation.sigmoid(run(maskOut, ps, m, training));
@@ -238,7 +250,8 @@ public final class RisNetwork extends AbstractBlock {
 		cell1.initialize(manager, dataType, cell1.initShape(b, hh / 4, ww / 4));
 		cell2.initialize(manager, dataType, cell2.initShape(b, hh / 4, ww / 4));
 		int h = config.hiddenChannels, k = config.maskChannels;
-		hiddenToMask.initialize(manager, dataType, new Shape(b, h, hh / 4, ww / 4));
+		hiddenToMask.initialize(manager, dataType, new Shape(b, h + (seedScore != null ? 1 : 0), hh / 4, ww / 4));
+		if (seedScore != null) seedScore.initialize(manager, dataType, new Shape(b, h, hh / 4, ww / 4));
 		skip2.initialize(manager, dataType, new Shape(b, c[1], hh / 2, ww / 2));
 		skip1.initialize(manager, dataType, new Shape(b, c[0], hh, ww));
 		maskConv.initialize(manager, dataType, new Shape(b, k, hh / 2, ww / 2));

@@ -15,6 +15,7 @@ import ij.io.RoiDecoder;
 import ij.measure.Calibration;
 import ij.plugin.frame.RoiManager;
 import ij.process.ImageProcessor;
+import java.awt.AWTError;
 import java.awt.HeadlessException;
 import java.awt.Rectangle;
 import java.io.ByteArrayOutputStream;
@@ -49,9 +50,11 @@ import sc.fiji.ris.io.InstanceTable;
  * calibrated 3-slice stack keeps its planes and calibration, with ROI positions and CSV planes 1..3; an image
  * without nuclei gives an empty label image, an empty RoiSet and a header-only table; an RGB image is segmented
  * with a warning. Bad input (an empty, a garbage and a truncated TIFF beside a good image, a missing input, a
- * missing or broken model, NaN pixels) gives exit code 1 and one "Error: " line naming it, and no file for what
- * failed; mistakes in the command line give exit code 2, one sentence naming the option and nothing written. No
- * stack trace ever appears without {@code --verbose}.
+ * missing or broken model, NaN pixels, an output folder that cannot be created) gives exit code 1 and one "Error: "
+ * line naming it, no file for what failed and nothing printed by ImageJ itself on stdout; mistakes in the command
+ * line (bad option values, an unknown option, an {@code --output} that is a file) give exit code 2, one sentence
+ * naming the option and nothing written. No stack trace ever appears without {@code --verbose}. The ROI Manager
+ * check runs only where AWT has a display.
  */
 class SegmentCommandTest {
 
@@ -250,13 +253,17 @@ class SegmentCommandTest {
 		return counts;
 	}
 
-	/** Opens the RoiSet in a hidden ROI Manager, where AWT allows one (not in a headless JVM). */
+	/**
+	 * Opens the RoiSet in a hidden ROI Manager, where AWT allows one (not in a headless JVM). Not for an empty
+	 * RoiSet: the ROI Manager answers that with a modal error dialog, which would block the test.
+	 */
 	private static void assertRoiManagerOpens(Path roiFile, int n) {
+		if (n == 0) return;
 		RoiManager rm;
 		try {
 			rm = new RoiManager(true);
-		} catch (HeadlessException e) {
-			return; // the ROI Manager is a window; RoiDecoder has checked every ROI already
+		} catch (HeadlessException | AWTError e) {
+			return; // the ROI Manager is a window, which needs a display; RoiDecoder has checked every ROI already
 		}
 		try {
 			rm.runCommand("Open", roiFile.toAbsolutePath().toString());
@@ -358,13 +365,26 @@ class SegmentCommandTest {
 		Path in = dir.resolve("in");
 		copySample("IXMtest_A16_s2_5AF2.tif", in, "good.tif");
 		Path empty = Files.write(in.resolve("bad.tif"), new byte[0]);
-		Path garbage = Files.writeString(in.resolve("garbage.tif"), "this is not a TIFF file\n");
+		byte[] noise = new byte[4096];
+		new Random(7).nextBytes(noise);
+		noise[0] = 'G'; // not a TIFF's "II" or "MM", nor text: a format ImageJ does not know
+		Path garbage = Files.write(in.resolve("garbage.tif"), noise);
 		byte[] whole = Files.readAllBytes(SAMPLES.resolve("IXMtest_G06_s7_9444.tif"));
 		Path truncated = Files.write(in.resolve("truncated.tif"), Arrays.copyOf(whole, whole.length / 2));
 		Path output = dir.resolve("out");
 
-		Run r = segment(output, in.toString());
+		// ImageJ's readers must not print messages of their own on the process's stdout beside ours
+		PrintStream stdout = System.out;
+		ByteArrayOutputStream stray = new ByteArrayOutputStream();
+		Run r;
+		try {
+			System.setOut(new PrintStream(stray, true, StandardCharsets.UTF_8));
+			r = segment(output, in.toString());
+		} finally {
+			System.setOut(stdout);
+		}
 		assertEquals(1, r.code, "exit code" + r.context());
+		assertEquals("", stray.toString(StandardCharsets.UTF_8), "nothing printed past the launcher's streams" + r.context());
 		List<String> errors = r.errLines().stream().filter(l -> l.startsWith("Error: ")).collect(Collectors.toList());
 		assertEquals(3, errors.size(), "one error per bad file" + r.context());
 		for (Path bad : List.of(empty, garbage, truncated)) {
@@ -394,13 +414,30 @@ class SegmentCommandTest {
 	}
 
 	@Test
+	void outputBelowAFile() throws IOException {
+		Path file = Files.writeString(dir.resolve("results.txt"), "keep me\n");
+		Path output = file.resolve("sub");
+		Path image = copySample("IXMtest_A16_s2_5AF2.tif", dir.resolve("in"), "good.tif");
+		Set<String> before = listing();
+		Run r = segment(output, image.toString());
+		assertEquals(1, r.code, "exit code" + r.context());
+		List<String> lines = r.errLines();
+		assertEquals(1, lines.size(), "one line on err" + r.context());
+		assertTrue(lines.get(0).startsWith("Error: ") && lines.get(0).contains(output.toString()), "names the output folder" + r.context());
+		assertOneSentence(lines.get(0), r.context(), output.toString());
+		assertEquals("keep me\n", Files.readString(file), "the file is unchanged");
+		assertEquals(before, listing(), "nothing written");
+	}
+
+	@Test
 	void minConfidenceAbove1() throws IOException {
 		assertRefused(2, new String[] { "--min-confidence", "2", SAMPLES.toString() }, "--min-confidence");
 	}
 
 	@Test
 	void maskThreshold0() throws IOException {
-		assertRefused(2, new String[] { "--mask-threshold", "0", SAMPLES.toString() }, "--mask-threshold");
+		String line = assertRefused(2, new String[] { "--mask-threshold", "0", SAMPLES.toString() }, "--mask-threshold");
+		assertTrue(line.contains("between 0 and 1"), "says the range as the help does: " + line);
 	}
 
 	@Test
@@ -448,6 +485,7 @@ class SegmentCommandTest {
 		assertEquals(1, naming.size(), "one error names " + missing + r.context());
 		assertOneSentence(naming.get(0), r.context(), missing.toString());
 		assertFalse(Files.exists(missing), "the input is not created");
+		assertFalse(Files.exists(dir.resolve("out")), "no output folder when there is nothing to segment");
 	}
 
 	@Test

@@ -41,6 +41,7 @@ class RisNetworkTest {
 	void stepwiseDecodingEqualsTheUnrolledNetworkAndSelectionKeepsTiles(boolean coarseContext) {
 		ModelConfig config = tiny();
 		config.coarseContext = coarseContext;
+		config.seedAttention = coarseContext;
 		try (RisModel model = RisModel.create(config, 2); NDManager m = model.manager().newSubManager()) {
 			ParameterStore ps = new ParameterStore(m, false);
 			NDArray x = m.randomUniform(0, 1, new Shape(3, 1, 32, 32));

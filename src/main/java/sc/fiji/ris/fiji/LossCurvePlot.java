@@ -1,4 +1,4 @@
-package sc.fiji.ris.cli;
+package sc.fiji.ris.fiji;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -17,11 +17,11 @@ import sc.fiji.ris.io.AtomicFiles;
 import sc.fiji.ris.train.TrainingLog;
 
 /** Draws the training loss and the validation F1 against iterations into a PNG (headless-safe). */
-final class LossCurvePlot {
+public final class LossCurvePlot {
 
 	private LossCurvePlot() {}
 
-	static void write(TrainingLog log, Path file) throws IOException {
+	public static void write(TrainingLog log, Path file) throws IOException {
 		int w = 800, h = 400, left = 60, right = 60, top = 30, bottom = 40;
 		BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = img.createGraphics();
@@ -38,6 +38,15 @@ final class LossCurvePlot {
 			double maxLoss = rows.stream().mapToDouble(r -> r.loss).filter(Double::isFinite).max().orElse(1);
 			g.drawString(String.format("%.0f", maxIt), w - right - 20, h - bottom + 15);
 			g.drawString("0", left, h - bottom + 15);
+			// where the curriculum moved to stage 2 (the loss jumps there: more steps, more instances)
+			for (int i = 1; i < rows.size(); i++)
+				if (rows.get(i).stage != rows.get(i - 1).stage) {
+					int x = left + (int) Math.round((w - left - right) * rows.get(i).iteration / maxIt);
+					g.setColor(Color.GRAY);
+					g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] { 4f, 4f }, 0f));
+					g.drawLine(x, top, x, h - bottom);
+					g.drawString("stage " + rows.get(i).stage, x + 4, top + 14);
+				}
 			g.setColor(new Color(0, 90, 200));
 			g.drawString(String.format("loss (max %.3f)", maxLoss), left, top - 10);
 			curve(g, rows, r -> r.loss / maxLoss, maxIt, left, top, w - left - right, h - top - bottom, new Color(0, 90, 200));

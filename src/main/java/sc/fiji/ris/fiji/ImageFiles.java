@@ -1,4 +1,4 @@
-package sc.fiji.ris.cli;
+package sc.fiji.ris.fiji;
 
 import ij.ImagePlus;
 import ij.io.FileInfo;
@@ -31,7 +31,10 @@ public final class ImageFiles {
 		if (size == 0) throw new IllegalArgumentException("The file " + file + " is empty.");
 		ImagePlus imp;
 		try {
-			imp = new Opener().openImage(file.toAbsolutePath().toString());
+			Opener opener = new Opener();
+			String path = file.toAbsolutePath().toString();
+			// a format ImageJ does not know: its Opener would print "Unsupported format" on stdout besides our error
+			imp = opener.getFileType(path) == Opener.UNKNOWN ? null : opener.openImage(path);
 		} catch (RuntimeException e) {
 			imp = null;
 		}

@@ -1,0 +1,115 @@
+package sc.fiji.ris.cli;
+
+import ij.ImagePlus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import sc.fiji.ris.fiji.ImageFiles;
+import sc.fiji.ris.data.ImagePairs;
+import sc.fiji.ris.eval.Evaluation;
+import sc.fiji.ris.eval.EvaluationResult;
+import sc.fiji.ris.fiji.ImagePlusSegmenter;
+import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.io.ModelPackage;
+import sc.fiji.ris.model.ModelConfig;
+import sc.fiji.ris.model.PyTorchRuntime;
+import sc.fiji.ris.model.RisModel;
+
+/**
+ * {@code ris tune}: chooses a model's decision thresholds (minimum confidence, mask threshold, minimum area) on
+ * validation images, on whole images as {@code ris segment} sees them. Each image is decoded once; every
+ * combination is then painted, stitched and scored without running the network again.
+ */
+final class TuneCommand {
+
+	static final String HELP = String.join("\n",
+			"Usage: ris tune --model FILE --images DIR --labels DIR [--output FILE] [options]",
+			"",
+			"  --model FILE         the model to tune",
+			"  --images DIR         validation images (never the test images)",
+			"  --labels DIR         their label images",
+			"  --confidences LIST   minimum confidences to try (default 0.3,0.4,0.5,0.6,0.7)",
+			"  --thresholds LIST    mask thresholds to try (default 0.3,0.4,0.5,0.6,0.7)",
+			"  --min-areas LIST     minimum areas in pixels to try (default 0,15,30,60)",
+			"  --output FILE        write the model with the best thresholds (by mean F1 over IoU 0.5..0.9) and its",
+			"                       whole-image validation scores in config.json",
+			"  --threads N          PyTorch threads (default: all cores)");
+
+	private TuneCommand() {}
+
+	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--output", "--threads"),
+				Set.of("--help"));
+		if (a.has("--help")) { out.println(HELP); return 0; }
+		Path modelFile = Path.of(a.required("--model"));
+		double[] confs = list(a.get("--confidences", "0.3,0.4,0.5,0.6,0.7"), "--confidences", 0, 1);
+		double[] thrs = list(a.get("--thresholds", "0.3,0.4,0.5,0.6,0.7"), "--thresholds", 1e-6, 1 - 1e-6);
+		double[] areas = list(a.get("--min-areas", "0,15,30,60"), "--min-areas", 0, 1e9);
+		List<ImagePairs.Pair> pairs = ImagePairs.pair(Path.of(a.required("--images")), Path.of(a.required("--labels")), "--images", "--labels");
+		PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
+		try (RisModel model = ModelPackage.load(modelFile)) {
+			Segmenter.Options o = new Segmenter.Options();
+			o.minConfidence = Arrays.stream(confs).min().getAsDouble();
+			Segmenter seg = new Segmenter(model, o);
+			List<Segmenter.Decoded> decoded = new ArrayList<>();
+			List<int[]> truth = new ArrayList<>();
+			for (ImagePairs.Pair p : pairs) {
+				ImagePlus img = ImageFiles.open(p.image), lab = ImageFiles.open(p.labels);
+				decoded.add(seg.decodeAll(ImagePlusSegmenter.plane(img, 1), img.getWidth(), img.getHeight()));
+				truth.add(ImageFiles.labels(lab, 1, p.labels));
+			}
+			out.printf(Locale.ROOT, "%10s %10s %8s %8s %8s %8s %8s%n", "min_conf", "mask_thr", "min_area", "f1@0.5", "mean_f1", "sbd", "abs_dic");
+			double best = -1;
+			double[] choice = null;
+			EvaluationResult bestResult = null;
+			for (double c : confs)
+				for (double t : thrs)
+					for (double ar : areas) {
+						Evaluation ev = new Evaluation();
+						for (int i = 0; i < decoded.size(); i++)
+							ev.add(pairs.get(i).name, seg.assemble(decoded.get(i), c, t, (int) ar).labels(), truth.get(i));
+						EvaluationResult r = ev.result();
+						out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.4f %8.4f %8.4f %8.2f%n", c, t, ar, r.f1(0), r.meanF1(), r.sbd(), r.absDic());
+						double score = r.meanF1() + 1e-3 * r.f1(0);
+						if (score > best) { best = score; choice = new double[] { c, t, ar }; bestResult = r; }
+					}
+			out.printf(Locale.ROOT, "best: min_confidence %.2f, mask_threshold %.2f, min_area %.0f: F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n",
+					choice[0], choice[1], choice[2], bestResult.f1(0), bestResult.meanF1(), bestResult.sbd(), bestResult.absDic());
+			if (a.has("--output")) {
+				ModelConfig cfg = model.config();
+				cfg.minConfidence = choice[0];
+				cfg.maskThreshold = choice[1];
+				cfg.minArea = (int) choice[2];
+				var v = cfg.training.validation;
+				v.put("whole_image_images", (double) bestResult.images());
+				v.put("whole_image_f1@0.5", bestResult.f1(0));
+				v.put("whole_image_mean_f1", bestResult.meanF1());
+				v.put("whole_image_sbd", bestResult.sbd());
+				v.put("whole_image_abs_dic", bestResult.absDic());
+				v.put("whole_image_pq", bestResult.pq());
+				ModelPackage.save(model, a.path("--output"));
+				out.println("Wrote " + a.path("--output"));
+			}
+		}
+		return 0;
+	}
+
+	private static double[] list(String s, String option, double min, double max) {
+		String[] parts = s.split(",");
+		double[] v = new double[parts.length];
+		for (int i = 0; i < parts.length; i++) {
+			try {
+				v[i] = Double.parseDouble(parts[i].trim());
+			} catch (NumberFormatException e) {
+				throw new Args.UsageException("The option " + option + " needs a comma-separated list of numbers, not '" + s + "'.");
+			}
+			if (!(v[i] >= min && v[i] <= max)) throw new Args.UsageException("The values of " + option + " must lie between " + min + " and " + max + ", not " + v[i] + ".");
+		}
+		return v;
+	}
+}

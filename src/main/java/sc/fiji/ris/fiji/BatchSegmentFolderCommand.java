@@ -1,0 +1,69 @@
+package sc.fiji.ris.fiji;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.model.RisModel;
+
+/**
+ * "Batch Segment Folder": segments every matching image of a folder with the same model and writes, per image,
+ * {@code NAME_labels.tif}, {@code NAME_rois.zip} and {@code NAME_instances.csv}, as {@code ris segment} does. One bad
+ * file does not stop the others; a summary goes to the log. The Dense CRF refinement is not offered yet.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Segmentation>RIS>Batch Segment Folder", headless = true)
+public class BatchSegmentFolderCommand extends ContextCommand {
+
+	@Parameter private StatusService status;
+	@Parameter private LogService log;
+
+	@Parameter(label = "Input folder", style = "directory", description = "The folder of images to segment (TIFF or PNG; stacks plane by plane).")
+	private File input_dir;
+	@Parameter(label = "Output folder", style = "directory", description = "Where NAME_labels.tif, NAME_rois.zip and NAME_instances.csv go (created if needed; may be the input folder).")
+	private File output_dir;
+	@Parameter(label = "Model file", required = false, style = "open", description = "A RIS model package (.zip); leave empty for the bundled nuclei model.")
+	private File model_file;
+	@Parameter(label = "File pattern", description = "Which files of the input folder to segment: a glob on the file name, e.g. *.tif or *_DAPI.tif.")
+	private String file_pattern = "*.tif";
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Processed", description = "The number of images segmented and written.")
+	private int processed;
+	@Parameter(type = ItemIO.OUTPUT, label = "Failed", description = "The number of images that could not be segmented (see the log).")
+	private int failed;
+
+	@Override
+	public void run() {
+		StatusProgress progress = new StatusProgress(status, this);
+		try {
+			if (input_dir == null || output_dir == null) throw new IllegalArgumentException("Batch Segment Folder needs an input_dir and an output_dir.");
+			Path in = input_dir.toPath(), out = output_dir.toPath();
+			if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("The output folder " + out + " is a file: choose a folder for the results.");
+			Models.check(model_file, "model_file");
+			List<Path> files = FolderSegmentation.files(in, file_pattern, out);
+			Files.createDirectories(out);
+			FolderSegmentation.Summary s;
+			try (RisModel model = Models.open(model_file)) {
+				s = FolderSegmentation.run(files, out, new Segmenter(model, new Segmenter.Options()), progress,
+						(message, unexpected) -> log.error(message, unexpected), log::warn);
+			}
+			String summary = "Batch Segment Folder: " + s.processed() + " of " + files.size() + " images segmented" + (s.failed() > 0 ? ", " + s.failed() + " failed" : "")
+					+ (s.stopped() ? ", stopped before the end" : "") + "; results in " + out + ".";
+			if (s.failed() > 0 || s.stopped()) log.warn(summary);
+			else log.info(summary);
+			progress.done();
+			processed = s.processed();
+			failed = s.failed();
+		} catch (RuntimeException | IOException e) {
+			CommandFailure.report(this, "Batch Segment Folder", e);
+		}
+	}
+}

@@ -1,0 +1,84 @@
+package sc.fiji.ris.fiji;
+
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.measure.ResultsTable;
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import sc.fiji.ris.infer.Instances;
+import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.model.RisModel;
+
+/**
+ * "Segment Instances": finds every nucleus in every plane of an image and publishes a 16-bit label image, the
+ * instances in the ROI Manager (with a display) and a results table. The Dense CRF refinement is not offered yet.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Segmentation>RIS>Segment Instances", headless = true)
+public class SegmentInstancesCommand extends ContextCommand {
+
+	@Parameter private StatusService status;
+	@Parameter private LogService log;
+
+	// not required, so that a missing image gets this command's own message rather than SciJava's "'input' is
+	// required but unset"; not persisted, as an image cannot be remembered between runs
+	@Parameter(label = "Image", required = false, persist = false, description = "The intensity image to segment (8, 16 or 32-bit; RGB is segmented as luminance); stacks and time-lapses plane by plane.")
+	private ImagePlus input;
+	@Parameter(label = "Model file", required = false, style = "open", description = "A RIS model package (.zip); leave empty for the bundled nuclei model.")
+	private File model_file;
+	@Parameter(label = "Minimum confidence", min = "-1", max = "1", stepSize = "0.05", description = "Stop finding instances in a tile when the network's confidence falls below this value (0..1); -1 = the model's own threshold.")
+	private double min_confidence = -1;
+	@Parameter(label = "Tile size", min = "0", max = "4096", stepSize = "8", description = "Side of the tiles the image is cut into (a multiple of 8, at least 32); 0 = the model's.")
+	private int tile_size = 0;
+	@Parameter(label = "ROI Manager", choices = { InstanceRois.REPLACE, InstanceRois.APPEND, InstanceRois.DONT_ADD }, description = "Replace the ROI Manager's contents with the instances, append them, or leave it alone (always left alone headless).")
+	private String roi_manager = InstanceRois.REPLACE;
+	@Parameter(label = "Show results table", description = "Show a table of the instances (\"" + ResultsTables.INSTANCES + "\": label, plane, area, centroid, mean intensity, confidence); not headless.")
+	private boolean show_table = true;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Labels", description = "16-bit label image: 0 = background, 1..n = instances, per plane.")
+	private ImagePlus label_image;
+	@Parameter(type = ItemIO.OUTPUT, label = "Instances", description = "The number of instances found, all planes together.")
+	private int instance_count;
+
+	@Override
+	public void run() {
+		StatusProgress progress = new StatusProgress(status, this);
+		String what = input == null ? "Segment Instances" : "Segmenting '" + input.getTitle() + "'";
+		try {
+			String warning = ImagePlusSegmenter.check(input);
+			LabelImages.checkNotLabels(input);
+			InstanceRois.checkMode(roi_manager);
+			if (warning != null) log.warn(warning);
+			Segmenter.Options o = new Segmenter.Options();
+			o.minConfidence = min_confidence < 0 ? Double.NaN : min_confidence;
+			o.tileSize = tile_size;
+			List<Instances> planes;
+			try (RisModel model = Models.open(model_file)) {
+				planes = ImagePlusSegmenter.segment(input, new Segmenter(model, o), progress);
+			}
+			if (progress.isCancelled()) {
+				if (!isCanceled()) cancel(what + " was stopped before the end: nothing was added.");
+				return;
+			}
+			// everything is built before anything is published, so that a failure leaves no half-done output
+			ImagePlus labels = ImagePlusSegmenter.labelImage(input, planes);
+			boolean display = !GraphicsEnvironment.isHeadless();
+			List<Roi> rois = display && !InstanceRois.DONT_ADD.equals(roi_manager) ? InstanceRois.build(input, planes) : List.of();
+			ResultsTable table = display && show_table ? ResultsTables.instances(SegmentationFiles.rows(input, planes), SegmentationFiles.calibration(input)) : null;
+			if (display) InstanceRois.addToManager(rois, roi_manager, input);
+			if (table != null) table.show(ResultsTables.INSTANCES);
+			instance_count = planes.stream().mapToInt(Instances::count).sum();
+			label_image = labels;
+		} catch (RuntimeException | IOException e) {
+			CommandFailure.report(this, what, e);
+		}
+	}
+}

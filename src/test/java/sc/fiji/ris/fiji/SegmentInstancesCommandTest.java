@@ -1,0 +1,166 @@
+package sc.fiji.ris.fiji;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.Calibration;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+
+/**
+ * "Segment Instances" end to end through a SciJava context, with the bundled model (its accuracy does not matter
+ * here): the label image has the input's size, planes, calibration and a title after it, is 16-bit with the Glasbey
+ * LUT and consecutive labels, and {@code instance_count} is the number of its labels; a time-lapse is segmented
+ * frame by frame. Bad input (no image, a label image, RIS's own label image, an empty image, NaN pixels, a missing
+ * model file, a bad tile size, an unknown ROI Manager choice) cancels the command with one sentence and no outputs; an RGB image is segmented as
+ * luminance.
+ */
+class SegmentInstancesCommandTest {
+
+	private static Context context;
+
+	@BeforeAll
+	static void start() {
+		context = Fixtures.context(SegmentInstancesCommand.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		Fixtures.dispose(context, SegmentInstancesCommand.class);
+	}
+
+	private static CommandModule segment(ImagePlus input, Object modelFile, int tileSize) throws Exception {
+		return Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", modelFile, "min_confidence", -1.0, "tile_size", tileSize,
+				"roi_manager", "Replace", "show_table", true);
+	}
+
+	@Test
+	void segmentsASampleImageIntoALabelImage() throws Exception {
+		ImagePlus input = Fixtures.open("images", Fixtures.first());
+		Calibration cal = input.getCalibration();
+		cal.pixelWidth = 0.65;
+		cal.pixelHeight = 0.65;
+		cal.setUnit("micron");
+		CommandModule m = segment(input, null, 0);
+		assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
+		ImagePlus labels = (ImagePlus) m.getOutput("label_image");
+		assertEquals(input.getWidth(), labels.getWidth());
+		assertEquals(input.getHeight(), labels.getHeight());
+		assertEquals(1, labels.getStackSize());
+		assertEquals(ImagePlus.GRAY16, labels.getType());
+		assertEquals(ImagePlusSegmenter.stripExtension(input.getTitle()) + "_labels", labels.getTitle());
+		assertEquals(0.65, labels.getCalibration().pixelWidth);
+		assertEquals("micron", labels.getCalibration().getUnit());
+		assertTrue(LabelImages.hasGlasbeyLut(labels), "Glasbey LUT");
+		int count = (Integer) m.getOutput("instance_count");
+		assertEquals(Fixtures.countLabels(labels), count);
+		assertTrue(count > 0, "the bundled model finds something in a sample image");
+	}
+
+	@Test
+	void segmentsEveryFrameOfATimeLapse() throws Exception {
+		ImagePlus a = Fixtures.open("images", Fixtures.first());
+		ImageStack stack = new ImageStack(a.getWidth(), a.getHeight());
+		stack.addSlice(a.getProcessor());
+		// the second frame: the first one mirrored, so that the two planes differ
+		var flipped = a.getProcessor().duplicate();
+		flipped.flipHorizontal();
+		stack.addSlice(flipped);
+		ImagePlus movie = new ImagePlus("movie.tif", stack);
+		movie.setDimensions(1, 1, 2);
+		movie.setOpenAsHyperStack(true);
+		CommandModule m = segment(movie, null, 0);
+		assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
+		ImagePlus labels = (ImagePlus) m.getOutput("label_image");
+		assertEquals(2, labels.getStackSize());
+		assertEquals(2, labels.getNFrames());
+		assertEquals(1, labels.getNSlices());
+		assertEquals("movie_labels", labels.getTitle());
+		assertEquals(Fixtures.countLabels(labels), (Integer) m.getOutput("instance_count"));
+	}
+
+	@Test
+	void segmentsAnRgbImageAsLuminance() throws Exception {
+		ImagePlus gray = Fixtures.open("images", Fixtures.first());
+		ImagePlus rgb = new ImagePlus("rgb", new ColorProcessor(gray.getProcessor().convertToByte(true).createImage()));
+		CommandModule m = segment(rgb, null, 0);
+		assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
+		ImagePlus labels = (ImagePlus) m.getOutput("label_image");
+		assertEquals(ImagePlus.GRAY16, labels.getType());
+		assertEquals(Fixtures.countLabels(labels), (Integer) m.getOutput("instance_count"));
+	}
+
+	@Test
+	void refusesNoImage() throws Exception {
+		assertNoOutputs(segment(null, null, 0), "open an image");
+	}
+
+	@Test
+	void refusesALabelImage() throws Exception {
+		ImagePlus labels = Fixtures.open("labels", Fixtures.first());
+		assertNoOutputs(segment(labels, null, 0), labels.getTitle(), "label image");
+	}
+
+	@Test
+	void refusesItsOwnLabelImage() throws Exception {
+		// what the user gets by running the command again while the label image is the active window
+		ImagePlus input = Fixtures.open("images", Fixtures.first());
+		ImagePlus output = ImagePlusSegmenter.labelImage(input, java.util.List.of(sc.fiji.ris.infer.Instances.empty(input.getWidth(), input.getHeight())));
+		assertNoOutputs(segment(output, null, 0), output.getTitle(), "label image");
+	}
+
+	@Test
+	void refusesAnEmptyImage() throws Exception {
+		assertNoOutputs(segment(new ImagePlus(), null, 0), "empty");
+	}
+
+	@Test
+	void refusesNaNPixels() throws Exception {
+		float[] px = new float[64 * 64];
+		for (int i = 0; i < px.length; i++) px[i] = i % 7;
+		px[100] = Float.NaN;
+		assertNoOutputs(segment(new ImagePlus("nan.tif", new FloatProcessor(64, 64, px)), null, 0), "nan.tif", "NaN");
+	}
+
+	@Test
+	void refusesAMissingModelFile() throws Exception {
+		String missing = "/nonexistent/folder/model.zip";
+		assertNoOutputs(segment(Fixtures.open("images", Fixtures.first()), new java.io.File(missing), 0), missing, "model_file");
+	}
+
+	@Test
+	void refusesATileSizeThatIsNotAMultipleOf8() throws Exception {
+		assertNoOutputs(segment(Fixtures.open("images", Fixtures.first()), null, 100), "multiple of 8");
+	}
+
+	@Test
+	void refusesAnUnknownRoiManagerChoice() throws Exception {
+		CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", Fixtures.open("images", Fixtures.first()), "model_file", null,
+				"min_confidence", -1.0, "tile_size", 0, "roi_manager", "replace all", "show_table", false);
+		assertNoOutputs(m, "roi_manager", "replace all");
+	}
+
+	@Test
+	void segmentsABlankImageIntoNoInstances() throws Exception {
+		CommandModule m = segment(new ImagePlus("blank", new ShortProcessor(64, 64)), null, 0);
+		assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
+		assertEquals(0, (Integer) m.getOutput("instance_count"));
+		assertEquals(0, Fixtures.maxLabel((ImagePlus) m.getOutput("label_image")));
+	}
+
+	private static void assertNoOutputs(CommandModule m, String... fragments) {
+		Fixtures.assertFailed(m, fragments);
+		assertNull(m.getOutput("label_image"));
+		assertEquals(0, (Integer) m.getOutput("instance_count"));
+	}
+}
