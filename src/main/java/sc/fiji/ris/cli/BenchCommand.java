@@ -22,7 +22,7 @@ import sc.fiji.ris.train.RisTrainer;
 /**
  * {@code ris bench}: benchmarks that are not tests. {@code ris bench network} times the network itself (encoder
  * and one decoding step per tile, multiply-accumulates, GFLOP/s, training iterations per second);
- * {@code ris bench images DIR} times whole-image segmentation.
+ * {@code ris bench images DIR} times whole-image segmentation; {@code ris bench crf DIR} times the dense CRF.
  */
 final class BenchCommand {
 
@@ -30,11 +30,15 @@ final class BenchCommand {
 			"Usage: ris bench network [--model FILE] [--tile N] [--batch N] [--hidden N] [--repeat N] [--threads N]",
 			"       ris bench images [--model FILE] [--repeat N] [--threads N] [--limit N] [--labels-out DIR] DIR",
 			"       ris bench classical [--repeat N] [--limit N] [--labels-out DIR] DIR",
+			"       ris bench crf [--model FILE | --labels-dir DIR] [--gt DIR] [--repeat N] [--limit N] [CRF options] DIR",
 			"",
 			"  network   time the encoder, one decoding step and one training iteration on random input",
 			"  images    time whole-image segmentation of every image in DIR (read, normalise, network,",
 			"            stitch, write), with tiles/s, steps/s and peak RSS",
 			"  classical the classical Fiji recipe (blur, Otsu, mask, watershed, particles) on the same images",
+			"  crf       time the dense CRF on every image in DIR: on the model's soft masks, or on the label",
+			"            images of --labels-dir (NAME.tif or NAME_labels.tif); with --gt, score plain and refined",
+			"            labels against the ground truth there; CRF options as for 'ris refine'",
 			"  --labels-out DIR  also write each image's label image there (for 'ris evaluate')",
 			"  --model FILE   the model (default: the bundled one; for 'network' a new random network)",
 			"  --tile N       tile size for 'network' (default 128)",
@@ -47,15 +51,19 @@ final class BenchCommand {
 	private BenchCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-		Args a = new Args("bench", args, 1, Set.of("--model", "--tile", "--batch", "--hidden", "--repeat", "--threads", "--limit", "--labels-out"), Set.of("--help"));
+		Set<String> valued = new java.util.HashSet<>(RefineCommand.CRF_OPTIONS);
+		valued.addAll(Set.of("--model", "--tile", "--batch", "--hidden", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt"));
+		Args a = new Args("bench", args, 1, valued, Set.of("--help"));
 		if (a.has("--help") || a.positional().isEmpty()) { out.println(HELP); return a.has("--help") ? 0 : 2; }
-		PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
 		String mode = a.positional().get(0);
+		// the CRF needs no network when it refines given label images
+		if (!mode.equals("crf") || !a.has("--labels-dir")) PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
 		switch (mode) {
 		case "network": return network(a, out);
 		case "images": return ImageBench.run(a, out);
 		case "classical": return ImageBench.classical(a, out);
-		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network' or 'images'.");
+		case "crf": return CrfBench.run(a, out);
+		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'classical' or 'crf'.");
 		}
 	}
 

@@ -15,10 +15,11 @@ public final class Main {
 			"",
 			"Commands:",
 			"  segment    find every nucleus in images (files or folders)",
+			"  refine     refine a label image with the dense CRF",
 			"  train      train a model on image/label folders",
 			"  evaluate   score predicted label images against ground truth",
 			"  tune       choose a model's thresholds on validation images",
-			"  bench      time the network or whole-image segmentation",
+			"  bench      time the network, whole-image segmentation or the dense CRF",
 			"",
 			"Run 'ris COMMAND --help' for the options of a command. Add --verbose for stack traces.");
 
@@ -43,6 +44,7 @@ public final class Main {
 			case "bench": return BenchCommand.run(rest, out, err);
 			case "tune": return TuneCommand.run(rest, out, err);
 			case "segment": return SegmentCommand.run(rest, out, err, verbose);
+			case "refine": return RefineCommand.run(rest, out, err);
 			default:
 				err.println("Error: Unknown command '" + rest[0] + "': see 'ris --help'.");
 				return 2;

@@ -12,6 +12,8 @@ import java.util.Set;
 import sc.fiji.ris.fiji.ImageFiles;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.ImagePairs;
+import sc.fiji.ris.crf.DenseCrf;
+import sc.fiji.ris.fiji.ImagePlusRefiner;
 import sc.fiji.ris.fiji.ImagePlusSegmenter;
 import sc.fiji.ris.fiji.SegmentationFiles;
 import sc.fiji.ris.infer.Instances;
@@ -37,13 +39,14 @@ final class SegmentCommand {
 			"  --mask-threshold X    soft-mask threshold, between 0 and 1 (default: the model's)",
 			"  --tile-size N         tile side, a multiple of 8, 0 = the model's (default 0)",
 			"  --threads N           PyTorch threads (default: all cores)",
+			"  --crf                 refine the masks with the dense CRF (default parameters, see 'ris refine')",
 			"  --verbose             stack traces on errors");
 
 	private SegmentCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err, boolean verbose) throws IOException {
 		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--tile-size", "--threads"),
-				Set.of("--help"));
+				Set.of("--help", "--crf"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (a.positional().isEmpty()) throw new Args.UsageException("Give at least one image file or folder to segment (see 'ris segment --help').");
 		Segmenter.Options o = new Segmenter.Options();
@@ -55,6 +58,8 @@ final class SegmentCommand {
 		if (o.tileSize != 0 && (o.tileSize < 32 || o.tileSize % 8 != 0))
 			throw new Args.UsageException("The option --tile-size must be 0 (the model's) or a multiple of 8 of at least 32, not " + o.tileSize + ".");
 		int threads = a.integer("--threads", 0, 0, 1024);
+		DenseCrf crf = a.has("--crf") ? new DenseCrf() : null;
+		o.keepSoftMasks = crf != null;
 		Path outDir = Path.of(a.get("--output", "ris-output"));
 		if (Files.exists(outDir) && !Files.isDirectory(outDir))
 			throw new Args.UsageException("--output " + outDir + " is a file, not a folder: give a folder for the results.");
@@ -100,6 +105,7 @@ final class SegmentCommand {
 					String warning = ImagePlusSegmenter.check(imp);
 					if (warning != null) err.println("Warning: " + warning);
 					List<Instances> planes = ImagePlusSegmenter.segment(imp, segmenter, Progress.NONE);
+					if (crf != null) planes = ImagePlusRefiner.refine(imp, planes, crf, Progress.NONE);
 					SegmentationFiles.write(imp, planes, outDir, name);
 					int n = planes.stream().mapToInt(Instances::count).sum();
 					out.printf(Locale.ROOT, "%s: %d instances in %d plane%s (%.2f s)%n", file.getFileName(), n, planes.size(),

@@ -17,10 +17,10 @@ import org.scijava.ui.UIService;
  * command cancels itself with that sentence as the reason, so that SciJava reports a cancelled module rather than a
  * crash and publishes no outputs.
  * <p>
- * Where the sentence goes: headless, to the log; with a display and a visible SciJava UI (Fiji), nowhere extra,
- * because SciJava's {@code ModuleRunner} hands the cancel reason to {@code StatusService.warn}, which that UI shows as
- * a dialog (showing one here too would give two dialogs); with a display but no SciJava UI (plain ImageJ through
- * the bridge), an ImageJ error dialog.
+ * Where the sentence goes: headless (no display, or SciJava's {@code --headless}), to the log; with a display and a
+ * visible SciJava UI (Fiji), nowhere extra, because SciJava's {@code ModuleRunner} hands the cancel reason to
+ * {@code StatusService.warn}, which that UI shows as a dialog (showing one here too would give two dialogs); with a
+ * display but no SciJava UI (plain ImageJ through the bridge), an ImageJ error dialog.
  */
 public final class CommandFailure {
 
@@ -58,7 +58,8 @@ public final class CommandFailure {
 		Context context = command.getContext();
 		LogService log = log(command);
 		UIService ui = context == null ? null : context.getService(UIService.class);
-		boolean headless = GraphicsEnvironment.isHeadless();
+		// headless also when asked for on the command line (--headless) on a machine that has a display
+		boolean headless = GraphicsEnvironment.isHeadless() || ui != null && ui.isHeadless();
 		// headless, the log is the only channel; an unexpected failure's trace goes there in any case, for a bug report
 		if (headless || trace != null) {
 			if (log != null) log.error(message, trace);

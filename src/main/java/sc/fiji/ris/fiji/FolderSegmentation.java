@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 import sc.fiji.ris.Progress;
+import sc.fiji.ris.crf.DenseCrf;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
@@ -67,6 +68,15 @@ public final class FolderSegmentation {
 	 * @param warnings receives one sentence per file segmented with a caveat (RGB as luminance)
 	 */
 	public static Summary run(List<Path> files, Path outDir, Segmenter segmenter, Progress progress, BiConsumer<String, Throwable> errors, Consumer<String> warnings) {
+		return run(files, outDir, segmenter, null, progress, errors, warnings);
+	}
+
+	/**
+	 * As {@link #run(List, Path, Segmenter, Progress, BiConsumer, Consumer)}, refining every plane with {@code crf}
+	 * (which needs a segmenter that keeps soft masks) unless it is null.
+	 */
+	public static Summary run(List<Path> files, Path outDir, Segmenter segmenter, DenseCrf crf, Progress progress, BiConsumer<String, Throwable> errors,
+			Consumer<String> warnings) {
 		int processed = 0, failed = 0;
 		for (int i = 0; i < files.size(); i++) {
 			if (progress.isCancelled()) return new Summary(processed, failed, true);
@@ -79,6 +89,7 @@ public final class FolderSegmentation {
 				if (warning != null) warnings.accept(warning);
 				// a stop is honoured between images only: a stack cut short would leave files with some of its planes
 				List<Instances> planes = ImagePlusSegmenter.segment(imp, segmenter, Progress.NONE);
+				if (crf != null) planes = ImagePlusRefiner.refine(imp, planes, crf, Progress.NONE);
 				SegmentationFiles.write(imp, planes, outDir, ImagePairs.stem(file));
 				processed++;
 			} catch (IllegalArgumentException | IOException e) {

@@ -35,7 +35,7 @@ public final class InstancePainter {
 	 * Keeps, for every label 1..count of {@code raw}, its largest 4-connected piece if that has at least
 	 * {@code minArea} pixels; relabels consecutively in label order.
 	 */
-	static int[] largestPieces(int[] raw, int width, int height, int count, int minArea, int[] keptIndex) {
+	public static int[] largestPieces(int[] raw, int width, int height, int count, int minArea, int[] keptIndex) {
 		int px = width * height;
 		int[] component = new int[px];
 		Arrays.fill(component, -1);

@@ -18,7 +18,8 @@ import org.scijava.command.CommandModule;
 /**
  * "Batch Segment Folder" end to end: two sample images and a damaged TIFF give two sets of the three result files
  * of {@code ris segment}, {@code processed} 2 and {@code failed} 1; run again with the results in the input folder,
- * it does not take its own label images for input. An empty folder and a missing model file cancel the command with
+ * it does not take its own label images for input; with {@code refine_with_crf} the masks are refined first. An
+ * empty folder and a missing model file cancel the command with
  * one sentence before anything is written.
  */
 class BatchSegmentFolderCommandTest {
@@ -58,6 +59,20 @@ class BatchSegmentFolderCommandTest {
 		CommandModule again = batch(dir, dir, null);
 		assertEquals(2, (Integer) again.getOutput("processed"));
 		assertEquals(1, (Integer) again.getOutput("failed"));
+	}
+
+	@Test
+	void refinesWithTheCrfWhenAsked(@TempDir Path dir) throws Exception {
+		Path in = dir.resolve("in"), out = dir.resolve("out");
+		Files.createDirectories(in);
+		Path sample = Fixtures.sampleImages().get(0);
+		Files.copy(sample, in.resolve(sample.getFileName()));
+		CommandModule m = Fixtures.run(context, BatchSegmentFolderCommand.class, "input_dir", in.toFile(), "output_dir", out.toFile(), "model_file", null,
+				"file_pattern", "*.tif", "refine_with_crf", true);
+		assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
+		assertEquals(1, (Integer) m.getOutput("processed"));
+		for (Path f : SegmentationFiles.paths(out, ImagePlusSegmenter.stripExtension(sample.getFileName().toString())))
+			assertTrue(Files.isRegularFile(f), f + " written");
 	}
 
 	@Test

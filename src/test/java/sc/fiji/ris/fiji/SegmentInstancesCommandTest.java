@@ -21,7 +21,7 @@ import org.scijava.command.CommandModule;
  * "Segment Instances" end to end through a SciJava context, with the bundled model (its accuracy does not matter
  * here): the label image has the input's size, planes, calibration and a title after it, is 16-bit with the Glasbey
  * LUT and consecutive labels, and {@code instance_count} is the number of its labels; a time-lapse is segmented
- * frame by frame. Bad input (no image, a label image, RIS's own label image, an empty image, NaN pixels, a missing
+ * frame by frame, and refined with the dense CRF when asked. Bad input (no image, a label image, RIS's own label image, an empty image, NaN pixels, a missing
  * model file, a bad tile size, an unknown ROI Manager choice) cancels the command with one sentence and no outputs; an RGB image is segmented as
  * luminance.
  */
@@ -65,6 +65,19 @@ class SegmentInstancesCommandTest {
 		int count = (Integer) m.getOutput("instance_count");
 		assertEquals(Fixtures.countLabels(labels), count);
 		assertTrue(count > 0, "the bundled model finds something in a sample image");
+	}
+
+	@Test
+	void refinesWithTheCrfWhenAsked() throws Exception {
+		ImagePlus input = Fixtures.open("images", Fixtures.first());
+		CommandModule plain = segment(input, null, 0);
+		CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", null, "min_confidence", -1.0, "tile_size", 0,
+				"refine_with_crf", true, "roi_manager", "Don't add", "show_table", false);
+		assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
+		ImagePlus labels = (ImagePlus) m.getOutput("label_image");
+		int count = (Integer) m.getOutput("instance_count"), before = (Integer) plain.getOutput("instance_count");
+		assertEquals(Fixtures.countLabels(labels), count);
+		assertTrue(count > 0 && count <= before, "the CRF removes instances at most: " + before + " -> " + count);
 	}
 
 	@Test
