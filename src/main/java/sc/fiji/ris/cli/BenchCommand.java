@@ -28,7 +28,7 @@ final class BenchCommand {
 
 	static final String HELP = String.join("\n",
 			"Usage: ris bench network [--model FILE] [--tile N] [--batch N] [--hidden N] [--repeat N] [--threads N]",
-			"       ris bench images [--model FILE] [--repeat N] [--threads N] [--limit N] [--labels-out DIR] DIR",
+			"       ris bench images [--model FILE] [--batch N] [--repeat N] [--threads N] [--limit N] [--labels-out DIR] DIR",
 			"       ris bench classical [--repeat N] [--limit N] [--labels-out DIR] DIR",
 			"       ris bench crf [--model FILE | --labels-dir DIR] [--gt DIR] [--repeat N] [--limit N] [CRF options] DIR",
 			"",
@@ -42,7 +42,7 @@ final class BenchCommand {
 			"  --labels-out DIR  also write each image's label image there (for 'ris evaluate')",
 			"  --model FILE   the model (default: the bundled one; for 'network' a new random network)",
 			"  --tile N       tile size for 'network' (default 128)",
-			"  --batch N      tiles per batch for 'network' (default 16)",
+			"  --batch N      tiles decoded together (default 16)",
 			"  --hidden N     ConvLSTM hidden channels of the random network (default 32)",
 			"  --repeat N     timed repetitions (default 5)",
 			"  --limit N      at most N images for 'images'",
@@ -104,8 +104,8 @@ final class BenchCommand {
 			}
 		}
 		double e = median(enc), s = median(step);
-		out.printf(Locale.ROOT, "network: tile %d, batch %d, hidden %d, encoder channels %s, feedback %s, %d threads%n", tile, batch,
-				config.hiddenChannels, Arrays.toString(config.encoderChannels), config.feedbackUnion, PyTorchRuntime.defaultThreads());
+		out.printf(Locale.ROOT, "network: tile %d, batch %d, hidden %d, encoder channels %s, feedback %s, context %s, seed attention %s, %d threads%n", tile, batch,
+				config.hiddenChannels, Arrays.toString(config.encoderChannels), config.feedbackUnion, config.coarseContext, config.seedAttention, PyTorchRuntime.threads());
 		out.printf(Locale.ROOT, "%-28s %12s %12s %10s%n", "part", "ms per tile", "GFLOP", "GFLOP/s");
 		out.printf(Locale.ROOT, "%-28s %12.3f %12.3f %10.1f%n", "encoder (once per tile)", e, 2.0 * macs[0] / 1e9, 2.0 * macs[0] / 1e6 / e);
 		out.printf(Locale.ROOT, "%-28s %12.3f %12.3f %10.1f%n", "decoding step (per step)", s, 2.0 * macs[1] / 1e9, 2.0 * macs[1] / 1e6 / s);

@@ -35,7 +35,9 @@ final class ImageBench {
 		Path tmp = Files.createTempDirectory("ris-bench");
 		Path labelsOut = a.path("--labels-out");
 		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
-			Segmenter seg = new Segmenter(model, new Segmenter.Options());
+			Segmenter.Options options = new Segmenter.Options();
+			options.batchSize = a.integer("--batch", options.batchSize, 1, 4096);
+			Segmenter seg = new Segmenter(model, options);
 			// warm-up on the first image: JIT and PyTorch's first-call costs are not what a user waits for per image
 			ImagePlus warm = ImageFiles.open(files.get(0));
 			ImagePlusSegmenter.segment(warm, seg, Progress.NONE);

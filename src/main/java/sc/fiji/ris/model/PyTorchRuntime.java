@@ -10,8 +10,14 @@ import ai.djl.engine.Engine;
 public final class PyTorchRuntime {
 
 	private static volatile Engine engine;
+	private static volatile int threads;
 
 	private PyTorchRuntime() {}
+
+	/** The intra-op threads of the running engine, or 0 before {@link #start}. */
+	public static int threads() {
+		return threads;
+	}
 
 	/** The number of threads used when none is asked for: the available processors. */
 	public static int defaultThreads() {
@@ -36,6 +42,7 @@ public final class PyTorchRuntime {
 		thread.setContextClassLoader(PyTorchRuntime.class.getClassLoader());
 		try {
 			engine = Engine.getEngine("PyTorch");
+			PyTorchRuntime.threads = n;
 			return engine;
 		} catch (RuntimeException | UnsatisfiedLinkError e) {
 			throw new IllegalStateException("The PyTorch native library could not be loaded (" + e.getMessage()
