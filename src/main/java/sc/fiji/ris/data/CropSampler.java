@@ -91,18 +91,6 @@ public final class CropSampler {
 	}
 
 	/**
-	 * Same as {@link #crop} (the name the training code uses for fixed validation crops).
-	 *
-	 * @param source a normalised image
-	 * @param x0     column of the crop's top-left corner in the source
-	 * @param y0     row of the crop's top-left corner in the source
-	 * @return a {@code cropSize x cropSize} image
-	 */
-	public LabeledImage centerCrop(LabeledImage source, int x0, int y0) {
-		return crop(source, x0, y0);
-	}
-
-	/**
 	 * The crop centred on the source (padded symmetrically where the source is smaller), without augmentation.
 	 *
 	 * @param source a normalised image

@@ -13,7 +13,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -161,19 +160,4 @@ public final class ModelPackage {
 	public static String toJson(ModelConfig config) {
 		return GSON.toJson(config);
 	}
-
-	/** Used by tests and tools that build packages by hand. */
-	static void writeRaw(OutputStream out, ModelConfig config, byte[] weights) throws IOException {
-		try (ZipOutputStream zip = new ZipOutputStream(out)) {
-			zip.putNextEntry(new ZipEntry(CONFIG_ENTRY));
-			zip.write(GSON.toJson(config).getBytes(StandardCharsets.UTF_8));
-			zip.closeEntry();
-			if (weights != null) {
-				zip.putNextEntry(new ZipEntry(WEIGHTS_ENTRY));
-				zip.write(weights);
-				zip.closeEntry();
-			}
-		}
-	}
-
 }

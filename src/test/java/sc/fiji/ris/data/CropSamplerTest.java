@@ -79,7 +79,7 @@ class CropSamplerTest {
 		int area1 = 0;
 		for (int v : l) if (v == 1) area1++;
 		assertEquals(8, area1, "the cut nucleus keeps its inside part");
-		assertEquals(3, SyntheticNucleiTest.maxLabel(new CropSampler(6, Augmentation.NONE, 0).centerCrop(src, 0, 0).labels()));
+		assertEquals(3, SyntheticNucleiTest.maxLabel(new CropSampler(6, Augmentation.NONE, 0).crop(src, 0, 0).labels()));
 	}
 
 	@Test

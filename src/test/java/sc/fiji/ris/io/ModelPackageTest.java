@@ -31,13 +31,7 @@ class ModelPackageTest {
 	Path dir;
 
 	static ModelConfig tiny() {
-		ModelConfig c = new ModelConfig();
-		c.encoderChannels = new int[] { 4, 6, 8, 8 };
-		c.hiddenChannels = 4;
-		c.maskChannels = 4;
-		c.tileSize = 32;
-		c.tileOverlap = 8;
-		return c;
+		return sc.fiji.ris.model.RisNetworkTest.tiny();
 	}
 
 	private static float[] outputs(RisModel model) {

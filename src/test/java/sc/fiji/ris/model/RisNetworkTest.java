@@ -12,9 +12,10 @@ import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
 
 /** Shapes, ranges and step-wise decoding of the network, on a tiny configuration. */
-class RisNetworkTest {
+public class RisNetworkTest {
 
-	static ModelConfig tiny() {
+	/** A tiny configuration for fast tests (also used by the io tests). */
+	public static ModelConfig tiny() {
 		ModelConfig c = new ModelConfig();
 		c.encoderChannels = new int[] { 4, 6, 8, 8 };
 		c.hiddenChannels = 4;
