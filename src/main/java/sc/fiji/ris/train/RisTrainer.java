@@ -164,7 +164,7 @@ public final class RisTrainer {
 						LabeledImage src = syn ? synthetic.get(rnd.nextInt(synthetic.size())) : train.get(rnd.nextInt(train.size()));
 						batch.add(sampler.sample(src, rnd));
 					}
-					double[] terms = step(trainer, loss, batch, crop, stage, config.maxSteps);
+					double[] terms = step(trainer, loss, batch, crop, stage == 1 ? 2 : -1, config.maxSteps);
 					trainer.step();
 					iteration++;
 					sumLoss += terms[0]; sumIou += terms[1]; sumBce += terms[2]; sumMatched += terms[3]; count++;
@@ -262,16 +262,12 @@ public final class RisTrainer {
 					if (i == 2) start = System.nanoTime();
 					List<LabeledImage> b = new ArrayList<>();
 					for (int k = 0; k < batch; k++) b.add(sampler.sample(src, rnd));
-					stepFixed(trainer, loss, b, crop, steps);
+					step(trainer, loss, b, crop, steps, steps);
 					trainer.step();
 				}
 				return (System.nanoTime() - start) / 1e9 / iterations;
 			}
 		}
-	}
-
-	private static void stepFixed(Trainer trainer, RisLoss loss, List<LabeledImage> batch, int crop, int steps) {
-		step(trainer, loss, batch, crop, 3, steps);
 	}
 
 	private static void record(ModelConfig config, long iteration, double seconds, int stage, EvaluationResult r) {
@@ -289,7 +285,7 @@ public final class RisTrainer {
 	}
 
 	/** One forward/backward pass; returns {loss, IoU term, BCE term, mean matched IoU}. */
-	private static double[] step(Trainer trainer, RisLoss loss, List<LabeledImage> batch, int crop, int stage, int maxSteps) {
+	private static double[] step(Trainer trainer, RisLoss loss, List<LabeledImage> batch, int crop, int fixedSteps, int maxSteps) {
 		int b = batch.size();
 		int px = crop * crop;
 		int maxN = 0;
@@ -300,8 +296,8 @@ public final class RisTrainer {
 			counts[i] = n;
 			maxN = Math.max(maxN, n);
 		}
-		// stage 3 is only used by benchmarks: exactly maxSteps steps
-		int steps = stage == 1 ? 2 : stage == 3 ? maxSteps : Math.min(maxN + 2, maxSteps);
+		// stage 1 (and benchmarks) unroll a fixed number of steps; stage 2 unrolls n + 2 for the fullest crop
+		int steps = fixedSteps > 0 ? fixedSteps : Math.min(maxN + 2, maxSteps);
 		float[] x = new float[b * px];
 		float[] gt = new float[b * Math.max(maxN, 1) * px];
 		int nAxis = Math.max(maxN, 1);
