@@ -38,6 +38,11 @@ final class SegmentCommand {
 			"  --min-confidence X    stop decoding a tile below this confidence, 0..1 (default: the model's)",
 			"  --mask-threshold X    soft-mask threshold, between 0 and 1 (default: the model's)",
 			"  --tile-size N         tile side, a multiple of 8, 0 = the model's (default 0)",
+			"  --object-diameter D   typical object diameter in pixels: the image is rescaled so that objects",
+			"                        have the size the model was trained for, and the results scaled back",
+			"                        (default 0 = no rescaling)",
+			"  --overlay             also write NAME_overlay.png: outlines on the normalised image (stacks:",
+			"                        NAME_overlay_p0001.png, ... one per plane)",
 			"  --threads N           PyTorch threads (default: all cores)",
 			"  --crf                 refine the masks with the dense CRF (default parameters, see 'ris refine')",
 			"  --verbose             stack traces on errors");
@@ -45,8 +50,8 @@ final class SegmentCommand {
 	private SegmentCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err, boolean verbose) throws IOException {
-		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--tile-size", "--threads"),
-				Set.of("--help", "--crf"));
+		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--tile-size", "--object-diameter", "--threads"),
+				Set.of("--help", "--crf", "--overlay"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (a.positional().isEmpty()) throw new Args.UsageException("Give at least one image file or folder to segment (see 'ris segment --help').");
 		Segmenter.Options o = new Segmenter.Options();
@@ -57,6 +62,8 @@ final class SegmentCommand {
 		o.tileSize = a.integer("--tile-size", 0, 0, 4096);
 		if (o.tileSize != 0 && (o.tileSize < 32 || o.tileSize % 8 != 0))
 			throw new Args.UsageException("The option --tile-size must be 0 (the model's) or a multiple of 8 of at least 32, not " + o.tileSize + ".");
+		o.objectDiameter = a.real("--object-diameter", 0, 0, 10000);
+		boolean overlay = a.has("--overlay");
 		int threads = a.integer("--threads", 0, 0, 1024);
 		DenseCrf crf = a.has("--crf") ? new DenseCrf() : null;
 		o.keepSoftMasks = crf != null;
@@ -106,7 +113,7 @@ final class SegmentCommand {
 					if (warning != null) err.println("Warning: " + warning);
 					List<Instances> planes = ImagePlusSegmenter.segment(imp, segmenter, Progress.NONE);
 					if (crf != null) planes = ImagePlusRefiner.refine(imp, planes, crf, Progress.NONE);
-					SegmentationFiles.write(imp, planes, outDir, name);
+					SegmentationFiles.write(imp, planes, outDir, name, overlay);
 					int n = planes.stream().mapToInt(Instances::count).sum();
 					out.printf(Locale.ROOT, "%s: %d instances in %d plane%s (%.2f s)%n", file.getFileName(), n, planes.size(),
 							planes.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9);

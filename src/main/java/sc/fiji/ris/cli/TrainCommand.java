@@ -39,12 +39,16 @@ final class TrainCommand {
 			"  --batch N             crops per iteration (default 4)",
 			"  --synthetic F         fraction of crops from synthetic nuclei, 0..1 (default 0)",
 			"  --learning-rate X     Adam learning rate (default 0.001)",
+			"  --constant-lr         keep the learning rate constant (default: cosine decay to 5% over the",
+			"                        second half of the budget)",
 			"  --lambda X            weight of the confidence loss (default 1)",
 			"  --hidden N            ConvLSTM hidden channels of a new network (default 32)",
 			"  --no-curriculum       train on n+2 steps from the start",
 			"  --no-feedback         do not feed the union of emitted masks back to the ConvLSTM",
-			"  --context             give the second ConvLSTM layer a coarse (1/16) and global view",
-			"  --seed-attention      each step picks a seed (softmax over the tile) that the mask head delineates",
+			"  --no-context          no coarse (1/16) and global view for the second ConvLSTM layer",
+			"  --no-seed-attention   no seed (softmax over the tile) for the mask head to delineate",
+			"  --seed-weight X       weight of the seed loss, which tells each step's seed to point at its",
+			"                        matched instance (default 1; 0 = the paper's loss only)",
 			"  --resume FILE         continue from a checkpoint (last.zip of the checkpoint folder)",
 			"  --start-from FILE     fine-tune an existing model instead of starting from scratch",
 			"  --checkpoints DIR     checkpoint folder (default: MODEL.zip's name + '.checkpoints')",
@@ -57,8 +61,9 @@ final class TrainCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--learning-rate", "--lambda", "--hidden", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
-				Set.of("--help", "--no-curriculum", "--no-feedback", "--context", "--seed-attention"));
+						"--synthetic", "--learning-rate", "--lambda", "--seed-weight", "--hidden", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+				Set.of("--help", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention",
+						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (!a.positional().isEmpty()) throw new Args.UsageException("'ris train' takes no file arguments ('" + a.positional().get(0) + "'): use --images and --labels.");
 		Path images = Path.of(a.required("--images"));
@@ -77,10 +82,12 @@ final class TrainCommand {
 		o.syntheticFraction = a.real("--synthetic", 0, 0, 1);
 		o.learningRate = (float) a.real("--learning-rate", 1e-3, 1e-7, 1);
 		o.lambda = (float) a.real("--lambda", 1, 0, 100);
+		o.seedWeight = (float) a.real("--seed-weight", 1, 0, 100);
 		o.validateEvery = a.integer("--validate-every", 100, 1, Integer.MAX_VALUE);
 		o.checkpointEvery = o.validateEvery;
 		o.seed = a.longValue("--seed", 42, 0);
 		o.curriculum = !a.has("--no-curriculum");
+		o.decay = !a.has("--constant-lr");
 		o.resume = a.path("--resume");
 		o.startFrom = a.path("--start-from");
 		String stem = output.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
@@ -94,8 +101,8 @@ final class TrainCommand {
 		ModelConfig config = new ModelConfig();
 		config.hiddenChannels = a.integer("--hidden", config.hiddenChannels, 1, 512);
 		config.feedbackUnion = !a.has("--no-feedback");
-		config.coarseContext = a.has("--context");
-		config.seedAttention = a.has("--seed-attention");
+		config.coarseContext = !a.has("--no-context");
+		config.seedAttention = !a.has("--no-seed-attention");
 		config.tileSize = o.crop;
 		if (o.resume == null && o.startFrom == null && config.tileOverlap >= o.crop / 2) {
 			int least = (2 * config.tileOverlap + 2 + 7) / 8 * 8;

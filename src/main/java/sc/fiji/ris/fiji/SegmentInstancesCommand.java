@@ -40,6 +40,8 @@ public class SegmentInstancesCommand extends ContextCommand {
 	private double min_confidence = -1;
 	@Parameter(label = "Tile size", min = "0", max = "4096", stepSize = "8", description = "Side of the tiles the image is cut into (a multiple of 8, at least 32); 0 = the model's.")
 	private int tile_size = 0;
+	@Parameter(label = "Object diameter (pixels)", min = "0", max = "10000", stepSize = "1", description = "Typical diameter of the objects in pixels; the image is rescaled so that they have the size the model was trained for (28 pixels for the bundled model) and the results are scaled back. 0 = no rescaling.")
+	private double object_diameter = 0;
 	@Parameter(label = "Refine with dense CRF", description = "Refine the masks with the dense CRF (default parameters), which fits their outlines to the image's edges; adds a fraction of a second per plane.")
 	private boolean refine_with_crf = false;
 	@Parameter(label = "ROI Manager", choices = { InstanceRois.REPLACE, InstanceRois.APPEND, InstanceRois.DONT_ADD }, description = "Replace the ROI Manager's contents with the instances, append them, or leave it alone (always left alone headless).")
@@ -64,6 +66,7 @@ public class SegmentInstancesCommand extends ContextCommand {
 			Segmenter.Options o = new Segmenter.Options();
 			o.minConfidence = min_confidence < 0 ? Double.NaN : min_confidence;
 			o.tileSize = tile_size;
+			o.objectDiameter = object_diameter;
 			o.keepSoftMasks = refine_with_crf;
 			List<Instances> planes;
 			try (RisModel model = Models.open(model_file)) {

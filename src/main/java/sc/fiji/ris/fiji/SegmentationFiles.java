@@ -67,6 +67,15 @@ public final class SegmentationFiles {
 	 * @throws IOException naming the file that could not be written; no file of this image is left behind
 	 */
 	public static void write(ImagePlus input, List<Instances> planes, Path dir, String name) throws IOException {
+		write(input, planes, dir, name, false);
+	}
+
+	/**
+	 * Writes the three files and, with {@code overlay}, the outline overlay ({@link OverlayImages}).
+	 *
+	 * @throws IOException naming the file that could not be written; no file of this image is left behind
+	 */
+	public static void write(ImagePlus input, List<Instances> planes, Path dir, String name, boolean overlay) throws IOException {
 		Path[] files = paths(dir, name);
 		Files.createDirectories(dir);
 		List<int[]> labels = new ArrayList<>();
@@ -76,8 +85,10 @@ public final class SegmentationFiles {
 			LabelTiffWriter.write(files[0], labels, input.getWidth(), input.getHeight(), dims, calibration(input));
 			RoiSetWriter.write(files[1], positioned(input, planes));
 			InstanceTable.writeCsv(files[2], rows(input, planes), calibration(input));
+			if (overlay) OverlayImages.write(input, planes, dir, name);
 		} catch (IOException | RuntimeException e) {
 			for (Path f : files) Files.deleteIfExists(f);
+			if (overlay) for (Path f : OverlayImages.paths(dir, name, planes.size())) Files.deleteIfExists(f);
 			throw e;
 		}
 	}

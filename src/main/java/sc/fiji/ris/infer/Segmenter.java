@@ -40,6 +40,12 @@ public final class Segmenter {
 		public int batchSize = 16;
 		/** Keep each instance's soft mask (needed by the dense CRF). */
 		public boolean keepSoftMasks = false;
+		/**
+		 * Typical object diameter in the image, in pixels; the image is rescaled so that objects have the size the
+		 * model was trained for ({@link ModelConfig#objectDiameter}), and the results are scaled back. 0 or NaN: no
+		 * rescaling.
+		 */
+		public double objectDiameter = 0;
 	}
 
 	/** Where the time of the last call went, and how much work it was. */
@@ -53,6 +59,8 @@ public final class Segmenter {
 	private final double minConfidence, maskThreshold;
 	private final int minArea, tile, overlap, maxSteps, batchSize;
 	private final boolean keepSoftMasks;
+	/** Model pixels per image pixel (1: no rescaling). */
+	private final double scale;
 	private final PercentileNormalizer normalizer;
 	private final Decoder decoder;
 	private Stats stats = new Stats();
@@ -73,6 +81,14 @@ public final class Segmenter {
 		maxSteps = o.maxSteps > 0 ? o.maxSteps : config.maxSteps;
 		batchSize = Math.max(1, o.batchSize);
 		keepSoftMasks = o.keepSoftMasks;
+		if (o.objectDiameter < 0 || Double.isInfinite(o.objectDiameter))
+			throw new IllegalArgumentException("The object diameter must be a positive number of pixels (or 0 for the model's own), not " + o.objectDiameter + ".");
+		double sc = o.objectDiameter > 0 ? config.objectDiameter / o.objectDiameter : 1;
+		if (sc < 0.125 || sc > 8)
+			throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+					"An object diameter of %.1f pixels is too far from the model's %.1f (at most 8 times larger or smaller): check the value.",
+					o.objectDiameter, config.objectDiameter));
+		scale = Math.abs(sc - 1) < 0.02 ? 1 : sc;
 		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The minimum confidence must lie in [0, 1], not " + minConfidence + ".");
 		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("The mask threshold must lie in (0, 1), not " + maskThreshold + ".");
 		if (tile < 32 || tile % 8 != 0) throw new IllegalArgumentException("The tile size must be a multiple of 8 and at least 32, not " + tile + ".");
@@ -98,13 +114,66 @@ public final class Segmenter {
 
 	/** Segments a plane of raw intensities (row-major); normalises it as the model was trained. */
 	public Instances segment(float[] pixels, int width, int height, Progress progress) {
+		if (pixels.length != width * height) throw new IllegalArgumentException("The plane has " + pixels.length + " pixels, expected " + width * height + ".");
 		Stats s = new Stats();
 		long t0 = System.nanoTime();
-		float[] normalized = normalizer.normalize(pixels);
+		int sw = width, sh = height;
+		float[] scaled = pixels;
+		if (scale != 1) {
+			sw = Math.max(1, (int) Math.round(width * scale));
+			sh = Math.max(1, (int) Math.round(height * scale));
+			scaled = Resampling.resize(pixels, width, height, sw, sh);
+		}
+		float[] normalized = normalizer.normalize(scaled);
 		s.normaliseNanos = System.nanoTime() - t0;
-		Instances out = segmentNormalized(normalized, width, height, progress, s);
+		Instances out = segmentNormalized(normalized, sw, sh, progress, s);
+		if (scale != 1) {
+			long t1 = System.nanoTime();
+			out = scaleBack(out, width, height);
+			s.stitchNanos += System.nanoTime() - t1;
+		}
 		stats = s;
 		return out;
+	}
+
+	/** Model pixels per image pixel: 1 unless an object diameter other than the model's was given. */
+	public double scale() { return scale; }
+
+	/** Brings instances found on the rescaled plane back to the input's size; labels that vanish are dropped. */
+	private Instances scaleBack(Instances in, int width, int height) {
+		int[] labels = Resampling.resizeLabels(in.labels(), in.width(), in.height(), width, height);
+		int n = in.count();
+		int[] newLabel = new int[n + 1];
+		int next = 0;
+		for (int l : labels) if (l > 0 && newLabel[l] == 0) newLabel[l] = -1;
+		for (int l = 1; l <= n; l++) if (newLabel[l] == -1) newLabel[l] = ++next;
+		for (int i = 0; i < labels.length; i++) labels[i] = newLabel[labels[i]];
+		float[] conf = new float[next];
+		Instances.SoftMask[] soft = in.hasSoftMasks() ? new Instances.SoftMask[next] : null;
+		double fx = in.width() / (double) width, fy = in.height() / (double) height; // rescaled pixels per input pixel
+		for (int l = 1; l <= n; l++) {
+			int k = newLabel[l];
+			if (k <= 0) continue;
+			conf[k - 1] = in.confidence(l);
+			if (soft != null) {
+				Instances.SoftMask m = in.softMask(l);
+				int x0 = Math.max(0, (int) Math.floor(m.x0 / fx)), y0 = Math.max(0, (int) Math.floor(m.y0 / fy));
+				int x1 = Math.min(width, (int) Math.ceil((m.x0 + m.width) / fx)), y1 = Math.min(height, (int) Math.ceil((m.y0 + m.height) / fy));
+				int bw = Math.max(1, x1 - x0), bh = Math.max(1, y1 - y0);
+				float[] v = new float[bw * bh];
+				for (int y = 0; y < bh; y++)
+					for (int x = 0; x < bw; x++)
+						v[y * bw + x] = bilinear(m, (x0 + x + 0.5) * fx - 0.5, (y0 + y + 0.5) * fy - 0.5);
+				soft[k - 1] = new Instances.SoftMask(x0, y0, bw, bh, v);
+			}
+		}
+		return new Instances(width, height, labels, conf, soft);
+	}
+
+	private static float bilinear(Instances.SoftMask m, double x, double y) {
+		int xi = (int) Math.floor(x), yi = (int) Math.floor(y);
+		double ax = x - xi, ay = y - yi;
+		return (float) ((1 - ay) * ((1 - ax) * m.at(xi, yi) + ax * m.at(xi + 1, yi)) + ay * ((1 - ax) * m.at(xi, yi + 1) + ax * m.at(xi + 1, yi + 1)));
 	}
 
 	/** Tile origins along one axis of length {@code length}: evenly spread, overlapping by at least the overlap. */

@@ -23,33 +23,58 @@ import ai.djl.training.loss.Loss;
  * confidence logits (numerically stable form {@code max(z,0) - z y + log(1 + exp(-|z|))}). Using {@code 1 - IoU}
  * rather than {@code -IoU} only shifts the loss so that it is non-negative.
  *
+ * <p><b>Seed term</b> (networks with seed attention, weight {@code mu}; not in the paper): each step's seed is a
+ * softmax over the 1/4-resolution grid. For a matched pair (t, j) the term is {@code -log(sum_p seed_t(p) g_j(p))},
+ * where {@code g_j} is the fraction of each grid cell covered by instance j: the step is told directly to point at
+ * the instance it is matched to, instead of learning where to look only through the mask's IoU. With the seed term
+ * the matching maximises {@code softIoU + seed mass}, so that it agrees with where the seeds point.
+ *
  * <p>Labels: {@code [instances [B, N, H, W] (0/1, padded with empty masks), counts [B] (int)]}. Predictions:
- * {@code [masks [B, T, H, W] in [0, 1], confidence logits [B, T]]}.
+ * {@code [masks [B, T, H, W] in [0, 1], confidence logits [B, T]]}, optionally followed by the seeds'
+ * log-probabilities {@code [B, T, H/4 * W/4]}.
  */
 public final class RisLoss extends Loss {
 
 	private static final float EPS = 1e-6f;
 
 	private final float lambda;
+	private final float seedWeight;
 
 	/** @param lambda weight of the confidence term (1 in the paper's code) */
 	public RisLoss(float lambda) {
+		this(lambda, 0f);
+	}
+
+	/**
+	 * @param lambda weight of the confidence term (1 in the paper's code)
+	 * @param seedWeight weight {@code mu} of the seed term (0: off, as in the paper)
+	 */
+	public RisLoss(float lambda, float seedWeight) {
 		super("RisLoss");
 		if (!(lambda >= 0)) throw new IllegalArgumentException("lambda must be non-negative.");
+		if (!(seedWeight >= 0)) throw new IllegalArgumentException("The seed weight must be non-negative.");
 		this.lambda = lambda;
+		this.seedWeight = seedWeight;
 	}
 
 	public float lambda() { return lambda; }
 
+	public float seedWeight() { return seedWeight; }
+
 	@Override
 	public NDArray evaluate(NDList labels, NDList predictions) {
-		NDList parts = evaluateParts(labels, predictions);
-		return parts.get(0).add(parts.get(1).mul(lambda));
+		return total(evaluateParts(labels, predictions));
+	}
+
+	/** The weighted sum of the terms returned by {@link #evaluateParts}. */
+	public NDArray total(NDList parts) {
+		return parts.get(0).add(parts.get(1).mul(lambda)).add(parts.get(3).mul(seedWeight));
 	}
 
 	/**
-	 * The two terms before weighting: {@code [mean_b sum_matched(1 - IoU) / T, mean_b sum_t BCE / T]}, plus the
-	 * matched soft IoUs as a 1-D array (for reporting).
+	 * The terms before weighting: {@code [mean_b sum_matched(1 - IoU) / T, mean_b sum_t BCE / T]}, the matched soft
+	 * IoUs as a 1-D array (for reporting), and the seed term {@code mean_b sum_matched -log(seed mass) / T} (zero
+	 * when the seed weight is 0 or the network has no seeds).
 	 */
 	public NDList evaluateParts(NDList labels, NDList predictions) {
 		NDArray masks = predictions.get(0);
@@ -63,6 +88,8 @@ public final class RisLoss extends Loss {
 
 		NDArray iouTerm;
 		NDArray matchedIou;
+		NDArray seedTerm = manager.zeros(new Shape());
+		boolean seeds = seedWeight > 0 && predictions.size() > 2;
 		if (n == 0) {
 			iouTerm = manager.zeros(new Shape());
 			matchedIou = manager.zeros(new Shape(0));
@@ -73,14 +100,27 @@ public final class RisLoss extends Loss {
 			NDArray sm = m.sum(new int[] { 2 }, true); // [B, T, 1]
 			NDArray sg = g.sum(new int[] { 2 }).reshape(b, 1, n); // [B, 1, N]
 			NDArray iou = inter.div(sm.add(sg).sub(inter).add(EPS));
+			NDArray mass = null;
 			float[] values = iou.toType(DataType.FLOAT32, false).toFloatArray();
+			if (seeds) {
+				NDArray logProb = predictions.get(2); // [B, T, P]
+				int r = sc.fiji.ris.model.ModelConfig.RECURRENT_STRIDE;
+				Shape rs = new Shape(r, r);
+				NDArray cover = ai.djl.nn.pooling.Pool.avgPool2d(gt.toType(masks.getDataType(), false), rs, rs, new Shape(0, 0), false, true)
+						.reshape(b, n, -1); // [B, N, P]
+				mass = logProb.exp().matMul(cover.transpose(0, 2, 1)); // [B, T, N]
+				float[] mv = mass.toType(DataType.FLOAT32, false).toFloatArray();
+				for (int i = 0; i < values.length; i++) values[i] += mv[i];
+			}
 			long[] index = matchedIndices(values, counts, (int) b, (int) t, (int) n);
 			if (index.length == 0) {
 				iouTerm = manager.zeros(new Shape());
 				matchedIou = manager.zeros(new Shape(0));
 			} else {
-				matchedIou = iou.flatten().take(manager.create(index));
+				NDArray flat = manager.create(index);
+				matchedIou = iou.flatten().take(flat);
 				iouTerm = matchedIou.neg().add(1).sum().div((float) (b * t));
+				if (seeds) seedTerm = mass.flatten().take(flat).add(EPS).log().neg().sum().div((float) (b * t));
 			}
 		}
 		float[] target = new float[(int) (b * t)];
@@ -91,7 +131,7 @@ public final class RisLoss extends Loss {
 		NDArray z = logits.reshape(b, t);
 		NDArray bce = z.maximum(0).sub(z.mul(y)).add(z.abs().neg().exp().add(1).log());
 		NDArray bceTerm = bce.sum().div((float) (b * t));
-		return new NDList(iouTerm, bceTerm, matchedIou.stopGradient());
+		return new NDList(iouTerm, bceTerm, matchedIou.stopGradient(), seedTerm);
 	}
 
 	/** Flat indices into [B, T, N] of the Hungarian pairs maximising the IoU, per batch entry. */

@@ -30,13 +30,13 @@ public final class ModelConfig {
 	 * state, so that a step can coordinate across the whole tile (3x3 kernels at 1/4 resolution alone spread
 	 * information by only a few pixels per step). Needs tiles that are multiples of 16.
 	 */
-	public boolean coarseContext = false;
+	public boolean coarseContext = true;
 	/**
 	 * Whether each step first picks a seed: a softmax over all positions of the 1/4-resolution grid (so one place
 	 * wins across the whole tile), spread by two 5x5 box filters and given to the mask head beside the hidden
 	 * state, which then only has to delineate the object under the seed.
 	 */
-	public boolean seedAttention = false;
+	public boolean seedAttention = true;
 
 	// ---- input
 	/** Lower and upper percentile for intensity normalisation. */
@@ -70,6 +70,9 @@ public final class ModelConfig {
 		public double seconds;
 		public long seed;
 		public String curriculum = "";
+		/** Weights of the confidence term (lambda) and of the seed term in the loss. */
+		public double lambda = 1;
+		public double seedWeight;
 		/** Curriculum stage reached (1: two steps, 2: n + 2 steps). */
 		public int stage = 1;
 		public String created = "";

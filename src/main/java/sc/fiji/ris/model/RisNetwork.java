@@ -32,7 +32,8 @@ import ai.djl.util.PairList;
  * </ol>
  *
  * {@link #forward} unrolls a given number of steps for training ({@code inputs = [image [B,1,H,W], steps
- * (int64 scalar)]}) and returns {@code [masks [B,T,H,W] in [0,1], confidence logits [B,T]]}. Inference uses
+ * (int64 scalar)]}) and returns {@code [masks [B,T,H,W] in [0,1], confidence logits [B,T]]}, plus, with seed
+ * attention, the seeds' log-probabilities over the 1/4-resolution grid {@code [B,T,H/4*W/4]} (for the seed loss). Inference uses
  * {@link #encode} and {@link #step} directly so that each tile of a batch can stop on its own.
  */
 public final class RisNetwork extends AbstractBlock {
@@ -166,7 +167,7 @@ public final class RisNetwork extends AbstractBlock {
 
 	/**
 	 * One decoding step: advances {@code state} in place and returns {@code [mask [B,1,H,W] in [0,1], confidence
-	 * logit [B,1]]}.
+	 * logit [B,1]]}, plus the seed's log-probabilities {@code [B, H/4*W/4]} when the network has seed attention.
 	 */
 	public NDList step(ParameterStore ps, State state, boolean training) {
 		NDArray dynamic = null;
@@ -192,10 +193,12 @@ public final class RisNetwork extends AbstractBlock {
 		state.c2 = l2.get(1);
 
 		NDArray head = state.h2;
+		NDArray seedLogProb = null;
 		if (seedScore != null) {
 			Shape hs = state.h2.getShape();
 			NDArray score = run(seedScore, ps, state.h2, training).reshape(hs.get(0), hs.get(2) * hs.get(3));
-			NDArray seed = score.softmax(1).reshape(hs.get(0), 1, hs.get(2), hs.get(3));
+			seedLogProb = score.logSoftmax(1);
+			NDArray seed = seedLogProb.exp().reshape(hs.get(0), 1, hs.get(2), hs.get(3));
 			Shape five = new Shape(5, 5), one = new Shape(1, 1), two = new Shape(2, 2);
 			seed = Pool.avgPool2d(seed, five, one, two, false, true);
 			seed = Pool.avgPool2d(seed, five, one, two, false, true).mul(25f);
@@ -209,7 +212,7 @@ public final class RisNetwork extends AbstractBlock {
 		NDArray pooled = Pool.globalMaxPool2d(state.h2).concat(Pool.globalAvgPool2d(state.h2), 1);
 		NDArray conf = run(confidence, ps, pooled, training);
 		if (config.feedbackUnion) state.union = state.union.maximum(mask.stopGradient());
-		return new NDList(mask, conf);
+		return seedLogProb == null ? new NDList(mask, conf) : new NDList(mask, conf, seedLogProb);
 	}
 
 	@Override
@@ -219,18 +222,25 @@ public final class RisNetwork extends AbstractBlock {
 		State state = encode(ps, image, training);
 		NDList masks = new NDList();
 		NDList confs = new NDList();
+		NDList seeds = new NDList();
 		for (int t = 0; t < steps; t++) {
 			NDList out = step(ps, state, training);
 			masks.add(out.get(0));
 			confs.add(out.get(1));
+			if (out.size() > 2) seeds.add(out.get(2).expandDims(1));
 		}
-		return new NDList(NDArrays.concat(masks, 1), NDArrays.concat(confs, 1));
+		NDList result = new NDList(NDArrays.concat(masks, 1), NDArrays.concat(confs, 1));
+		if (!seeds.isEmpty()) result.add(NDArrays.concat(seeds, 1));
+		return result;
 	}
 
 	@Override
 	public Shape[] getOutputShapes(Shape[] inputShapes) {
 		Shape in = inputShapes[0];
-		return new Shape[] { new Shape(in.get(0), -1, in.get(2), in.get(3)), new Shape(in.get(0), -1) };
+		Shape masks = new Shape(in.get(0), -1, in.get(2), in.get(3)), conf = new Shape(in.get(0), -1);
+		if (seedScore == null) return new Shape[] { masks, conf };
+		int r = ModelConfig.RECURRENT_STRIDE;
+		return new Shape[] { masks, conf, new Shape(in.get(0), -1, in.get(2) / r * (in.get(3) / r)) };
 	}
 
 	@Override

@@ -123,8 +123,15 @@ public final class RisTrainer {
 			model = RisModel.create(config, options.seed);
 		}
 		ModelConfig config = model.config();
+		if (options.resume == null) {
+			// the size of the objects this model learns, for the object-diameter option at inference
+			double diameter = sc.fiji.ris.data.InstanceSizes.medianDiameter(train);
+			if (!Double.isNaN(diameter)) config.objectDiameter = Math.round(diameter * 10) / 10.0;
+		}
 		config.training.seed = options.seed;
 		config.training.curriculum = options.curriculum ? "2 steps, then n+2 steps" : "none (n+2 steps from the start)";
+		config.training.seedWeight = options.seedWeight;
+		config.training.lambda = options.lambda;
 		int crop = options.crop;
 		if (crop % 8 != 0) throw new IllegalArgumentException("--crop must be a multiple of 8.");
 
@@ -133,9 +140,11 @@ public final class RisTrainer {
 		List<LabeledImage> synthetic = syntheticPool(options, crop);
 		List<LabeledImage> valCrops = validationCrops(val, crop);
 
-		RisLoss loss = new RisLoss(options.lambda);
+		RisLoss loss = new RisLoss(options.lambda, options.seedWeight);
+		float[] learningRate = { options.learningRate };
+		Tracker schedule = update -> learningRate[0];
 		DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(Adam.builder()
-				.optLearningRateTracker(Tracker.fixed(options.learningRate)).optClipGrad(options.clipGradient).build());
+				.optLearningRateTracker(schedule).optClipGrad(options.clipGradient).build());
 		long start = System.nanoTime();
 		double budgetSeconds = options.minutes > 0 ? options.minutes * 60 : Double.POSITIVE_INFINITY;
 		long budgetIterations = options.iterations > 0 ? options.iterations : Long.MAX_VALUE;
@@ -158,6 +167,8 @@ public final class RisTrainer {
 						stage = 2;
 						progress.status("Curriculum: stage 2 (all instances, n + 2 steps) from iteration " + iteration + ".");
 					}
+					learningRate[0] = (float) (options.learningRate * learningRateFactor(options.decay,
+							Math.max(iteration / (double) budgetIterations, seconds / budgetSeconds)));
 					List<LabeledImage> batch = new ArrayList<>(options.batch);
 					for (int b = 0; b < options.batch; b++) {
 						boolean syn = !synthetic.isEmpty() && rnd.nextDouble() < options.syntheticFraction;
@@ -247,7 +258,7 @@ public final class RisTrainer {
 		SplittableRandom rnd = new SplittableRandom(seed);
 		LabeledImage raw = gen.generate("bench", 2 * crop, 2 * crop, seed);
 		LabeledImage src = new LabeledImage(raw.name(), raw.width(), raw.height(), PercentileNormalizer.DEFAULT.normalize(raw.pixels()), raw.labels());
-		RisLoss loss = new RisLoss(1f);
+		RisLoss loss = new RisLoss(1f, 1f);
 		DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(Adam.builder()
 				.optLearningRateTracker(Tracker.fixed(1e-4f)).optClipGrad(5f).build());
 		ModelConfig c = config.copy();
@@ -284,6 +295,16 @@ public final class RisTrainer {
 		p.validation.put("abs_dic", r.absDic());
 	}
 
+	/**
+	 * The learning-rate schedule: constant for the first half of the budget, then (with {@code decay}) a cosine down
+	 * to 5% of the initial rate at its end.
+	 */
+	static double learningRateFactor(boolean decay, double fraction) {
+		if (!decay || !(fraction > 0.5)) return 1;
+		double f = Math.min(1, (fraction - 0.5) / 0.5);
+		return 0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * f));
+	}
+
 	/** One forward/backward pass; returns {loss, IoU term, BCE term, mean matched IoU}. */
 	private static double[] step(Trainer trainer, RisLoss loss, List<LabeledImage> batch, int crop, int fixedSteps, int maxSteps) {
 		int b = batch.size();
@@ -313,7 +334,7 @@ public final class RisTrainer {
 			NDArray target = scope.create(gt, new Shape(b, nAxis, crop, crop));
 			NDList pred = trainer.forward(new NDList(input, scope.create((long) steps)));
 			NDList parts = loss.evaluateParts(new NDList(target, scope.create(counts)), pred);
-			NDArray total = parts.get(0).add(parts.get(1).mul(loss.lambda()));
+			NDArray total = loss.total(parts);
 			gc.backward(total);
 			NDArray matched = parts.get(2);
 			double meanMatched = matched.size() == 0 ? 0 : matched.mean().getFloat();

@@ -18,10 +18,14 @@ public final class TrainingOptions {
 	public int batch = 4;
 	/** Adam learning rate. */
 	public float learningRate = 1e-3f;
+	/** Whether the learning rate decays (cosine, to 5%) over the second half of the budget. */
+	public boolean decay = true;
 	/** Element-wise gradient clipping. */
 	public float clipGradient = 5f;
 	/** Weight of the confidence BCE in the loss. */
 	public float lambda = 1f;
+	/** Weight of the seed term in the loss (networks with seed attention; 0 turns it off). */
+	public float seedWeight = 1f;
 	/** Fraction of crops drawn from synthetic nuclei instead of the training images. */
 	public double syntheticFraction = 0;
 	/** Whether to run the curriculum (stage 1 with 2 steps first). */
@@ -54,6 +58,7 @@ public final class TrainingOptions {
 		if (!(learningRate > 0)) throw new IllegalArgumentException("--learning-rate must be positive.");
 		if (!(syntheticFraction >= 0 && syntheticFraction <= 1)) throw new IllegalArgumentException("--synthetic must lie in [0, 1], not " + syntheticFraction + ".");
 		if (!(lambda >= 0)) throw new IllegalArgumentException("--lambda must not be negative.");
+		if (!(seedWeight >= 0)) throw new IllegalArgumentException("--seed-weight must not be negative.");
 		if (validateEvery < 1 || checkpointEvery < 1) throw new IllegalArgumentException("--validate-every must be at least 1.");
 	}
 }

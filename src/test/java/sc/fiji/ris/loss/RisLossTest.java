@@ -57,6 +57,32 @@ class RisLossTest {
 	}
 
 	@Test
+	void seedTermIsMinusLogOfTheSeedMassOnTheMatchedInstanceAndSteersTheMatching() {
+		try (NDManager m = PyTorchRuntime.start(0).newBaseManager()) {
+			// 8x8 image, so a 2x2 seed grid; instance 1 fills the top-left 4x4 cell, instance 2 the bottom-right one
+			float[] g = new float[2 * 64];
+			for (int y = 0; y < 4; y++)
+				for (int x = 0; x < 4; x++) {
+					g[y * 8 + x] = 1;
+					g[64 + (y + 4) * 8 + x + 4] = 1;
+				}
+			float[] masks = new float[2 * 64]; // empty masks: every IoU is 0, so only the seeds decide the matching
+			float[] logProb = new float[2 * 4];
+			logProb[0] = logProb[1] = logProb[2] = -40; // step 1: all its mass on cell 3 (instance 2)
+			for (int p = 4; p < 8; p++) logProb[p] = (float) Math.log(0.25); // step 2: uniform
+			NDList pred = new NDList(m.create(masks, new Shape(1, 2, 8, 8)), m.create(new float[] { 0, 0 }, new Shape(1, 2)),
+					m.create(logProb, new Shape(1, 2, 4)));
+			NDList labels = new NDList(m.create(g, new Shape(1, 2, 8, 8)), m.create(new int[] { 2 }));
+			NDList parts = new RisLoss(1f, 2f).evaluateParts(labels, pred);
+			// step 1 -> instance 2 with mass 1 (term 0), step 2 -> instance 1 with mass 0.25; divided by T = 2
+			assertEquals(Math.log(4) / 2, parts.get(3).getFloat(), 1e-4);
+			assertEquals(1 + Math.log(2) + 2 * Math.log(4) / 2, new RisLoss(1f, 2f).evaluate(labels, pred).getFloat(), 1e-4);
+			// weight 0: the paper's loss, no seed term
+			assertEquals(0, new RisLoss(1f).evaluateParts(labels, pred).get(3).getFloat(), 0);
+		}
+	}
+
+	@Test
 	void gradientMatchesFiniteDifferences() {
 		Engine engine = PyTorchRuntime.start(0);
 		try (NDManager m = engine.newBaseManager()) {

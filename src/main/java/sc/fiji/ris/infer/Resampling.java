@@ -1,0 +1,91 @@
+package sc.fiji.ris.infer;
+
+/**
+ * Resizing of planes for the {@code object_diameter} option: the image is brought to the scale the model was
+ * trained for, segmented, and the labels (and soft masks) are brought back.
+ *
+ * <p>Intensities use a separable linear (tent) filter whose support widens with the shrink factor, so that
+ * shrinking averages the pixels it merges instead of skipping them (no aliasing of small bright spots); enlarging
+ * is plain bilinear interpolation. Labels use nearest neighbour, so that no label is invented at a border.
+ * Pixel centres are aligned: source pixel {@code x} covers {@code [x, x + 1)}.
+ */
+public final class Resampling {
+
+	private Resampling() {}
+
+	/** Resizes a row-major plane from {@code w x h} to {@code nw x nh}. */
+	public static float[] resize(float[] src, int w, int h, int nw, int nh) {
+		if (src.length != w * h) throw new IllegalArgumentException("The plane has " + src.length + " pixels, expected " + w * h + ".");
+		if (nw < 1 || nh < 1) throw new IllegalArgumentException("The resized plane must have at least one pixel, not " + nw + "x" + nh + ".");
+		float[] rows = new float[nw * h];
+		Kernel kx = new Kernel(w, nw);
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < nw; x++) {
+				double s = 0;
+				for (int k = kx.start[x], i = 0; i < kx.weights[x].length; k++, i++) s += kx.weights[x][i] * src[y * w + k];
+				rows[y * nw + x] = (float) s;
+			}
+		float[] out = new float[nw * nh];
+		Kernel ky = new Kernel(h, nh);
+		for (int y = 0; y < nh; y++)
+			for (int x = 0; x < nw; x++) {
+				double s = 0;
+				for (int k = ky.start[y], i = 0; i < ky.weights[y].length; k++, i++) s += ky.weights[y][i] * rows[k * nw + x];
+				out[y * nw + x] = (float) s;
+			}
+		return out;
+	}
+
+	/** Resizes a label image by nearest neighbour. */
+	public static int[] resizeLabels(int[] src, int w, int h, int nw, int nh) {
+		if (src.length != w * h) throw new IllegalArgumentException("The label image has " + src.length + " pixels, expected " + w * h + ".");
+		int[] out = new int[nw * nh];
+		int[] mx = new int[nw];
+		for (int x = 0; x < nw; x++) mx[x] = nearest(x, nw, w);
+		for (int y = 0; y < nh; y++) {
+			int sy = nearest(y, nh, h);
+			for (int x = 0; x < nw; x++) out[y * nw + x] = src[sy * w + mx[x]];
+		}
+		return out;
+	}
+
+	/** Source index nearest to the centre of target pixel {@code i}. */
+	private static int nearest(int i, int targetLength, int sourceLength) {
+		double c = (i + 0.5) * sourceLength / targetLength - 0.5;
+		return Math.max(0, Math.min(sourceLength - 1, (int) Math.round(c)));
+	}
+
+	/** Per target pixel, the first source index and the normalised weights of the tent filter. */
+	private static final class Kernel {
+		final int[] start;
+		final double[][] weights;
+
+		Kernel(int sourceLength, int targetLength) {
+			double scale = sourceLength / (double) targetLength; // source pixels per target pixel
+			double support = Math.max(1, scale); // tent half-width in source pixels
+			start = new int[targetLength];
+			weights = new double[targetLength][];
+			for (int i = 0; i < targetLength; i++) {
+				double c = (i + 0.5) * scale - 0.5;
+				int lo = Math.max(0, (int) Math.ceil(c - support)), hi = Math.min(sourceLength - 1, (int) Math.floor(c + support));
+				if (hi < lo) lo = hi = Math.max(0, Math.min(sourceLength - 1, (int) Math.round(c)));
+				double[] wts = new double[hi - lo + 1];
+				double sum = 0;
+				for (int k = lo; k <= hi; k++) {
+					double v = Math.max(0, 1 - Math.abs(k - c) / support);
+					wts[k - lo] = v;
+					sum += v;
+				}
+				if (sum <= 0) {
+					// the centre falls between samples at an edge: take the nearest one
+					java.util.Arrays.fill(wts, 0);
+					wts[Math.max(0, Math.min(hi - lo, (int) Math.round(c) - lo))] = 1;
+					sum = 1;
+				}
+				for (int k = 0; k < wts.length; k++) wts[k] /= sum;
+				start[i] = lo;
+				weights[i] = wts;
+			}
+		}
+	}
+}

@@ -1,0 +1,161 @@
+package sc.fiji.ris.infer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import sc.fiji.ris.Progress;
+import sc.fiji.ris.eval.Evaluation;
+import sc.fiji.ris.eval.EvaluationResult;
+import sc.fiji.ris.model.ModelConfig;
+
+/**
+ * The object-diameter option: with a decoder that, like a trained network, only recognises objects of the size it
+ * was trained for, objects at half and at double that size are found only when the option rescales the image, and
+ * come back at the input's size.
+ */
+class ObjectDiameterTest {
+
+	/** Emits the bright connected blobs of a tile whose equivalent diameter is within 25% of {@code diameter}. */
+	static final class SizeOracle implements Decoder {
+		final double diameter;
+
+		SizeOracle(double diameter) { this.diameter = diameter; }
+
+		@Override
+		public List<List<TileDecoder.Emission>> decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
+				java.util.function.BooleanSupplier cancelled) {
+			List<List<TileDecoder.Emission>> out = new ArrayList<>();
+			for (float[] t : batch) {
+				int[] seen = new int[t.length];
+				List<TileDecoder.Emission> em = new ArrayList<>();
+				for (int p0 = 0; p0 < t.length; p0++) {
+					if (t[p0] < 0.5f || seen[p0] != 0) continue;
+					float[] mask = new float[t.length];
+					int area = 0;
+					ArrayDeque<Integer> queue = new ArrayDeque<>();
+					queue.add(p0);
+					seen[p0] = 1;
+					while (!queue.isEmpty()) {
+						int p = queue.poll();
+						mask[p] = 1;
+						area++;
+						int x = p % size, y = p / size;
+						int[][] nb = { { x - 1, y }, { x + 1, y }, { x, y - 1 }, { x, y + 1 } };
+						for (int[] q : nb) {
+							if (q[0] < 0 || q[1] < 0 || q[0] >= size || q[1] >= size) continue;
+							int i = q[1] * size + q[0];
+							if (seen[i] == 0 && t[i] >= 0.5f) { seen[i] = 1; queue.add(i); }
+						}
+					}
+					double d = Math.sqrt(4 * area / Math.PI);
+					if (Math.abs(d - diameter) <= 0.25 * diameter) em.add(new TileDecoder.Emission(mask, 0.9f));
+				}
+				out.add(em.subList(0, Math.min(em.size(), maxSteps)));
+			}
+			return out;
+		}
+	}
+
+	private static ModelConfig config() {
+		ModelConfig c = new ModelConfig();
+		c.tileSize = 128;
+		c.tileOverlap = 40;
+		c.minArea = 1;
+		c.objectDiameter = 28;
+		c.normLowPercentile = 0;
+		c.normHighPercentile = 100;
+		return c;
+	}
+
+	/** Disks of the given diameter on a grid, labels 1..n. */
+	private static int[] disks(int w, int h, double diameter, int spacing) {
+		int[] labels = new int[w * h];
+		double r = diameter / 2;
+		int l = 0;
+		for (int cy = spacing / 2; cy + r < h; cy += spacing)
+			for (int cx = spacing / 2; cx + r < w; cx += spacing) {
+				l++;
+				for (int y = 0; y < h; y++)
+					for (int x = 0; x < w; x++) {
+						double dx = x + 0.5 - cx, dy = y + 0.5 - cy;
+						if (dx * dx + dy * dy <= r * r) labels[y * w + x] = l;
+					}
+			}
+		return labels;
+	}
+
+	private static EvaluationResult segment(int[] gt, int w, int h, double objectDiameter, int[] count) {
+		float[] img = new float[w * h];
+		for (int p = 0; p < img.length; p++) img[p] = gt[p] > 0 ? 1 : 0;
+		Segmenter.Options o = new Segmenter.Options();
+		o.objectDiameter = objectDiameter;
+		Instances inst = new Segmenter(config(), null, new SizeOracle(28), o).segment(img, w, h, Progress.NONE);
+		assertEquals(w, inst.width());
+		assertEquals(h, inst.height());
+		count[0] = inst.count();
+		Evaluation ev = new Evaluation();
+		ev.add("disks", inst.labels(), gt);
+		return ev.result();
+	}
+
+	@Test
+	void objectsAtHalfTheTrainingSizeAreFoundOnlyWhenRescaled() {
+		int w = 150, h = 110;
+		int[] gt = disks(w, h, 14, 30);
+		int n = 0;
+		for (int l : gt) n = Math.max(n, l);
+		int[] count = new int[1];
+		segment(gt, w, h, 0, count);
+		assertEquals(0, count[0], "objects of half the size are not recognised as they are");
+		EvaluationResult r = segment(gt, w, h, 14, count);
+		assertEquals(n, count[0]);
+		assertEquals(1.0, r.f1(0), 1e-9);
+		assertTrue(r.meanMatchedIou() > 0.85, "masks scaled back fit: " + r.meanMatchedIou());
+	}
+
+	@Test
+	void objectsAtDoubleTheTrainingSizeAreFoundOnlyWhenRescaled() {
+		int w = 400, h = 300;
+		int[] gt = disks(w, h, 56, 100);
+		int n = 0;
+		for (int l : gt) n = Math.max(n, l);
+		int[] count = new int[1];
+		segment(gt, w, h, 0, count);
+		assertEquals(0, count[0]);
+		EvaluationResult r = segment(gt, w, h, 56, count);
+		assertEquals(n, count[0]);
+		assertEquals(1.0, r.f1(0), 1e-9);
+		assertTrue(r.meanMatchedIou() > 0.9, "masks scaled back fit: " + r.meanMatchedIou());
+	}
+
+	@Test
+	void aDiameterFarFromTheModelsIsRefusedInOneSentence() {
+		Segmenter.Options o = new Segmenter.Options();
+		o.objectDiameter = 1;
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Segmenter(config(), null, new SizeOracle(28), o));
+		assertTrue(e.getMessage().contains("object diameter of 1.0 pixels"), e.getMessage());
+		o.objectDiameter = -3;
+		assertThrows(IllegalArgumentException.class, () -> new Segmenter(config(), null, new SizeOracle(28), o));
+	}
+
+	@Test
+	void resamplingKeepsConstantsAveragesWhenShrinkingAndLabelsRoundTrip() {
+		float[] c = new float[40 * 30];
+		java.util.Arrays.fill(c, 3.5f);
+		for (float v : Resampling.resize(c, 40, 30, 17, 61)) assertEquals(3.5f, v, 1e-5);
+		// a one-pixel stripe pattern shrunk by 2 becomes its mean, not every other value
+		float[] stripes = new float[8 * 2];
+		for (int x = 0; x < 8; x++) stripes[x] = stripes[8 + x] = x % 2;
+		for (float v : Resampling.resize(stripes, 8, 2, 4, 1)) assertEquals(0.5f, v, 0.13f);
+		int[] labels = new int[10 * 6];
+		for (int i = 0; i < labels.length; i++) labels[i] = (i % 10) / 3;
+		assertArrayEquals(labels, Resampling.resizeLabels(Resampling.resizeLabels(labels, 10, 6, 20, 12), 20, 12, 10, 6));
+		assertArrayEquals(labels, Resampling.resizeLabels(labels, 10, 6, 10, 6));
+	}
+}
