@@ -297,6 +297,45 @@ class SegmentCommandTest {
 	}
 
 	@Test
+	void overlayShowsTheOutlinesInTheLabelsColoursOnTheImage() throws IOException {
+		Path output = dir.resolve("out");
+		Path in = dir.resolve("in");
+		copySample("IXMtest_A16_s2_5AF2.tif", in, "one.tif");
+		Run r = segment(output, "--overlay", in.toString());
+		assertEquals(0, r.code, "exit code" + r.context());
+		Set<String> expected = new TreeSet<>(outputsOf("one"));
+		expected.add("one_overlay.png");
+		assertEquals(expected, files(output));
+		ImagePlus overlay = open(output.resolve("one_overlay.png"));
+		ImagePlus labels = open(output.resolve("one_labels.tif"));
+		assertEquals(ImagePlus.COLOR_RGB, overlay.getType());
+		assertEquals(labels.getWidth(), overlay.getWidth());
+		assertEquals(labels.getHeight(), overlay.getHeight());
+		ImageProcessor lp = labels.getProcessor(), op = overlay.getProcessor();
+		int w = labels.getWidth(), coloured = 0, outlines = 0;
+		for (int y = 1; y < labels.getHeight() - 1; y++)
+			for (int x = 1; x < w - 1; x++) {
+				int l = (int) lp.getf(x, y);
+				int[] rgb = op.getPixel(x, y, null);
+				boolean grey = rgb[0] == rgb[1] && rgb[1] == rgb[2];
+				boolean edge = l > 0 && ((int) lp.getf(x - 1, y) != l || (int) lp.getf(x + 1, y) != l || (int) lp.getf(x, y - 1) != l
+						|| (int) lp.getf(x, y + 1) != l);
+				if (edge) outlines++;
+				if (!grey) coloured++;
+				if (l == 0) assertTrue(grey, "background stays grey at " + x + "," + y);
+			}
+		assertTrue(outlines > 0, "the sample has instances");
+		assertTrue(coloured > 0 && coloured <= outlines, "only outline pixels are coloured: " + coloured + " of " + outlines);
+	}
+
+	@Test
+	void objectDiameterOutOfRangeIsRefused() throws IOException {
+		assertRefused(2, new String[] { "--object-diameter", "-5", SAMPLES.toString() }, "--object-diameter");
+		String line = assertRefused(1, new String[] { "--object-diameter", "1", SAMPLES.toString() }, "object diameter");
+		assertTrue(line.contains("28"), "names the model's own diameter: " + line);
+	}
+
+	@Test
 	void keepsTheStackAndItsCalibration() throws IOException {
 		ImagePlus sample = open(SAMPLES.resolve("IXMtest_G06_s7_9444.tif"));
 		ImageStack stack = new ImageStack(sample.getWidth(), sample.getHeight());

@@ -18,7 +18,7 @@ import org.scijava.service.Service;
 
 /**
  * The parameter names of the commands are the macro keys, so they must be lowercase snake_case; every command of
- * the plugin is found through SciJava's plugin index (the one Fiji reads), under {@code Plugins>Segmentation>RIS>}.
+ * the plugin is found through SciJava's plugin index (the one Fiji reads), under {@code Plugins>Segmentation>RIS>} (the sample images under {@code File>Open Samples>RIS ...}).
  */
 class ParameterNamesTest {
 
@@ -33,13 +33,15 @@ class ParameterNamesTest {
 			commands.add(info.getClassName().substring(info.getClassName().lastIndexOf('.') + 1));
 			Class<?> command = info.loadClass();
 			String menu = command.getAnnotation(Plugin.class).menuPath();
-			assertTrue(menu.startsWith("Plugins>Segmentation>RIS>"), menu);
+			boolean sample = info.getClassName().startsWith("sc.fiji.ris.fiji.samples.");
+			assertTrue(menu.startsWith(sample ? "File>Open Samples>RIS " : "Plugins>Segmentation>RIS>"), menu);
 			for (Class<?> c = command; c != null && c != Object.class; c = c.getSuperclass())
 				for (Field f : c.getDeclaredFields())
 					if (f.isAnnotationPresent(Parameter.class) && !Service.class.isAssignableFrom(f.getType()) && !f.getName().matches("[a-z][a-z0-9]*(_[a-z0-9]+)*"))
 						offences.add(c.getSimpleName() + "." + f.getName());
 		}
-		assertEquals(Set.of("SegmentInstancesCommand", "BatchSegmentFolderCommand", "TrainModelCommand", "EvaluateSegmentationCommand", "RefineWithCrfCommand"), commands);
+		assertEquals(Set.of("SegmentInstancesCommand", "BatchSegmentFolderCommand", "TrainModelCommand", "EvaluateSegmentationCommand", "RefineWithCrfCommand",
+				"OpenSample1Command", "OpenSample2Command", "OpenSample3Command", "OpenSample4Command"), commands);
 		assertTrue(offences.isEmpty(), "not lowercase snake_case: " + offences);
 	}
 }
