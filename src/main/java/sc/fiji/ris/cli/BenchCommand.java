@@ -28,13 +28,20 @@ final class BenchCommand {
 
 	static final String HELP = String.join("\n",
 			"Usage: ris bench network [--model FILE] [--tile N] [--batch N] [--hidden N] [--repeat N] [--threads N]",
-			"       ris bench images [--model FILE] [--batch N] [--repeat N] [--threads N] [--limit N] [--labels-out DIR] DIR",
+			"       ris bench images [--model FILE] [--batch N] [--tile-size N] [--max-steps N] [--repeat N] [--threads N]",
+			"                        [--limit N] [--labels-out DIR] DIR",
+			"       ris bench scaling [--model FILE] [--sizes N,N,...] [--threads N] IMAGE",
+			"       ris bench synthetic [--variant default|half|double|other] [--count N] [--size WxH] [--seed S] OUT",
 			"       ris bench classical [--repeat N] [--limit N] [--labels-out DIR] DIR",
 			"       ris bench crf [--model FILE | --labels-dir DIR] [--gt DIR] [--repeat N] [--limit N] [CRF options] DIR",
 			"",
 			"  network   time the encoder, one decoding step and one training iteration on random input",
 			"  images    time whole-image segmentation of every image in DIR (read, normalise, network,",
-			"            stitch, write), with tiles/s, steps/s and peak RSS",
+			"            stitch, write), with tiles/s, steps/s, the RSS after each image and the peak RSS",
+			"  scaling   time one image mirrored out to squares of the given sides (default 256,512,1024,2048)",
+			"            and report milliseconds per megapixel and the peak RSS",
+			"  synthetic write synthetic nuclei and their labels to OUT/images and OUT/labels (half, double:",
+			"            half and double the default diameters; other: a different-looking set)",
 			"  classical the classical Fiji recipe (blur, Otsu, mask, watershed, particles) on the same images",
 			"  crf       time the dense CRF on every image in DIR: on the model's soft masks, or on the label",
 			"            images of --labels-dir (NAME.tif or NAME_labels.tif); with --gt, score plain and refined",
@@ -43,6 +50,8 @@ final class BenchCommand {
 			"  --model FILE   the model (default: the bundled one; for 'network' a new random network)",
 			"  --tile N       tile size for 'network' (default 128)",
 			"  --batch N      tiles decoded together (default 16)",
+			"  --tile-size N  tile side for 'images' (default: the model's; larger than the image = untiled)",
+			"  --max-steps N  most decoding steps per tile for 'images' (default: the model's)",
 			"  --hidden N     ConvLSTM hidden channels of the random network (default 32)",
 			"  --repeat N     timed repetitions (default 5)",
 			"  --limit N      at most N images for 'images'",
@@ -52,18 +61,21 @@ final class BenchCommand {
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Set<String> valued = new java.util.HashSet<>(RefineCommand.CRF_OPTIONS);
-		valued.addAll(Set.of("--model", "--tile", "--batch", "--hidden", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt"));
+		valued.addAll(Set.of("--model", "--tile", "--batch", "--hidden", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt",
+				"--tile-size", "--max-steps", "--sizes", "--variant", "--count", "--seed", "--size"));
 		Args a = new Args("bench", args, 1, valued, Set.of("--help"));
 		if (a.has("--help") || a.positional().isEmpty()) { out.println(HELP); return a.has("--help") ? 0 : 2; }
 		String mode = a.positional().get(0);
 		// the CRF needs no network when it refines given label images
-		if (!mode.equals("crf") || !a.has("--labels-dir")) PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
+		if (!mode.equals("synthetic") && (!mode.equals("crf") || !a.has("--labels-dir"))) PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
 		switch (mode) {
 		case "network": return network(a, out);
 		case "images": return ImageBench.run(a, out);
+		case "scaling": return ImageBench.scaling(a, out);
+		case "synthetic": return SyntheticBench.run(a, out);
 		case "classical": return ImageBench.classical(a, out);
 		case "crf": return CrfBench.run(a, out);
-		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'classical' or 'crf'.");
+		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'scaling', 'synthetic', 'classical' or 'crf'.");
 		}
 	}
 
@@ -125,9 +137,18 @@ final class BenchCommand {
 
 	/** Peak resident set size of this process in MiB (Linux), or NaN. */
 	static double peakRssMiB() {
+		return procStatusMiB("VmHWM:");
+	}
+
+	/** The resident set size now (Linux), in MiB; NaN elsewhere. */
+	static double rssMiB() {
+		return procStatusMiB("VmRSS:");
+	}
+
+	private static double procStatusMiB(String key) {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc/self/status")))
-				if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+				if (line.startsWith(key)) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
 		} catch (IOException | RuntimeException e) {
 			return Double.NaN;
 		}

@@ -25,6 +25,56 @@ final class ImageBench {
 
 	private ImageBench() {}
 
+	/**
+	 * {@code ris bench scaling IMAGE}: the image mirrored out to squares of growing sides, each segmented twice
+	 * (the second time is reported), to show how time grows with the number of pixels and what the largest costs in
+	 * memory.
+	 */
+	static int scaling(Args a, PrintStream out) throws IOException {
+		if (a.positional().size() < 2) throw new Args.UsageException("Give the image to scale: ris bench scaling IMAGE.");
+		Path file = Path.of(a.positional().get(1));
+		int[] sides = java.util.Arrays.stream(a.get("--sizes", "256,512,1024,2048").split(",")).mapToInt(x -> {
+			try {
+				int v = Integer.parseInt(x.trim());
+				if (v < 32 || v > 16384) throw new NumberFormatException();
+				return v;
+			} catch (NumberFormatException e) {
+				throw new Args.UsageException("--sizes must be a comma-separated list of sides between 32 and 16384, not '" + x + "'.");
+			}
+		}).toArray();
+		ImagePlus imp = ImageFiles.open(file);
+		float[] px = ImagePlusSegmenter.plane(imp, 1);
+		int w = imp.getWidth(), h = imp.getHeight();
+		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
+			Segmenter seg = new Segmenter(model, new Segmenter.Options());
+			out.printf(Locale.ROOT, "%8s %10s %8s %9s %10s %9s %10s%n", "side", "pixels", "tiles", "instances", "total ms", "ms/MPix", "peak RSS");
+			for (int side : sides) {
+				float[] big = new float[side * side];
+				for (int y = 0; y < side; y++)
+					for (int x = 0; x < side; x++) big[y * side + x] = px[mirror(y, h) * w + mirror(x, w)];
+				Instances inst = null;
+				long last = 0;
+				for (int r = 0; r < 2; r++) {
+					long t0 = System.nanoTime();
+					inst = seg.segment(big, side, side, Progress.NONE);
+					last = System.nanoTime() - t0;
+				}
+				double mpix = side * (double) side / 1e6;
+				out.printf(Locale.ROOT, "%8d %10d %8d %9d %10.0f %9.0f %10.0f%n", side, (long) side * side, seg.lastStats().tiles, inst.count(), last / 1e6,
+						last / 1e6 / mpix, BenchCommand.peakRssMiB());
+			}
+		}
+		return 0;
+	}
+
+	/** Index {@code i} reflected into [0, n) (..., 2, 1, 0, 1, 2, ..., n-1, n-2, ...). */
+	private static int mirror(int i, int n) {
+		if (n == 1) return 0;
+		int period = 2 * (n - 1);
+		int k = Math.floorMod(i, period);
+		return k < n ? k : period - k;
+	}
+
 	static int run(Args a, PrintStream out) throws IOException {
 		if (a.positional().size() < 2) throw new Args.UsageException("Give the folder of images to time: ris bench images DIR.");
 		Path dir = Path.of(a.positional().get(1));
@@ -37,12 +87,14 @@ final class ImageBench {
 		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
 			Segmenter.Options options = new Segmenter.Options();
 			options.batchSize = a.integer("--batch", options.batchSize, 1, 4096);
+			options.tileSize = a.integer("--tile-size", 0, 0, 1 << 14);
+			options.maxSteps = a.integer("--max-steps", 0, 0, 100000);
 			Segmenter seg = new Segmenter(model, options);
 			// warm-up on the first image: JIT and PyTorch's first-call costs are not what a user waits for per image
 			ImagePlus warm = ImageFiles.open(files.get(0));
 			ImagePlusSegmenter.segment(warm, seg, Progress.NONE);
-			out.printf(Locale.ROOT, "%-28s %9s %7s %7s %9s %7s %7s %6s %6s %9s%n", "image", "pixels", "read", "norm", "network", "stitch", "write",
-					"tiles", "steps", "total ms");
+			out.printf(Locale.ROOT, "%-28s %9s %7s %7s %9s %7s %7s %6s %6s %9s %8s%n", "image", "pixels", "read", "norm", "network", "stitch", "write",
+					"tiles", "steps", "total ms", "RSS MiB");
 			List<double[]> all = new ArrayList<>();
 			for (int r = 0; r < repeat; r++)
 				for (Path f : files) {
@@ -57,8 +109,8 @@ final class ImageBench {
 					double[] row = { (t1 - t0) / 1e6, s.normaliseNanos / 1e6, s.networkNanos / 1e6, s.stitchNanos / 1e6, (t3 - t2) / 1e6, s.tiles, s.steps,
 							(t3 - t0) / 1e6, (double) imp.getWidth() * imp.getHeight() * imp.getStackSize() };
 					all.add(row);
-					out.printf(Locale.ROOT, "%-28s %9.0f %7.1f %7.1f %9.1f %7.1f %7.1f %6.0f %6.0f %9.1f%n", trim(f.getFileName().toString()), row[8],
-							row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
+					out.printf(Locale.ROOT, "%-28s %9.0f %7.1f %7.1f %9.1f %7.1f %7.1f %6.0f %6.0f %9.1f %8.0f%n", trim(f.getFileName().toString()), row[8],
+							row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], BenchCommand.rssMiB());
 				}
 			double[] med = new double[9];
 			for (int k = 0; k < 9; k++) {
