@@ -31,6 +31,7 @@ final class BenchCommand {
 			"       ris bench images [--model FILE] [--batch N] [--tile-size N] [--max-steps N] [--repeat N] [--threads N]",
 			"                        [--limit N] [--labels-out DIR] DIR",
 			"       ris bench scaling [--model FILE] [--sizes N,N,...] [--threads N] IMAGE",
+			"       ris bench figure [--model FILE] --gt LABELS --output PNG IMAGE",
 			"       ris bench synthetic [--variant default|half|double|other] [--count N] [--size WxH] [--seed S] OUT",
 			"       ris bench classical [--repeat N] [--limit N] [--labels-out DIR] DIR",
 			"       ris bench crf [--model FILE | --labels-dir DIR] [--gt DIR] [--repeat N] [--limit N] [CRF options] DIR",
@@ -42,6 +43,7 @@ final class BenchCommand {
 			"            and report milliseconds per megapixel and the peak RSS",
 			"  synthetic write synthetic nuclei and their labels to OUT/images and OUT/labels (half, double:",
 			"            half and double the default diameters; other: a different-looking set)",
+			"  figure    input, RIS outlines and ground-truth outlines side by side, as one PNG",
 			"  classical the classical Fiji recipe (blur, Otsu, mask, watershed, particles) on the same images",
 			"  crf       time the dense CRF on every image in DIR: on the model's soft masks, or on the label",
 			"            images of --labels-dir (NAME.tif or NAME_labels.tif); with --gt, score plain and refined",
@@ -62,7 +64,7 @@ final class BenchCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Set<String> valued = new java.util.HashSet<>(RefineCommand.CRF_OPTIONS);
 		valued.addAll(Set.of("--model", "--tile", "--batch", "--hidden", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt",
-				"--tile-size", "--max-steps", "--sizes", "--variant", "--count", "--seed", "--size"));
+				"--tile-size", "--max-steps", "--sizes", "--variant", "--count", "--seed", "--size", "--output"));
 		Args a = new Args("bench", args, 1, valued, Set.of("--help"));
 		if (a.has("--help") || a.positional().isEmpty()) { out.println(HELP); return a.has("--help") ? 0 : 2; }
 		String mode = a.positional().get(0);
@@ -73,9 +75,10 @@ final class BenchCommand {
 		case "images": return ImageBench.run(a, out);
 		case "scaling": return ImageBench.scaling(a, out);
 		case "synthetic": return SyntheticBench.run(a, out);
+		case "figure": return FigureBench.run(a, out);
 		case "classical": return ImageBench.classical(a, out);
 		case "crf": return CrfBench.run(a, out);
-		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'scaling', 'synthetic', 'classical' or 'crf'.");
+		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'scaling', 'synthetic', 'figure', 'classical' or 'crf'.");
 		}
 	}
 
