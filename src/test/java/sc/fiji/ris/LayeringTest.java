@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The core packages stay free of ImageJ 1.x, SciJava commands, AWT and Swing (DESIGN.md, "Layers"). */
 class LayeringTest {
 
-	private static final String[] CORE = { "model", "loss", "train", "infer", "crf", "eval", "data", "io" };
+	private static final String[] CORE = { "model", "loss", "train", "infer", "crf", "eval", "data", "io", "site" };
 	private static final Pattern FORBIDDEN = Pattern.compile("^import\\s+(static\\s+)?(ij\\.|org\\.scijava\\.command|java\\.awt|javax\\.swing|javax\\.imageio|sc\\.fiji\\.ris\\.(cli|fiji)\\b)", Pattern.MULTILINE);
 
 	@Test
