@@ -50,7 +50,8 @@ final class TrainCommand {
 			"  --seed-weight X       weight of the seed loss, which tells each step's seed to point at its",
 			"                        matched instance (default 1; 0 = the paper's loss only)",
 			"  --resume FILE         continue from a checkpoint (last.zip of the checkpoint folder)",
-			"  --start-from FILE     fine-tune an existing model instead of starting from scratch",
+			"  --start-from FILE     fine-tune an existing model instead of starting from scratch ('bundled':",
+			"                        the model inside the jar)",
 			"  --checkpoints DIR     checkpoint folder (default: MODEL.zip's name + '.checkpoints')",
 			"  --validate-every N    iterations between validations (default 100)",
 			"  --seed S              random seed (default 42)",
@@ -89,7 +90,7 @@ final class TrainCommand {
 		o.curriculum = !a.has("--no-curriculum");
 		o.decay = !a.has("--constant-lr");
 		o.resume = a.path("--resume");
-		o.startFrom = a.path("--start-from");
+		o.startFrom = "bundled".equals(a.get("--start-from", null)) ? ModelPackage.bundledCopy() : a.path("--start-from");
 		String stem = output.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
 		Path parent = output.toAbsolutePath().getParent();
 		o.checkpointDir = a.has("--checkpoints") ? a.path("--checkpoints") : parent.resolve(stem + ".checkpoints");

@@ -38,6 +38,8 @@ public class TrainModelCommand extends ContextCommand {
 	private double max_minutes = 30;
 	@Parameter(label = "Start from model", style = "open", required = false, description = "A model to fine-tune (its architecture is kept); empty = train a new network.")
 	private File start_from;
+	@Parameter(label = "Start from the bundled model", description = "Fine-tune the bundled nuclei model on these images (leave 'Start from model' empty).")
+	private boolean start_from_bundled = false;
 	@Parameter(label = "Crop size (advanced)", min = "32", max = "1024", stepSize = "8", description = "Side of the square training crops, a multiple of 8; at least 88 for a new model.")
 	private int crop_size = 128;
 	@Parameter(label = "Synthetic fraction (advanced)", min = "0", max = "1", stepSize = "0.05", description = "Fraction of the crops drawn from synthetic nuclei instead of the training images, 0..1.")
@@ -55,7 +57,9 @@ public class TrainModelCommand extends ContextCommand {
 			job.valImages = Models.isGiven(val_images_dir) ? val_images_dir.toPath() : null;
 			job.valLabels = Models.isGiven(val_labels_dir) ? val_labels_dir.toPath() : null;
 			job.output = Models.isGiven(output_file) ? output_file.toPath() : null;
-			job.startFrom = Models.isGiven(start_from) ? start_from.toPath() : null;
+			if (start_from_bundled && Models.isGiven(start_from))
+				throw new IllegalArgumentException("Give either a model file in start_from or tick start_from_bundled, not both.");
+			job.startFrom = start_from_bundled ? sc.fiji.ris.io.ModelPackage.bundledCopy() : Models.isGiven(start_from) ? start_from.toPath() : null;
 			job.options.minutes = max_minutes;
 			job.options.crop = crop_size;
 			job.options.syntheticFraction = synthetic_fraction;

@@ -77,6 +77,20 @@ public final class ModelPackage {
 		}
 	}
 
+	/**
+	 * A copy of the bundled model in a temporary file (removed when the JVM exits), for code that takes a model file,
+	 * such as fine-tuning.
+	 */
+	public static Path bundledCopy() throws IOException {
+		try (InputStream in = ModelPackage.class.getResourceAsStream(BUNDLED_RESOURCE)) {
+			if (in == null) throw new IOException("This build has no bundled model (" + BUNDLED_RESOURCE + "): give a model file.");
+			Path tmp = Files.createTempFile("ris-bundled-", ".zip");
+			tmp.toFile().deleteOnExit();
+			Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+			return tmp;
+		}
+	}
+
 	/** Reads only the configuration of a model package. */
 	public static ModelConfig readConfig(Path file) throws IOException {
 		try (InputStream in = Files.newInputStream(file)) {
