@@ -31,6 +31,7 @@ final class BenchCommand {
 			"       ris bench images [--model FILE] [--batch N] [--tile-size N] [--max-steps N] [--repeat N] [--threads N]",
 			"                        [--limit N] [--labels-out DIR] DIR",
 			"       ris bench scaling [--model FILE] [--sizes N,N,...] [--threads N] IMAGE",
+			"       ris bench tiling [--model FILE] [--crop N] [--max-steps N] [--limit N] --gt LABELS DIR",
 			"       ris bench figure [--model FILE] --gt LABELS --output PNG IMAGE",
 			"       ris bench synthetic [--variant default|half|double|other] [--count N] [--size WxH] [--seed S] OUT",
 			"       ris bench classical [--repeat N] [--limit N] [--labels-out DIR] DIR",
@@ -43,6 +44,8 @@ final class BenchCommand {
 			"            and report milliseconds per megapixel and the peak RSS",
 			"  synthetic write synthetic nuclei and their labels to OUT/images and OUT/labels (half, double:",
 			"            half and double the default diameters; other: a different-looking set)",
+			"  tiling    the centre crop (default 256) of each image segmented tiled and as one tile, both scored",
+			"            against the ground truth in --gt",
 			"  figure    input, RIS outlines and ground-truth outlines side by side, as one PNG",
 			"  classical the classical Fiji recipe (blur, Otsu, mask, watershed, particles) on the same images",
 			"  crf       time the dense CRF on every image in DIR: on the model's soft masks, or on the label",
@@ -64,7 +67,7 @@ final class BenchCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Set<String> valued = new java.util.HashSet<>(RefineCommand.CRF_OPTIONS);
 		valued.addAll(Set.of("--model", "--tile", "--batch", "--hidden", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt",
-				"--tile-size", "--max-steps", "--sizes", "--variant", "--count", "--seed", "--size", "--output"));
+				"--tile-size", "--max-steps", "--sizes", "--variant", "--count", "--seed", "--size", "--output", "--crop"));
 		Args a = new Args("bench", args, 1, valued, Set.of("--help"));
 		if (a.has("--help") || a.positional().isEmpty()) { out.println(HELP); return a.has("--help") ? 0 : 2; }
 		String mode = a.positional().get(0);
@@ -74,11 +77,12 @@ final class BenchCommand {
 		case "network": return network(a, out);
 		case "images": return ImageBench.run(a, out);
 		case "scaling": return ImageBench.scaling(a, out);
+		case "tiling": return ImageBench.tiling(a, out);
 		case "synthetic": return SyntheticBench.run(a, out);
 		case "figure": return FigureBench.run(a, out);
 		case "classical": return ImageBench.classical(a, out);
 		case "crf": return CrfBench.run(a, out);
-		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'scaling', 'synthetic', 'figure', 'classical' or 'crf'.");
+		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'scaling', 'tiling', 'synthetic', 'figure', 'classical' or 'crf'.");
 		}
 	}
 

@@ -75,6 +75,59 @@ final class ImageBench {
 		return k < n ? k : period - k;
 	}
 
+	/**
+	 * {@code ris bench tiling --gt LABELS DIR}: accuracy lost (or not) by tiling. The centre {@code --crop} x
+	 * {@code --crop} square of each image is segmented twice, in the model's tiles and as one single tile (with
+	 * enough decoding steps for every object in it), and both results are scored against the same crop of the
+	 * ground truth.
+	 */
+	static int tiling(Args a, PrintStream out) throws IOException {
+		if (a.positional().size() < 2 || !a.has("--gt")) throw new Args.UsageException("Give the images and their labels: ris bench tiling --gt LABELS DIR.");
+		int side = a.integer("--crop", 256, 32, 4096);
+		if (side % 16 != 0) throw new Args.UsageException("--crop must be a multiple of 16, not " + side + ".");
+		int limit = a.integer("--limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+		List<ImagePairs.Pair> pairs = ImagePairs.pair(Path.of(a.positional().get(1)), a.path("--gt"), "DIR", "--gt");
+		if (pairs.size() > limit) pairs = pairs.subList(0, limit);
+		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
+			Segmenter tiled = new Segmenter(model, new Segmenter.Options());
+			Segmenter.Options one = new Segmenter.Options();
+			one.tileSize = side;
+			one.tileOverlap = 0;
+			one.maxSteps = a.integer("--max-steps", 150, 1, 100000);
+			Segmenter untiled = new Segmenter(model, one);
+			sc.fiji.ris.eval.Evaluation evTiled = new sc.fiji.ris.eval.Evaluation(), evUntiled = new sc.fiji.ris.eval.Evaluation();
+			long nanosTiled = 0, nanosUntiled = 0;
+			for (ImagePairs.Pair p : pairs) {
+				ImagePlus imp = ImageFiles.open(p.image);
+				float[] px = ImageFiles.pixels(imp, 1);
+				int[] gt = ImageFiles.labels(ImageFiles.open(p.labels), 1, p.labels);
+				int w = imp.getWidth(), h = imp.getHeight(), cw = Math.min(side, w), ch = Math.min(side, h);
+				int x0 = (w - cw) / 2, y0 = (h - ch) / 2;
+				float[] cp = new float[cw * ch];
+				int[] cg = new int[cw * ch];
+				for (int y = 0; y < ch; y++) {
+					System.arraycopy(px, (y0 + y) * w + x0, cp, y * cw, cw);
+					System.arraycopy(gt, (y0 + y) * w + x0, cg, y * cw, cw);
+				}
+				long t0 = System.nanoTime();
+				Instances a1 = tiled.segment(cp, cw, ch, Progress.NONE);
+				long t1 = System.nanoTime();
+				Instances a2 = untiled.segment(cp, cw, ch, Progress.NONE);
+				long t2 = System.nanoTime();
+				nanosTiled += t1 - t0;
+				nanosUntiled += t2 - t1;
+				evTiled.add(p.name, a1.labels(), cg);
+				evUntiled.add(p.name, a2.labels(), cg);
+			}
+			sc.fiji.ris.eval.EvaluationResult rt = evTiled.result(), ru = evUntiled.result();
+			out.printf(Locale.ROOT, "%d centre crops of %dx%d%n", pairs.size(), side, side);
+			out.printf(Locale.ROOT, "%-10s %8s %8s %8s %10s%n", "decoding", "F1@0.5", "mean F1", "SBD", "ms/crop");
+			out.printf(Locale.ROOT, "%-10s %8.3f %8.3f %8.3f %10.0f%n", "tiled", rt.f1(0), rt.meanF1(), rt.sbd(), nanosTiled / 1e6 / pairs.size());
+			out.printf(Locale.ROOT, "%-10s %8.3f %8.3f %8.3f %10.0f%n", "untiled", ru.f1(0), ru.meanF1(), ru.sbd(), nanosUntiled / 1e6 / pairs.size());
+		}
+		return 0;
+	}
+
 	static int run(Args a, PrintStream out) throws IOException {
 		if (a.positional().size() < 2) throw new Args.UsageException("Give the folder of images to time: ris bench images DIR.");
 		Path dir = Path.of(a.positional().get(1));
