@@ -42,7 +42,7 @@ final class TrainCommand {
 			"  --constant-lr         keep the learning rate constant (default: cosine decay to 5% over the",
 			"                        second half of the budget)",
 			"  --lambda X            weight of the confidence loss (default 1)",
-			"  --hidden N            ConvLSTM hidden channels of a new network (default 32)",
+			"  --hidden N            ConvLSTM hidden channels of a new network (default 16)",
 			"  --no-curriculum       train on n+2 steps from the start",
 			"  --no-feedback         do not feed the union of emitted masks back to the ConvLSTM",
 			"  --no-context          no coarse (1/16) and global view for the second ConvLSTM layer",

@@ -20,7 +20,7 @@ public final class ModelConfig {
 	/** Channels of the encoder at full, 1/2, 1/4 and 1/8 resolution. */
 	public int[] encoderChannels = { 16, 32, 48, 64 };
 	/** Hidden channels of each of the two ConvLSTM layers (they run at 1/4 resolution). */
-	public int hiddenChannels = 32;
+	public int hiddenChannels = 16;
 	/** Channels of the mask decoder (skip features at 1/2 and full resolution). */
 	public int maskChannels = 16;
 	/** Whether the running union of emitted masks is fed back to the ConvLSTM as an extra input. */
