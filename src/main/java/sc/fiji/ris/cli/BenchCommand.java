@@ -57,7 +57,7 @@ final class BenchCommand {
 			"  --batch N      tiles decoded together (default 16)",
 			"  --tile-size N  tile side for 'images' (default: the model's; larger than the image = untiled)",
 			"  --max-steps N  most decoding steps per tile for 'images' (default: the model's)",
-			"  --hidden N     ConvLSTM hidden channels of the random network (default 32)",
+			"  --hidden N     ConvLSTM hidden channels of the random network (default 16)",
 			"  --repeat N     timed repetitions (default 5)",
 			"  --limit N      at most N images for 'images'",
 			"  --threads N    PyTorch threads (default: all cores)");
