@@ -19,6 +19,9 @@ public final class PercentileNormalizer {
 	public static final int MAX_EXACT_SAMPLES = 1 << 20;
 
 	/** The usual choice for fluorescent nuclei: 1st and 99.8th percentile. */
+	/** The smallest range between the percentiles, relative to the intensity level (see {@link #normalize}). */
+	public static final double MIN_RELATIVE_RANGE = 0.05;
+
 	public static final PercentileNormalizer DEFAULT = new PercentileNormalizer(1, 99.8);
 
 	private static final String NAN_MESSAGE = "The image contains NaN values: replace them (e.g. Process>Math>Remove NaNs) before segmenting.";
@@ -80,9 +83,10 @@ public final class PercentileNormalizer {
 	}
 
 	/**
-	 * Normalises an image: {@code (x - p_low) / (p_high - p_low)} without clipping. If {@code p_high <= p_low} (a
-	 * constant or nearly constant image) the scale is taken as 1, i.e. the image is only shifted by {@code -p_low},
-	 * so that a blank image maps to zeros instead of infinities.
+	 * Normalises an image: {@code (x - p_low) / r} without clipping, where {@code r = p_high - p_low} but at least
+	 * {@link #MIN_RELATIVE_RANGE} times {@code max(|p_low|, |p_high|)}, so that a flat field's noise stays small
+	 * instead of being stretched to full contrast. If that is 0 too (an all-zero image) the scale is taken as 1, so
+	 * that a blank image maps to zeros instead of infinities.
 	 *
 	 * @param pixels intensities; not modified
 	 * @return a new array of the same length
@@ -90,7 +94,9 @@ public final class PercentileNormalizer {
 	 */
 	public float[] normalize(float[] pixels) {
 		double[] p = percentiles(pixels);
-		double range = p[1] - p[0];
+		// an image without signal (a flat field: a few grey levels of noise) must not be stretched into full-contrast
+		// noise, which a network reads as objects: the range is at least 5% of the intensity level
+		double range = Math.max(p[1] - p[0], MIN_RELATIVE_RANGE * Math.max(Math.abs(p[0]), Math.abs(p[1])));
 		float offset = (float) p[0];
 		float scale = (float) (range > 0 ? 1.0 / range : 1.0);
 		float[] out = new float[pixels.length];
