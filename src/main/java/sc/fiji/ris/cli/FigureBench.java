@@ -39,19 +39,14 @@ final class FigureBench {
 		if (gtImp.getWidth() != w || gtImp.getHeight() != h)
 			throw new IllegalArgumentException("The ground truth " + gtFile + " is not the size of the image " + image + ".");
 		float[] px = ImagePlusSegmenter.plane(imp, 1);
-		float[] g = ImagePlusSegmenter.plane(gtImp, 1);
-		int[] gt = new int[g.length];
-		for (int i = 0; i < g.length; i++) gt[i] = Math.round(g[i]);
+		int[] gt = ImageFiles.labels(gtImp, 1, gtFile);
 		Instances result;
 		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
 			result = new Segmenter(model, new Segmenter.Options()).segment(px, w, h, Progress.NONE);
 		}
-		int max = 0;
-		for (int l : gt) max = Math.max(max, l);
-		Instances truth = new Instances(w, h, consecutive(gt), new float[countLabels(gt)], null);
-		ColorProcessor empty = OverlayImages.render(px, Instances.empty(w, h));
+		ColorProcessor empty = OverlayImages.render(px, new int[w * h], w, h);
 		ColorProcessor ris = OverlayImages.render(px, result);
-		ColorProcessor gtp = OverlayImages.render(px, truth);
+		ColorProcessor gtp = OverlayImages.render(px, gt, w, h);
 		int gap = 8;
 		ColorProcessor fig = new ColorProcessor(3 * w + 2 * gap, h);
 		fig.setColor(java.awt.Color.WHITE);
@@ -69,13 +64,5 @@ final class FigureBench {
 
 	private static int countLabels(int[] labels) {
 		return (int) java.util.Arrays.stream(labels).filter(l -> l > 0).distinct().count();
-	}
-
-	private static int[] consecutive(int[] labels) {
-		java.util.Map<Integer, Integer> map = new java.util.HashMap<>();
-		int[] out = new int[labels.length];
-		for (int i = 0; i < labels.length; i++)
-			if (labels[i] > 0) out[i] = map.computeIfAbsent(labels[i], k -> map.size() + 1);
-		return out;
 	}
 }

@@ -51,7 +51,7 @@ final class ImageBench {
 			for (int side : sides) {
 				float[] big = new float[side * side];
 				for (int y = 0; y < side; y++)
-					for (int x = 0; x < side; x++) big[y * side + x] = px[mirror(y, h) * w + mirror(x, w)];
+					for (int x = 0; x < side; x++) big[y * side + x] = px[sc.fiji.ris.data.CropSampler.reflect(y, h) * w + sc.fiji.ris.data.CropSampler.reflect(x, w)];
 				Instances inst = null;
 				long last = 0;
 				for (int r = 0; r < 2; r++) {
@@ -65,14 +65,6 @@ final class ImageBench {
 			}
 		}
 		return 0;
-	}
-
-	/** Index {@code i} reflected into [0, n) (..., 2, 1, 0, 1, 2, ..., n-1, n-2, ...). */
-	private static int mirror(int i, int n) {
-		if (n == 1) return 0;
-		int period = 2 * (n - 1);
-		int k = Math.floorMod(i, period);
-		return k < n ? k : period - k;
 	}
 
 	/**

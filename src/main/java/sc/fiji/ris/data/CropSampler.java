@@ -140,7 +140,7 @@ public final class CropSampler {
 	}
 
 	/** Mirror reflection without repeating the edge pixel (-1 -> 1), repeated as often as needed. */
-	static int reflect(int i, int n) {
+	public static int reflect(int i, int n) {
 		if (n == 1) return 0;
 		int period = 2 * (n - 1);
 		int m = Math.floorMod(i, period);

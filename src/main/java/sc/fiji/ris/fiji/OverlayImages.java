@@ -31,7 +31,11 @@ public final class OverlayImages {
 
 	/** The outlines of {@code instances} drawn on a plane of raw intensities. */
 	public static ColorProcessor render(float[] plane, Instances instances) {
-		int w = instances.width(), h = instances.height();
+		return render(plane, instances.labels(), instances.width(), instances.height());
+	}
+
+	/** The outlines of the labels of a label image (0 = background) drawn on a plane of raw intensities. */
+	public static ColorProcessor render(float[] plane, int[] labels, int w, int h) {
 		float[] norm = PercentileNormalizer.DEFAULT.normalize(plane);
 		int[] rgb = new int[w * h];
 		for (int i = 0; i < rgb.length; i++) {
@@ -39,7 +43,6 @@ public final class OverlayImages {
 			rgb[i] = 0xff000000 | g << 16 | g << 8 | g;
 		}
 		LUT lut = Glasbey.lut();
-		int[] labels = instances.labels();
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++) {
 				int l = labels[y * w + x];
