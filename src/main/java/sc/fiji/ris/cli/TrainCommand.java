@@ -47,6 +47,8 @@ final class TrainCommand {
 			"  --no-feedback         do not feed the union of emitted masks back to the ConvLSTM",
 			"  --no-context          no coarse (1/16) and global view for the second ConvLSTM layer",
 			"  --no-seed-attention   no seed (softmax over the tile) for the mask head to delineate",
+			"  --no-foreground-head  full-resolution masks at every step instead of 1/2-resolution masks",
+			"                        cut by a full-resolution foreground head (slower)",
 			"  --seed-weight X       weight of the seed loss, which tells each step's seed to point at its",
 			"                        matched instance (default 1; 0 = the paper's loss only)",
 			"  --resume FILE         continue from a checkpoint (last.zip of the checkpoint folder)",
@@ -63,7 +65,7 @@ final class TrainCommand {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
 						"--synthetic", "--learning-rate", "--lambda", "--seed-weight", "--hidden", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
-				Set.of("--help", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention",
+				Set.of("--help", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (!a.positional().isEmpty()) throw new Args.UsageException("'ris train' takes no file arguments ('" + a.positional().get(0) + "'): use --images and --labels.");
@@ -104,6 +106,7 @@ final class TrainCommand {
 		config.feedbackUnion = !a.has("--no-feedback");
 		config.coarseContext = !a.has("--no-context");
 		config.seedAttention = !a.has("--no-seed-attention");
+		config.foregroundHead = !a.has("--no-foreground-head");
 		config.tileSize = o.crop;
 		if (o.resume == null && o.startFrom == null && config.tileOverlap >= o.crop / 2) {
 			int least = (2 * config.tileOverlap + 2 + 7) / 8 * 8;

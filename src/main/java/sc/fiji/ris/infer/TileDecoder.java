@@ -17,7 +17,8 @@ import sc.fiji.ris.model.RisNetwork;
  * confidence per tile still running; a tile stops at its first step whose confidence is below the threshold (that
  * step's mask is discarded, as in RIS) or at the step limit. Tiles that stopped are dropped from the batch, so the
  * cost follows the number of objects, not the worst tile. Native memory is scoped: one manager per batch, one per
- * step.
+ * step. With a foreground head, each step's half-resolution mask is upsampled bilinearly and limited by the tile's
+ * foreground probability (the minimum of the two), so that outlines follow the full-resolution foreground.
  */
 public final class TileDecoder implements Decoder {
 
@@ -61,9 +62,11 @@ public final class TileDecoder implements Decoder {
 				System.arraycopy(tiles.get(i), 0, flat, i * px, px);
 			}
 			RisNetwork.State state;
+			float[] foreground = null;
 			try (NDManager encodeScope = batch.newSubManager()) {
 				NDArray x = encodeScope.create(flat, new Shape(n, 1, size, size));
 				state = net.encode(ps, x, false);
+				if (state.foreground() != null) foreground = Activation.sigmoid(state.foreground()).toFloatArray();
 				state.attachAll(batch);
 			}
 			int[] active = new int[n];
@@ -78,13 +81,23 @@ public final class TileDecoder implements Decoder {
 					for (float c : conf) if (c >= minConfidence) keep++;
 					if (keep == 0) { active = new int[0]; break; }
 					float[] masks = o.get(0).toFloatArray();
+					int side = (int) o.get(0).getShape().get(2);
 					int[] next = new int[keep];
 					long[] index = new long[keep];
 					int k = 0;
 					for (int j = 0; j < active.length; j++) {
 						if (conf[j] < minConfidence) continue;
-						float[] m = new float[px];
-						System.arraycopy(masks, j * px, m, 0, px);
+						float[] m;
+						if (side == size) {
+							m = new float[px];
+							System.arraycopy(masks, j * px, m, 0, px);
+						} else {
+							m = upsample(masks, j * side * side, side, size);
+						}
+						if (foreground != null) {
+							int f = active[j] * px;
+							for (int p = 0; p < px; p++) m[p] = Math.min(m[p], foreground[f + p]);
+						}
 						out.get(active[j]).add(new Emission(m, conf[j]));
 						next[k] = active[j];
 						index[k++] = j;
@@ -93,6 +106,36 @@ public final class TileDecoder implements Decoder {
 					state.attachAll(batch);
 					active = next;
 				}
+			}
+		}
+		return out;
+	}
+
+	/**
+	 * Bilinear upsampling of the {@code side x side} mask starting at {@code offset} in {@code src} to
+	 * {@code size x size} (pixel centres aligned, edges clamped).
+	 */
+	static float[] upsample(float[] src, int offset, int side, int size) {
+		float[] out = new float[size * size];
+		double f = side / (double) size;
+		int[] x0 = new int[size];
+		float[] ax = new float[size];
+		for (int x = 0; x < size; x++) {
+			double sx = Math.max(0, Math.min(side - 1, (x + 0.5) * f - 0.5));
+			x0[x] = Math.min(side - 2, (int) sx);
+			ax[x] = (float) (sx - x0[x]);
+		}
+		for (int y = 0; y < size; y++) {
+			double sy = Math.max(0, Math.min(side - 1, (y + 0.5) * f - 0.5));
+			int y0 = Math.min(side - 2, (int) sy);
+			float ay = (float) (sy - y0);
+			int r0 = offset + y0 * side, r1 = r0 + side;
+			for (int x = 0; x < size; x++) {
+				int i = x0[x];
+				float a = ax[x];
+				float top = src[r0 + i] + a * (src[r0 + i + 1] - src[r0 + i]);
+				float bottom = src[r1 + i] + a * (src[r1 + i + 1] - src[r1 + i]);
+				out[y * size + x] = top + ay * (bottom - top);
 			}
 		}
 		return out;

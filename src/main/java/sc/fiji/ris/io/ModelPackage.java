@@ -136,7 +136,10 @@ public final class ModelPackage {
 		if (json == null) throw new IOException("The model file " + what + " has no " + CONFIG_ENTRY + " entry: it is not a RIS model.");
 		ModelConfig config;
 		try {
-			config = GSON.fromJson(new String(json, StandardCharsets.UTF_8), ModelConfig.class);
+			com.google.gson.JsonElement tree = com.google.gson.JsonParser.parseString(new String(json, StandardCharsets.UTF_8));
+			config = GSON.fromJson(tree, ModelConfig.class);
+			// packages written before the foreground head existed have none
+			if (config != null && tree.isJsonObject() && !tree.getAsJsonObject().has("foregroundHead")) config.foregroundHead = false;
 		} catch (JsonParseException e) {
 			throw new IOException("The " + CONFIG_ENTRY + " in " + what + " is not valid JSON (" + e.getMessage() + ").", e);
 		}

@@ -29,9 +29,14 @@ import ai.djl.training.loss.Loss;
  * the instance it is matched to, instead of learning where to look only through the mask's IoU. With the seed term
  * the matching maximises {@code softIoU + seed mass}, so that it agrees with where the seeds point.
  *
+ * <p><b>Foreground term</b> (networks with a foreground head; weight 1): the mean per-pixel BCE between the
+ * foreground logits and the union of all instances. The masks may then be at a lower resolution than the labels
+ * (1/2 for the foreground-head network); the IoU term compares them with the fraction of each cell an instance
+ * covers.
+ *
  * <p>Labels: {@code [instances [B, N, H, W] (0/1, padded with empty masks), counts [B] (int)]}. Predictions:
- * {@code [masks [B, T, H, W] in [0, 1], confidence logits [B, T]]}, optionally followed by the seeds'
- * log-probabilities {@code [B, T, H/4 * W/4]}.
+ * {@code [masks [B, T, H/d, W/d] in [0, 1], confidence logits [B, T]]}, optionally followed by the seeds'
+ * log-probabilities {@code [B, T, H/4 * W/4]} and by the foreground logits {@code [B, 1, H, W]}.
  */
 public final class RisLoss extends Loss {
 
@@ -68,28 +73,42 @@ public final class RisLoss extends Loss {
 
 	/** The weighted sum of the terms returned by {@link #evaluateParts}. */
 	public NDArray total(NDList parts) {
-		return parts.get(0).add(parts.get(1).mul(lambda)).add(parts.get(3).mul(seedWeight));
+		return parts.get(0).add(parts.get(1).mul(lambda)).add(parts.get(3).mul(seedWeight)).add(parts.get(4));
 	}
 
 	/**
 	 * The terms before weighting: {@code [mean_b sum_matched(1 - IoU) / T, mean_b sum_t BCE / T]}, the matched soft
-	 * IoUs as a 1-D array (for reporting), and the seed term {@code mean_b sum_matched -log(seed mass) / T} (zero
-	 * when the seed weight is 0 or the network has no seeds).
+	 * IoUs as a 1-D array (for reporting), the seed term {@code mean_b sum_matched -log(seed mass) / T} (zero
+	 * when the seed weight is 0 or the network has no seeds) and the foreground term (zero without a foreground
+	 * head).
 	 */
 	public NDList evaluateParts(NDList labels, NDList predictions) {
 		NDArray masks = predictions.get(0);
 		NDArray logits = predictions.get(1);
-		NDArray gt = labels.get(0);
+		NDArray seedLogProb = null, foreground = null;
+		for (int i = 2; i < predictions.size(); i++) {
+			NDArray p = predictions.get(i);
+			if (p.getShape().dimension() == 3) seedLogProb = p;
+			else if (p.getShape().dimension() == 4) foreground = p;
+		}
+		NDArray full = labels.get(0);
+		NDArray gt = full;
 		int[] counts = labels.get(1).toType(DataType.INT32, false).toIntArray();
 		Shape ms = masks.getShape();
 		long b = ms.get(0), t = ms.get(1), hw = ms.get(2) * ms.get(3);
 		long n = gt.getShape().get(1);
 		NDManager manager = masks.getManager();
+		long down = full.getShape().get(2) / ms.get(2);
+		if (down > 1 && n > 0) {
+			// masks at a lower resolution: compare with the fraction of each cell the instance covers
+			Shape ds = new Shape(down, down);
+			gt = ai.djl.nn.pooling.Pool.avgPool2d(full.toType(masks.getDataType(), false), ds, ds, new Shape(0, 0), false, true);
+		}
 
 		NDArray iouTerm;
 		NDArray matchedIou;
 		NDArray seedTerm = manager.zeros(new Shape());
-		boolean seeds = seedWeight > 0 && predictions.size() > 2;
+		boolean seeds = seedWeight > 0 && seedLogProb != null;
 		if (n == 0) {
 			iouTerm = manager.zeros(new Shape());
 			matchedIou = manager.zeros(new Shape(0));
@@ -103,10 +122,10 @@ public final class RisLoss extends Loss {
 			NDArray mass = null;
 			float[] values = iou.toType(DataType.FLOAT32, false).toFloatArray();
 			if (seeds) {
-				NDArray logProb = predictions.get(2); // [B, T, P]
+				NDArray logProb = seedLogProb; // [B, T, P]
 				int r = sc.fiji.ris.model.ModelConfig.RECURRENT_STRIDE;
 				Shape rs = new Shape(r, r);
-				NDArray cover = ai.djl.nn.pooling.Pool.avgPool2d(gt.toType(masks.getDataType(), false), rs, rs, new Shape(0, 0), false, true)
+				NDArray cover = ai.djl.nn.pooling.Pool.avgPool2d(full.toType(masks.getDataType(), false), rs, rs, new Shape(0, 0), false, true)
 						.reshape(b, n, -1); // [B, N, P]
 				mass = logProb.exp().matMul(cover.transpose(0, 2, 1)); // [B, T, N]
 				float[] mv = mass.toType(DataType.FLOAT32, false).toFloatArray();
@@ -131,7 +150,13 @@ public final class RisLoss extends Loss {
 		NDArray z = logits.reshape(b, t);
 		NDArray bce = z.maximum(0).sub(z.mul(y)).add(z.abs().neg().exp().add(1).log());
 		NDArray bceTerm = bce.sum().div((float) (b * t));
-		return new NDList(iouTerm, bceTerm, matchedIou.stopGradient(), seedTerm);
+		NDArray fgTerm = manager.zeros(new Shape());
+		if (foreground != null) {
+			NDArray fy = n == 0 ? foreground.zerosLike() : full.toType(foreground.getDataType(), false).max(new int[] { 1 }, true);
+			NDArray fz = foreground;
+			fgTerm = fz.maximum(0).sub(fz.mul(fy)).add(fz.abs().neg().exp().add(1).log()).mean();
+		}
+		return new NDList(iouTerm, bceTerm, matchedIou.stopGradient(), seedTerm, fgTerm);
 	}
 
 	/** Flat indices into [B, T, N] of the Hungarian pairs maximising the IoU, per batch entry. */

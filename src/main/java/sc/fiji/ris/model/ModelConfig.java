@@ -37,6 +37,12 @@ public final class ModelConfig {
 	 * state, which then only has to delineate the object under the seed.
 	 */
 	public boolean seedAttention = true;
+	/**
+	 * Whether the network has a foreground head: a full-resolution foreground probability computed once per tile,
+	 * while each step emits its mask at 1/2 resolution (a step then costs about half as much). An instance is the
+	 * step's mask, upsampled, where the foreground agrees. Packages written before this field existed have none.
+	 */
+	public boolean foregroundHead = true;
 
 	// ---- input
 	/** Lower and upper percentile for intensity normalisation. */

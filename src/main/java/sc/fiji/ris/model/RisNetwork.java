@@ -28,6 +28,11 @@ import ai.djl.util.PairList;
  * <li><b>Mask head</b> (once per step): {@code m = sigmoid(W1 relu(up2(conv3x3 relu(up2(W h2) + S2)) + S1))},
  * where {@code S2, S1} are 1x1 projections of the encoder's 1/2 and full-resolution features computed once per
  * image: a full-resolution mask at the cost of one small convolution per step.</li>
+ * <li><b>Foreground head</b> (optional, {@link ModelConfig#foregroundHead}, the default for new models): the mask
+ * head stops at 1/2 resolution ({@code m = sigmoid(W1 relu(conv3x3 relu(up2(W h2) + S2)))}), and a foreground
+ * probability {@code f = sigmoid(Wf relu(conv3x3 relu(S1 + up2(P2 e2) + up4(P4 F))))} is computed once per tile at
+ * full resolution. The per-step work at full resolution (about two thirds of a step) disappears; an instance is
+ * then {@code min(up2(m), f)} (see the tile decoder), whose outline follows the foreground.</li>
  * <li><b>Confidence head</b>: {@code s = sigmoid(w . [maxpool(h2), avgpool(h2)] + b)}.</li>
  * </ol>
  *
@@ -39,6 +44,8 @@ import ai.djl.util.PairList;
 public final class RisNetwork extends AbstractBlock {
 
 	private static final byte VERSION = 1;
+	/** Channels of the foreground head's full-resolution 3x3 convolution. */
+	private static final int FOREGROUND_CHANNELS = 8;
 
 	private final ModelConfig config;
 	private final Block[] encoder = new Block[8];
@@ -56,6 +63,10 @@ public final class RisNetwork extends AbstractBlock {
 	private final Conv2d contextA;
 	private final Conv2d contextB;
 	private final Linear contextGlobal;
+	private final Conv2d fg2;
+	private final Conv2d fg4;
+	private final Conv2d fgConv;
+	private final Conv2d fgOut;
 
 	public RisNetwork(ModelConfig config) {
 		super(VERSION);
@@ -87,6 +98,14 @@ public final class RisNetwork extends AbstractBlock {
 			contextA = contextB = null;
 			contextGlobal = null;
 		}
+		if (config.foregroundHead) {
+			fg2 = addChildBlock("fg2", conv(k, 1, false));
+			fg4 = addChildBlock("fg4", conv(k, 1, false));
+			fgConv = addChildBlock("fgConv", conv(FOREGROUND_CHANNELS, 3, true));
+			fgOut = addChildBlock("fgOut", conv(1, 1, true));
+		} else {
+			fg2 = fg4 = fgConv = fgOut = null;
+		}
 	}
 
 	private static Conv2d conv(int filters, int kernel, boolean bias) {
@@ -99,6 +118,11 @@ public final class RisNetwork extends AbstractBlock {
 	/** Per-image state of the decoder: encoder outputs that every step reuses, and the recurrent state. */
 	public static final class State {
 		NDArray staticGates, skip1, skip2, h1, c1, h2, c2, union;
+		/** Foreground logits [B, 1, H, W] (networks with a foreground head; computed once per tile). */
+		NDArray foreground;
+
+		/** The foreground logits of each tile, [B, 1, H, W], or null when the network has no foreground head. */
+		public NDArray foreground() { return foreground; }
 
 		/** Keeps only the batch entries at {@code index} (int64, shape [K]). */
 		public State select(NDArray index) {
@@ -111,6 +135,7 @@ public final class RisNetwork extends AbstractBlock {
 			s.h2 = pick(h2, index);
 			s.c2 = pick(c2, index);
 			s.union = pick(union, index);
+			s.foreground = pick(foreground, index);
 			return s;
 		}
 
@@ -119,7 +144,7 @@ public final class RisNetwork extends AbstractBlock {
 		 * made except the state it hands on.
 		 */
 		public void attachAll(NDManager manager) {
-			for (NDArray a : new NDArray[] { staticGates, skip1, skip2, h1, c1, h2, c2, union })
+			for (NDArray a : new NDArray[] { staticGates, skip1, skip2, h1, c1, h2, c2, union, foreground })
 				if (a != null) a.attach(manager);
 		}
 
@@ -160,8 +185,16 @@ public final class RisNetwork extends AbstractBlock {
 		State st = new State();
 		st.staticGates = cell1.projectStatic(ps, features, training);
 		st.skip2 = run(skip2, ps, e[1], training);
-		st.skip1 = run(skip1, ps, e[0], training);
-		if (config.feedbackUnion) st.union = image.zerosLike();
+		if (fgOut == null) {
+			st.skip1 = run(skip1, ps, e[0], training);
+			if (config.feedbackUnion) st.union = image.zerosLike();
+		} else {
+			// the full-resolution detail comes from here, once per tile; the steps work at 1/2 resolution
+			NDArray f = run(skip1, ps, e[0], training).add(up2(run(fg2, ps, e[1], training)))
+					.add(up2(up2(run(fg4, ps, features, training))));
+			st.foreground = run(fgOut, ps, relu(run(fgConv, ps, relu(f), training)), training);
+			if (config.feedbackUnion) st.union = Pool.avgPool2d(image, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true).zerosLike();
+		}
 		return st;
 	}
 
@@ -172,7 +205,7 @@ public final class RisNetwork extends AbstractBlock {
 	public NDList step(ParameterStore ps, State state, boolean training) {
 		NDArray dynamic = null;
 		if (config.feedbackUnion) {
-			int r = ModelConfig.RECURRENT_STRIDE;
+			int r = fgOut == null ? ModelConfig.RECURRENT_STRIDE : ModelConfig.RECURRENT_STRIDE / 2;
 			dynamic = Pool.avgPool2d(state.union, new Shape(r, r), new Shape(r, r), new Shape(0, 0), false, true);
 		}
 		NDList l1 = cell1.step(ps, state.staticGates, dynamic, state.h1, state.c1, training);
@@ -206,7 +239,7 @@ public final class RisNetwork extends AbstractBlock {
 		}
 		NDArray m = up2(run(hiddenToMask, ps, head, training)).add(state.skip2);
 		m = relu(run(maskConv, ps, relu(m), training));
-		m = relu(up2(m).add(state.skip1));
+		if (fgOut == null) m = relu(up2(m).add(state.skip1));
 		NDArray mask = Activation.sigmoid(run(maskOut, ps, m, training));
 
 		NDArray pooled = Pool.globalMaxPool2d(state.h2).concat(Pool.globalAvgPool2d(state.h2), 1);
@@ -231,16 +264,21 @@ public final class RisNetwork extends AbstractBlock {
 		}
 		NDList result = new NDList(NDArrays.concat(masks, 1), NDArrays.concat(confs, 1));
 		if (!seeds.isEmpty()) result.add(NDArrays.concat(seeds, 1));
+		if (state.foreground != null) result.add(state.foreground);
 		return result;
 	}
 
 	@Override
 	public Shape[] getOutputShapes(Shape[] inputShapes) {
 		Shape in = inputShapes[0];
-		Shape masks = new Shape(in.get(0), -1, in.get(2), in.get(3)), conf = new Shape(in.get(0), -1);
-		if (seedScore == null) return new Shape[] { masks, conf };
+		int d = fgOut == null ? 1 : 2;
+		java.util.List<Shape> out = new java.util.ArrayList<>();
+		out.add(new Shape(in.get(0), -1, in.get(2) / d, in.get(3) / d));
+		out.add(new Shape(in.get(0), -1));
 		int r = ModelConfig.RECURRENT_STRIDE;
-		return new Shape[] { masks, conf, new Shape(in.get(0), -1, in.get(2) / r * (in.get(3) / r)) };
+		if (seedScore != null) out.add(new Shape(in.get(0), -1, in.get(2) / r * (in.get(3) / r)));
+		if (fgOut != null) out.add(new Shape(in.get(0), 1, in.get(2), in.get(3)));
+		return out.toArray(new Shape[0]);
 	}
 
 	@Override
@@ -265,7 +303,13 @@ public final class RisNetwork extends AbstractBlock {
 		skip2.initialize(manager, dataType, new Shape(b, c[1], hh / 2, ww / 2));
 		skip1.initialize(manager, dataType, new Shape(b, c[0], hh, ww));
 		maskConv.initialize(manager, dataType, new Shape(b, k, hh / 2, ww / 2));
-		maskOut.initialize(manager, dataType, new Shape(b, k, hh, ww));
+		maskOut.initialize(manager, dataType, fgOut == null ? new Shape(b, k, hh, ww) : new Shape(b, k, hh / 2, ww / 2));
+		if (fgOut != null) {
+			fg2.initialize(manager, dataType, new Shape(b, c[1], hh / 2, ww / 2));
+			fg4.initialize(manager, dataType, new Shape(b, c[2], hh / 4, ww / 4));
+			fgConv.initialize(manager, dataType, new Shape(b, k, hh, ww));
+			fgOut.initialize(manager, dataType, new Shape(b, FOREGROUND_CHANNELS, hh, ww));
+		}
 		confidence.initialize(manager, dataType, new Shape(b, 2L * h));
 		if (contextA != null) {
 			contextA.initialize(manager, dataType, new Shape(b, h, hh / 16, ww / 16));
@@ -290,9 +334,10 @@ public final class RisNetwork extends AbstractBlock {
 		long p4 = (long) (tile / 4) * (tile / 4), p2 = (long) (tile / 2) * (tile / 2), p1 = (long) tile * tile;
 		int h = config.hiddenChannels, k = config.maskChannels;
 		enc += p4 * c[2] * c[2] + p4 / 4 * c[3] * c[2] + p4 * 9L * c[2] * 4 * h + p2 * c[1] * k + p1 * c[0] * k;
+		if (config.foregroundHead) enc += p2 * c[1] * k + p4 * c[2] * k + p1 * 9L * k * FOREGROUND_CHANNELS + p1 * FOREGROUND_CHANNELS;
 		long step = p4 * 9L * 4 * h * ((config.feedbackUnion ? 1 : 0) + h) // layer 1: union + recurrent
 				+ p4 * 9L * 4 * h * (2L * h) // layer 2: input + recurrent
-				+ p4 * h * k + p2 * 9L * k * k + p1 * k
+				+ p4 * h * k + p2 * 9L * k * k + (config.foregroundHead ? p2 * k : p1 * k)
 				+ (config.coarseContext ? p4 / 16 * 9L * 2 * h * h + (long) h * h : 0);
 		return new long[] { enc, step };
 	}

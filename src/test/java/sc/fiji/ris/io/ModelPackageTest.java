@@ -122,6 +122,30 @@ class ModelPackageTest {
 	}
 
 	@Test
+	void aPackageWrittenBeforeTheForegroundHeadLoadsWithout() throws IOException {
+		ModelConfig old = tiny();
+		old.foregroundHead = false;
+		com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(ModelPackage.toJson(old)).getAsJsonObject();
+		json.remove("foregroundHead");
+		Path file = zip("old.zip", new String[] { "config.json", "weights.params" },
+				new byte[][] { json.toString().getBytes(StandardCharsets.UTF_8), weightsOf(old) });
+		assertEquals(false, ModelPackage.readConfig(file).foregroundHead);
+		try (RisModel model = ModelPackage.load(file)) {
+			assertEquals(false, model.config().foregroundHead);
+			assertEquals(2 * 3 * 32 * 32 + 2 * 3, outputs(model).length, "full-resolution masks");
+		}
+		assertEquals(true, ModelPackage.readConfig(roundTripFile()).foregroundHead, "new packages record the head");
+	}
+
+	private Path roundTripFile() throws IOException {
+		Path file = dir.resolve("new.zip");
+		try (RisModel a = RisModel.create(tiny(), 3)) {
+			ModelPackage.save(a, file);
+		}
+		return file;
+	}
+
+	@Test
 	void refusesWeightsThatDoNotMatchTheConfig() throws IOException {
 		ModelConfig wider = tiny();
 		wider.hiddenChannels = 6;

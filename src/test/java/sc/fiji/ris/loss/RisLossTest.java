@@ -83,6 +83,34 @@ class RisLossTest {
 	}
 
 	@Test
+	void halfResolutionMasksAreComparedWithCoverageAndTheForegroundTermIsAPixelBce() {
+		try (NDManager m = PyTorchRuntime.start(0).newBaseManager()) {
+			float[] g = groundTruth(); // 4x4 labels: two 2x2 instances, each exactly one cell of the 2x2 mask grid
+			float[] masks = new float[2 * 4];
+			masks[3] = 1; // step 1: the bottom-right cell = instance 2
+			masks[4] = 1; // step 2: the top-left cell = instance 1
+			float[] fg = new float[16];
+			java.util.Arrays.fill(fg, -30); // confident background everywhere ...
+			for (int p : new int[] { 0, 1, 4, 5, 10, 11, 14, 15 }) fg[p] = 30; // ... and foreground on both instances
+			NDList labels = new NDList(m.create(g, new Shape(1, 2, 4, 4)), m.create(new int[] { 2 }));
+			NDList pred = new NDList(m.create(masks, new Shape(1, 2, 2, 2)), m.create(new float[] { 20, 20 }, new Shape(1, 2)),
+					m.create(fg, new Shape(1, 1, 4, 4)));
+			RisLoss loss = new RisLoss(1f);
+			NDList parts = loss.evaluateParts(labels, pred);
+			assertEquals(0, parts.get(0).getFloat(), 1e-5, "perfect half-resolution masks");
+			assertEquals(0, parts.get(4).getFloat(), 1e-6, "perfect foreground");
+			fg[0] = 0; // one pixel of 16 undecided: BCE log 2 there
+			pred.set(2, m.create(fg, new Shape(1, 1, 4, 4)));
+			parts = loss.evaluateParts(labels, pred);
+			assertEquals(Math.log(2) / 16, parts.get(4).getFloat(), 1e-6);
+			assertEquals(parts.get(0).getFloat() + parts.get(1).getFloat() + parts.get(4).getFloat(), loss.total(parts).getFloat(), 1e-6);
+			masks[3] = 0.5f; // half the mass on instance 2's cell: IoU 0.5 for step 1
+			pred.set(0, m.create(masks, new Shape(1, 2, 2, 2)));
+			assertEquals((1 - 0.5) / 2, loss.evaluateParts(labels, pred).get(0).getFloat(), 1e-5);
+		}
+	}
+
+	@Test
 	void gradientMatchesFiniteDifferences() {
 		Engine engine = PyTorchRuntime.start(0);
 		try (NDManager m = engine.newBaseManager()) {

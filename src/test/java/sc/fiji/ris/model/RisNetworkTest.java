@@ -25,24 +25,35 @@ public class RisNetworkTest {
 		return c;
 	}
 
-	@Test
-	void unrolledOutputsHaveTheRightShapeAndRange() {
-		try (RisModel model = RisModel.create(tiny(), 1); NDManager m = model.manager().newSubManager()) {
+	@org.junit.jupiter.params.ParameterizedTest
+	@org.junit.jupiter.params.provider.ValueSource(booleans = { false, true })
+	void unrolledOutputsHaveTheRightShapeAndRange(boolean foregroundHead) {
+		ModelConfig config = tiny();
+		config.foregroundHead = foregroundHead;
+		try (RisModel model = RisModel.create(config, 1); NDManager m = model.manager().newSubManager()) {
 			NDArray x = m.randomUniform(0, 1, new Shape(2, 1, 32, 32));
 			NDList out = model.network().forward(new ParameterStore(m, false), new NDList(x, m.create(3L)), false);
-			assertEquals(new Shape(2, 3, 32, 32), out.get(0).getShape());
+			int side = foregroundHead ? 16 : 32;
+			assertEquals(new Shape(2, 3, side, side), out.get(0).getShape());
 			assertEquals(new Shape(2, 3), out.get(1).getShape());
+			assertEquals(new Shape(2, 3, 8 * 8), out.get(2).getShape(), "seed log-probabilities over the 1/4 grid");
+			if (foregroundHead) assertEquals(new Shape(2, 1, 32, 32), out.get(3).getShape(), "foreground logits at full resolution");
+			else assertEquals(3, out.size());
 			float[] masks = out.get(0).toFloatArray();
 			for (float v : masks) assertTrue(v >= 0 && v <= 1);
+			Shape[] declared = model.network().getOutputShapes(new Shape[] { x.getShape() });
+			assertEquals(out.size(), declared.length);
+			assertArrayEquals(new long[] { 2, -1, side, side }, declared[0].getShape());
 		}
 	}
 
 	@org.junit.jupiter.params.ParameterizedTest
-	@org.junit.jupiter.params.provider.ValueSource(booleans = { false, true })
-	void stepwiseDecodingEqualsTheUnrolledNetworkAndSelectionKeepsTiles(boolean coarseContext) {
+	@org.junit.jupiter.params.provider.CsvSource({ "false,false", "true,false", "true,true" })
+	void stepwiseDecodingEqualsTheUnrolledNetworkAndSelectionKeepsTiles(boolean coarseContext, boolean foregroundHead) {
 		ModelConfig config = tiny();
 		config.coarseContext = coarseContext;
 		config.seedAttention = coarseContext;
+		config.foregroundHead = foregroundHead;
 		try (RisModel model = RisModel.create(config, 2); NDManager m = model.manager().newSubManager()) {
 			ParameterStore ps = new ParameterStore(m, false);
 			NDArray x = m.randomUniform(0, 1, new Shape(3, 1, 32, 32));
@@ -54,12 +65,15 @@ public class RisNetworkTest {
 			NDList s2 = model.network().step(ps, state, false);
 			float[] ref = unrolled.get(0).get(":, 1").toFloatArray();
 			float[] got = s2.get(0).toFloatArray();
-			int px = 32 * 32;
+			int side = foregroundHead ? 16 : 32;
+			int px = side * side;
 			for (int i = 0; i < px; i++) {
 				assertEquals(ref[i], got[i], 1e-5);
 				assertEquals(ref[2 * px + i], got[px + i], 1e-5);
 			}
-			assertArrayEquals(unrolled.get(0).get(":, 0").toFloatArray(), s1.get(0).reshape(3, 32, 32).toFloatArray(), 1e-5f);
+			assertArrayEquals(unrolled.get(0).get(":, 0").toFloatArray(), s1.get(0).reshape(3, side, side).toFloatArray(), 1e-5f);
+			if (foregroundHead) // the selected state keeps the foreground of the selected tiles
+				assertArrayEquals(unrolled.get(unrolled.size() - 1).get("0::2").toFloatArray(), state.foreground().toFloatArray(), 1e-6f);
 		}
 	}
 
@@ -70,5 +84,9 @@ public class RisNetworkTest {
 		ModelConfig wide = tiny();
 		wide.hiddenChannels = 8;
 		assertTrue(RisNetwork.macs(wide, 32)[1] > 3 * macs[1], "the step cost grows with the square of the hidden width");
+		ModelConfig full = tiny();
+		full.foregroundHead = false;
+		long[] fullMacs = RisNetwork.macs(full, 32);
+		assertTrue(fullMacs[1] > macs[1] && fullMacs[0] < macs[0], "the foreground head moves work from the steps to the encoder");
 	}
 }

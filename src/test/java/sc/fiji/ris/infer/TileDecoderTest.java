@@ -1,0 +1,74 @@
+package sc.fiji.ris.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import sc.fiji.ris.model.ModelConfig;
+import sc.fiji.ris.model.RisModel;
+import sc.fiji.ris.model.RisNetworkTest;
+
+/** The tile decoder: upsampling of half-resolution masks and the foreground limit. */
+class TileDecoderTest {
+
+	@Test
+	void upsamplingKeepsConstantsAndInterpolatesRampsLinearly() {
+		float[] src = new float[2 + 8 * 8];
+		for (int y = 0; y < 8; y++)
+			for (int x = 0; x < 8; x++) src[2 + y * 8 + x] = x + 10 * y; // a ramp, stored after an offset of 2
+		float[] up = TileDecoder.upsample(src, 2, 8, 16);
+		// pixel centres: output pixel x sits at source coordinate (x + 0.5) / 2 - 0.5, clamped to [0, 7]
+		for (int y = 0; y < 16; y++)
+			for (int x = 0; x < 16; x++) {
+				double sx = Math.max(0, Math.min(7, (x + 0.5) / 2 - 0.5)), sy = Math.max(0, Math.min(7, (y + 0.5) / 2 - 0.5));
+				assertEquals(sx + 10 * sy, up[y * 16 + x], 1e-4, "pixel " + x + "," + y);
+			}
+		float[] flat = new float[4 * 4];
+		java.util.Arrays.fill(flat, 0.3f);
+		for (float v : TileDecoder.upsample(flat, 0, 4, 8)) assertEquals(0.3f, v, 1e-6);
+	}
+
+	@Test
+	void emissionsAreFullSizeAndNeverExceedTheForeground() {
+		ModelConfig config = RisNetworkTest.tiny();
+		try (RisModel model = RisModel.create(config, 3)) {
+			Random rnd = new Random(5);
+			List<float[]> tiles = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				float[] t = new float[32 * 32];
+				for (int p = 0; p < t.length; p++) t[p] = rnd.nextFloat();
+				tiles.add(t);
+			}
+			// untrained network: keep every step (confidence 0) for a fixed number of steps
+			List<List<TileDecoder.Emission>> out = new TileDecoder(model).decode(tiles, 32, 3, 0, null);
+			float[][] fg = new float[3][];
+			try (NDManager m = model.manager().newSubManager()) {
+				float[] flat = new float[3 * 32 * 32];
+				for (int i = 0; i < 3; i++) System.arraycopy(tiles.get(i), 0, flat, i * 1024, 1024);
+				float[] all = Activation.sigmoid(model.network().encode(new ParameterStore(m, false), m.create(flat, new Shape(3, 1, 32, 32)), false)
+						.foreground()).toFloatArray();
+				for (int i = 0; i < 3; i++) fg[i] = java.util.Arrays.copyOfRange(all, i * 1024, (i + 1) * 1024);
+			}
+			for (int i = 0; i < 3; i++) {
+				assertEquals(3, out.get(i).size());
+				for (TileDecoder.Emission e : out.get(i)) {
+					assertEquals(32 * 32, e.mask.length);
+					double sum = 0;
+					for (float v : e.mask) sum += v;
+					assertTrue(sum > 1, "an untrained network emits soft masks, not nothing");
+					for (int p = 0; p < e.mask.length; p++) {
+						assertTrue(e.mask[p] <= fg[i][p] + 1e-6f, "tile " + i + " pixel " + p + " exceeds the foreground");
+						assertTrue(e.mask[p] >= 0 && e.mask[p] <= 1);
+					}
+				}
+			}
+		}
+	}
+}
