@@ -43,6 +43,8 @@ final class TrainCommand {
 			"                        second half of the budget)",
 			"  --lambda X            weight of the confidence loss (default 1)",
 			"  --hidden N            ConvLSTM hidden channels of a new network (default 16)",
+			"  --encoder-channels L  encoder channels at full, 1/2, 1/4 and 1/8 resolution of a new network",
+			"                        (default 16,32,48,64)",
 			"  --no-curriculum       train on n+2 steps from the start",
 			"  --no-feedback         do not feed the union of emitted masks back to the ConvLSTM",
 			"  --no-context          no coarse (1/16) and global view for the second ConvLSTM layer",
@@ -61,10 +63,23 @@ final class TrainCommand {
 
 	private TrainCommand() {}
 
+	static int[] encoderChannels(String list) {
+		String[] parts = list.split(",");
+		int[] c = new int[parts.length];
+		try {
+			for (int i = 0; i < parts.length; i++) c[i] = Integer.parseInt(parts[i].trim());
+		} catch (NumberFormatException e) {
+			c = new int[0];
+		}
+		if (c.length != 4 || java.util.Arrays.stream(c).anyMatch(v -> v < 1 || v > 1024))
+			throw new Args.UsageException("--encoder-channels takes four numbers from 1 to 1024 separated by commas (e.g. 16,32,48,64), not '" + list + "'.");
+		return c;
+	}
+
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--learning-rate", "--lambda", "--seed-weight", "--hidden", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+						"--synthetic", "--learning-rate", "--lambda", "--seed-weight", "--hidden", "--encoder-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
 				Set.of("--help", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -103,6 +118,7 @@ final class TrainCommand {
 		}
 		ModelConfig config = new ModelConfig();
 		config.hiddenChannels = a.integer("--hidden", config.hiddenChannels, 1, 512);
+		if (a.has("--encoder-channels")) config.encoderChannels = encoderChannels(a.get("--encoder-channels", ""));
 		config.feedbackUnion = !a.has("--no-feedback");
 		config.coarseContext = !a.has("--no-context");
 		config.seedAttention = !a.has("--no-seed-attention");

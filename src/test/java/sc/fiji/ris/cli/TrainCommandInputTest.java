@@ -127,6 +127,22 @@ class TrainCommandInputTest {
 	}
 
 	@Test
+	void architectureOptionsReachTheSavedModel() throws IOException {
+		Run r = run(train("--encoder-channels", "8,12,16,24", "--hidden", "6", "--no-foreground-head"));
+		assertEquals(0, r.code, "exit code\nerr:\n" + r.err + "out:\n" + r.out);
+		sc.fiji.ris.model.ModelConfig c = sc.fiji.ris.io.ModelPackage.readConfig(output);
+		org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] { 8, 12, 16, 24 }, c.encoderChannels);
+		assertEquals(6, c.hiddenChannels);
+		assertFalse(c.foregroundHead);
+	}
+
+	@Test
+	void encoderChannelsThatAreNotFourNumbers() throws IOException {
+		assertRefused(2, train("--encoder-channels", "8,16,32"), "--encoder-channels");
+		assertRefused(2, train("--encoder-channels", "8,x,16,32"), "--encoder-channels");
+	}
+
+	@Test
 	void missingLabelFile() throws IOException {
 		Files.delete(labels.resolve("img1.tif"));
 		assertRefused(1, train(), images.resolve("img1.tif").toString());
