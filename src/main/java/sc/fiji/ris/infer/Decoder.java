@@ -15,4 +15,28 @@ public interface Decoder {
 	 * @return the emissions of every tile, in emission order
 	 */
 	List<List<TileDecoder.Emission>> decode(List<float[]> tiles, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled);
+
+	/**
+	 * Decodes the tiles of one image whose origins are given; a decoder may encode the region they cover once
+	 * instead of each tile on its own. By default the tiles are cut out (zero outside the image) and decoded with
+	 * {@link #decode}.
+	 *
+	 * @param image row-major normalised image of {@code width x height} pixels
+	 * @param x tile origins (left), one per tile
+	 * @param y tile origins (top), one per tile
+	 */
+	default List<List<TileDecoder.Emission>> decode(float[] image, int width, int height, int[] x, int[] y, int size, int maxSteps, double minConfidence,
+			BooleanSupplier cancelled) {
+		List<float[]> tiles = new java.util.ArrayList<>(x.length);
+		for (int k = 0; k < x.length; k++) tiles.add(cut(image, width, height, x[k], y[k], size));
+		return decode(tiles, size, maxSteps, minConfidence, cancelled);
+	}
+
+	/** The {@code size x size} tile at (x0, y0), zero (normalised background) where it leaves the image. */
+	static float[] cut(float[] img, int width, int height, int x0, int y0, int size) {
+		float[] t = new float[size * size];
+		int w = Math.min(size, width - x0), h = Math.min(size, height - y0);
+		for (int y = 0; y < h; y++) System.arraycopy(img, (y0 + y) * width + x0, t, y * size, w);
+		return t;
+	}
 }

@@ -46,6 +46,11 @@ public final class Segmenter {
 		 * rescaling.
 		 */
 		public double objectDiameter = 0;
+		/**
+		 * Encode the region of each batch of tiles once instead of every tile on its own (less work on the
+		 * overlaps); false: every tile is encoded alone, exactly as in training.
+		 */
+		public boolean shareEncoder = true;
 	}
 
 	/** Where the time of the last call went, and how much work it was. */
@@ -66,7 +71,7 @@ public final class Segmenter {
 	private Stats stats = new Stats();
 
 	public Segmenter(RisModel model, Options o) {
-		this(model.config(), model, new TileDecoder(model), o);
+		this(model.config(), model, new TileDecoder(model, o.shareEncoder), o);
 	}
 
 	/** A segmenter over any tile decoder (tests use an oracle); {@code model} may then be null. */
@@ -92,7 +97,8 @@ public final class Segmenter {
 		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The minimum confidence must lie in [0, 1], not " + minConfidence + ".");
 		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("The mask threshold must lie in (0, 1), not " + maskThreshold + ".");
 		if (tile < 32 || tile % 8 != 0) throw new IllegalArgumentException("The tile size must be a multiple of 8 and at least 32, not " + tile + ".");
-		if (overlap < 0 || overlap >= tile) throw new IllegalArgumentException("The tile overlap must lie in [0, tile size), not " + overlap + ".");
+		if (overlap < 0 || overlap > tile - 2 * ALIGN)
+			throw new IllegalArgumentException("The tile overlap must lie in [0, tile size - " + 2 * ALIGN + "], not " + overlap + ".");
 		normalizer = new PercentileNormalizer(config.normLowPercentile, config.normHighPercentile);
 		this.decoder = decoder;
 	}
@@ -179,12 +185,18 @@ public final class Segmenter {
 	/** Tile origins along one axis of length {@code length}: evenly spread, overlapping by at least the overlap. */
 	static int[] origins(int length, int tile, int overlap) {
 		if (length <= tile) return new int[] { 0 };
-		int n = (int) Math.ceil((length - overlap) / (double) (tile - overlap));
+		// origins are multiples of ALIGN, so that tiles can share one encoding of their region (see TileDecoder);
+		// the spacing leaves room for the rounding
+		int span = (length - tile + ALIGN - 1) / ALIGN * ALIGN; // the last tile may end up to ALIGN - 1 pixels outside
+		int n = (int) Math.ceil((span + tile - overlap - ALIGN) / (double) (tile - overlap - ALIGN));
 		n = Math.max(n, 2);
 		int[] o = new int[n];
-		for (int i = 0; i < n; i++) o[i] = (int) Math.round(i * (length - tile) / (double) (n - 1));
+		for (int i = 0; i < n; i++) o[i] = (int) Math.round(i * span / (double) (n - 1) / ALIGN) * ALIGN;
 		return o;
 	}
+
+	/** Tile origins are multiples of this (the ConvLSTM's stride). */
+	static final int ALIGN = ModelConfig.RECURRENT_STRIDE;
 
 	/** Owned interval [start, end) of each tile along one axis. */
 	static int[][] owned(int[] origins, int length, int tile) {
@@ -216,14 +228,14 @@ public final class Segmenter {
 		int nTiles = xs.length * ys.length;
 		s.tiles = nTiles;
 		List<Candidate> candidates = new ArrayList<>();
-		for (int first = 0; first < nTiles; first += batchSize) {
+		int batch = batchTiles(xs.length);
+		for (int first = 0; first < nTiles; first += batch) {
 			if (progress.isCancelled()) break;
-			int last = Math.min(nTiles, first + batchSize);
-			List<float[]> tiles = new ArrayList<>(last - first);
-			for (int k = first; k < last; k++) tiles.add(cut(img, width, height, xs[k % xs.length], ys[k / xs.length]));
+			int last = Math.min(nTiles, first + batch);
 			long t0 = System.nanoTime();
 			final Progress p = progress;
-			List<List<TileDecoder.Emission>> emitted = decoder.decode(tiles, tile, maxSteps, minConfidence, p::isCancelled);
+			List<List<TileDecoder.Emission>> emitted = decoder.decode(img, width, height, tileX(xs, first, last), tileY(xs, ys, first, last), tile, maxSteps,
+					minConfidence, p::isCancelled);
 			long t1 = System.nanoTime();
 			s.networkNanos += t1 - t0;
 			for (int k = first; k < last; k++) {
@@ -263,11 +275,10 @@ public final class Segmenter {
 		int[] xs = origins(width, tile, overlap), ys = origins(height, tile, overlap);
 		Decoded d = new Decoded(width, height, xs, ys);
 		int nTiles = xs.length * ys.length;
-		for (int first = 0; first < nTiles; first += batchSize) {
-			int last = Math.min(nTiles, first + batchSize);
-			List<float[]> tiles = new ArrayList<>(last - first);
-			for (int k = first; k < last; k++) tiles.add(cut(img, width, height, xs[k % xs.length], ys[k / xs.length]));
-			d.emissions.addAll(decoder.decode(tiles, tile, maxSteps, minConfidence, null));
+		int batch = batchTiles(xs.length);
+		for (int first = 0; first < nTiles; first += batch) {
+			int last = Math.min(nTiles, first + batch);
+			d.emissions.addAll(decoder.decode(img, width, height, tileX(xs, first, last), tileY(xs, ys, first, last), tile, maxSteps, minConfidence, null));
 		}
 		return d;
 	}
@@ -290,12 +301,24 @@ public final class Segmenter {
 		return stitch(candidates, d.width, d.height, minArea);
 	}
 
-	/** The tile at (x0, y0), zero-padded (normalised background) where it leaves the image. */
-	private float[] cut(float[] img, int width, int height, int x0, int y0) {
-		float[] t = new float[tile * tile];
-		int w = Math.min(tile, width - x0), h = Math.min(tile, height - y0);
-		for (int y = 0; y < h; y++) System.arraycopy(img, (y0 + y) * width + x0, t, y * tile, w);
-		return t;
+	/**
+	 * Tiles per batch: whole rows of tiles when a row fits in the batch size (so that a batch covers a compact region
+	 * the decoder can encode at once), else the batch size.
+	 */
+	private int batchTiles(int tilesPerRow) {
+		return tilesPerRow <= batchSize ? Math.max(1, Math.round(batchSize / (float) tilesPerRow)) * tilesPerRow : batchSize;
+	}
+
+	private static int[] tileX(int[] xs, int first, int last) {
+		int[] x = new int[last - first];
+		for (int k = first; k < last; k++) x[k - first] = xs[k % xs.length];
+		return x;
+	}
+
+	private static int[] tileY(int[] xs, int[] ys, int first, int last) {
+		int[] y = new int[last - first];
+		for (int k = first; k < last; k++) y[k - first] = ys[k / xs.length];
+		return y;
 	}
 
 	private void collect(List<TileDecoder.Emission> em, int x0, int y0, int[] ownX, int[] ownY, int width, int height, double maskThreshold,

@@ -34,9 +34,20 @@ public final class TileDecoder implements Decoder {
 	}
 
 	private final RisModel model;
+	private final boolean shareEncoder;
 
+	/** A decoder that encodes the region of a batch of tiles once (see {@link #TileDecoder(RisModel, boolean)}). */
 	public TileDecoder(RisModel model) {
+		this(model, true);
+	}
+
+	/**
+	 * @param shareEncoder whether tiles of one image given with their origins share one encoding of the region they
+	 *        cover (less work on the overlaps) rather than being encoded one by one as in training
+	 */
+	public TileDecoder(RisModel model, boolean shareEncoder) {
 		this.model = model;
+		this.shareEncoder = shareEncoder;
 	}
 
 	/**
@@ -49,23 +60,69 @@ public final class TileDecoder implements Decoder {
 	@Override
 	public List<List<Emission>> decode(List<float[]> tiles, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled) {
 		int n = tiles.size();
+		if (n == 0) return empty(0);
+		int px = size * size;
+		float[] flat = new float[n * px];
+		for (int i = 0; i < n; i++) {
+			if (tiles.get(i).length != px) throw new IllegalArgumentException("Tile " + i + " has " + tiles.get(i).length + " pixels, expected " + px + ".");
+			System.arraycopy(tiles.get(i), 0, flat, i * px, px);
+		}
+		return run(n, size, maxSteps, minConfidence, cancelled, (net, ps, scope) -> net.encode(ps, scope.create(flat, new Shape(n, 1, size, size)), false));
+	}
+
+	/**
+	 * Encodes the region the tiles cover once (when their offsets in it are multiples of the ConvLSTM's stride and
+	 * this decoder shares the encoder), cuts every tile's initial state out of it and decodes the tiles together.
+	 */
+	@Override
+	public List<List<Emission>> decode(float[] image, int width, int height, int[] x, int[] y, int size, int maxSteps, double minConfidence,
+			BooleanSupplier cancelled) {
+		int n = x.length;
+		if (n == 0) return empty(0);
+		int rx0 = Integer.MAX_VALUE, ry0 = Integer.MAX_VALUE, rx1 = 0, ry1 = 0;
+		for (int k = 0; k < n; k++) {
+			rx0 = Math.min(rx0, x[k]);
+			ry0 = Math.min(ry0, y[k]);
+			rx1 = Math.max(rx1, x[k] + size);
+			ry1 = Math.max(ry1, y[k] + size);
+		}
+		int r = sc.fiji.ris.model.ModelConfig.RECURRENT_STRIDE;
+		boolean aligned = true;
+		for (int k = 0; k < n; k++) aligned &= (x[k] - rx0) % r == 0 && (y[k] - ry0) % r == 0;
+		if (!shareEncoder || !aligned) return Decoder.super.decode(image, width, height, x, y, size, maxSteps, minConfidence, cancelled);
+		int rw = (rx1 - rx0 + 15) / 16 * 16, rh = (ry1 - ry0 + 15) / 16 * 16;
+		float[] region = new float[rw * rh];
+		int cw = Math.max(0, Math.min(rw, width - rx0));
+		for (int row = 0; row < rh && ry0 + row < height; row++) System.arraycopy(image, (ry0 + row) * width + rx0, region, row * rw, cw);
+		int[] ox = new int[n], oy = new int[n];
+		for (int k = 0; k < n; k++) {
+			ox[k] = x[k] - rx0;
+			oy[k] = y[k] - ry0;
+		}
+		return run(n, size, maxSteps, minConfidence, cancelled,
+				(net, ps, scope) -> net.tiles(net.encode(ps, scope.create(region, new Shape(1, 1, rh, rw)), false), ox, oy, size));
+	}
+
+	private interface Encoding {
+		RisNetwork.State encode(RisNetwork net, ParameterStore ps, NDManager scope);
+	}
+
+	private static List<List<Emission>> empty(int n) {
 		List<List<Emission>> out = new ArrayList<>(n);
 		for (int i = 0; i < n; i++) out.add(new ArrayList<>());
-		if (n == 0) return out;
+		return out;
+	}
+
+	private List<List<Emission>> run(int n, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled, Encoding encoding) {
+		List<List<Emission>> out = empty(n);
 		RisNetwork net = model.network();
 		int px = size * size;
 		try (NDManager batch = model.manager().newSubManager()) {
 			ParameterStore ps = new ParameterStore(batch, false);
-			float[] flat = new float[n * px];
-			for (int i = 0; i < n; i++) {
-				if (tiles.get(i).length != px) throw new IllegalArgumentException("Tile " + i + " has " + tiles.get(i).length + " pixels, expected " + px + ".");
-				System.arraycopy(tiles.get(i), 0, flat, i * px, px);
-			}
 			RisNetwork.State state;
 			float[] foreground = null;
 			try (NDManager encodeScope = batch.newSubManager()) {
-				NDArray x = encodeScope.create(flat, new Shape(n, 1, size, size));
-				state = net.encode(ps, x, false);
+				state = encoding.encode(net, ps, encodeScope);
 				if (state.foreground() != null) foreground = Activation.sigmoid(state.foreground()).toFloatArray();
 				state.attachAll(batch);
 			}

@@ -199,6 +199,40 @@ public final class RisNetwork extends AbstractBlock {
 	}
 
 	/**
+	 * The initial decoder state of tiles cut from the state of one encoded region (batch size 1): tile k covers
+	 * {@code [x[k], x[k] + size) x [y[k], y[k] + size)} of the region, with {@code x[k], y[k]} multiples of
+	 * {@link ModelConfig#RECURRENT_STRIDE}. Encoding a region once instead of each overlapping tile on its own saves
+	 * the encoder's work on the overlaps; features near a tile's border then see the image beyond it.
+	 */
+	public State tiles(State region, int[] x, int[] y, int size) {
+		int r = ModelConfig.RECURRENT_STRIDE;
+		for (int k = 0; k < x.length; k++)
+			if (x[k] % r != 0 || y[k] % r != 0 || x[k] < 0 || y[k] < 0)
+				throw new IllegalArgumentException("Tile origins must be non-negative multiples of " + r + ", not (" + x[k] + ", " + y[k] + ").");
+		State st = new State();
+		st.staticGates = crop(region.staticGates, x, y, size, r);
+		st.skip2 = crop(region.skip2, x, y, size, 2);
+		st.skip1 = crop(region.skip1, x, y, size, 1);
+		st.foreground = crop(region.foreground, x, y, size, 1);
+		if (region.union != null) {
+			int d = fgOut == null ? 1 : 2;
+			st.union = st.staticGates.getManager().zeros(new Shape(x.length, 1, size / d, size / d), region.union.getDataType());
+		}
+		return st;
+	}
+
+	private static NDArray crop(NDArray a, int[] x, int[] y, int size, int stride) {
+		if (a == null) return null;
+		NDList parts = new NDList(x.length);
+		int s = size / stride;
+		for (int k = 0; k < x.length; k++) {
+			int x0 = x[k] / stride, y0 = y[k] / stride;
+			parts.add(a.get(new ai.djl.ndarray.index.NDIndex(":, :, {}:{}, {}:{}", y0, y0 + s, x0, x0 + s)));
+		}
+		return NDArrays.concat(parts, 0);
+	}
+
+	/**
 	 * One decoding step: advances {@code state} in place and returns {@code [mask [B,1,H,W] in [0,1], confidence
 	 * logit [B,1]]}, plus the seed's log-probabilities {@code [B, H/4*W/4]} when the network has seed attention.
 	 */

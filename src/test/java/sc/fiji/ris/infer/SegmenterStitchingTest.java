@@ -79,6 +79,15 @@ class SegmenterStitchingTest {
 		assertEquals(0, own[0][0]);
 		assertEquals(696, own[own.length - 1][1]);
 		for (int i = 1; i < own.length; i++) assertEquals(own[i - 1][1], own[i][0], "owned regions partition the axis");
+		for (int length : new int[] { 129, 130, 201, 255, 333, 520, 1001, 4097 })
+			for (int overlap : new int[] { 0, 24, 40, 56 }) {
+				int[] t = Segmenter.origins(length, 128, overlap);
+				String what = "length " + length + ", overlap " + overlap + ": " + java.util.Arrays.toString(t);
+				assertEquals(0, t[0], what);
+				assertTrue(t[t.length - 1] + 128 >= length && t[t.length - 1] + 128 < length + 4, "the last tile reaches the end: " + what);
+				for (int i = 0; i < t.length; i++) assertEquals(0, t[i] % 4, "origins are multiples of 4: " + what);
+				for (int i = 1; i < t.length; i++) assertTrue(t[i - 1] + 128 - t[i] >= overlap && t[i] > t[i - 1], "overlap: " + what);
+			}
 	}
 
 	@Test

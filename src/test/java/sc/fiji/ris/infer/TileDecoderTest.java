@@ -71,4 +71,39 @@ class TileDecoderTest {
 			}
 		}
 	}
+
+	@Test
+	void aRegionThatIsOneTileDecodesExactlyLikeTheTileAndSharedRegionsGiveEveryTileItsSteps() {
+		ModelConfig config = RisNetworkTest.tiny();
+		try (RisModel model = RisModel.create(config, 4)) {
+			Random rnd = new Random(9);
+			int w = 40, h = 36; // the tile at (0, 0) lies inside; tiles at x = 8 and y = 4 reach past the image
+			float[] image = new float[w * h];
+			for (int p = 0; p < image.length; p++) image[p] = rnd.nextFloat();
+			TileDecoder shared = new TileDecoder(model, true), separate = new TileDecoder(model, false);
+			List<List<TileDecoder.Emission>> a = shared.decode(image, w, h, new int[] { 0 }, new int[] { 0 }, 32, 3, 0, null);
+			List<List<TileDecoder.Emission>> b = separate.decode(image, w, h, new int[] { 0 }, new int[] { 0 }, 32, 3, 0, null);
+			assertEquals(3, a.get(0).size());
+			for (int t = 0; t < 3; t++) {
+				org.junit.jupiter.api.Assertions.assertArrayEquals(b.get(0).get(t).mask, a.get(0).get(t).mask, 1e-5f);
+				assertEquals(b.get(0).get(t).confidence, a.get(0).get(t).confidence, 1e-5f);
+			}
+			int[] xs = { 0, 8, 0, 8 }, ys = { 0, 0, 4, 4 };
+			List<List<TileDecoder.Emission>> c = shared.decode(image, w, h, xs, ys, 32, 2, 0, null);
+			List<List<TileDecoder.Emission>> d = separate.decode(image, w, h, xs, ys, 32, 2, 0, null);
+			assertEquals(4, c.size());
+			for (int k = 0; k < 4; k++) {
+				assertEquals(2, c.get(k).size());
+				assertEquals(32 * 32, c.get(k).get(0).mask.length);
+			}
+			// the first tile's features now see the image right of and below it: close to, not equal to, alone
+			double diff = 0;
+			for (int p = 0; p < 32 * 32; p++) diff = Math.max(diff, Math.abs(c.get(0).get(0).mask[p] - d.get(0).get(0).mask[p]));
+			assertTrue(diff < 0.5, "shared encoding stays close to separate encoding (max difference " + diff + ")");
+			// unaligned origins fall back to separate encoding, with the same result
+			List<List<TileDecoder.Emission>> e = shared.decode(image, w, h, new int[] { 0, 3 }, new int[] { 0, 0 }, 32, 2, 0, null);
+			List<List<TileDecoder.Emission>> f = separate.decode(image, w, h, new int[] { 0, 3 }, new int[] { 0, 0 }, 32, 2, 0, null);
+			org.junit.jupiter.api.Assertions.assertArrayEquals(f.get(1).get(1).mask, e.get(1).get(1).mask, 1e-5f);
+		}
+	}
 }
