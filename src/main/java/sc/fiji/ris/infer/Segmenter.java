@@ -325,9 +325,13 @@ public final class Segmenter {
 			List<Candidate> out) {
 		if (em.isEmpty()) return;
 		List<float[]> masks = new ArrayList<>(em.size());
-		for (TileDecoder.Emission e : em) masks.add(e.mask);
+		List<float[]> priorities = em.get(0).priority == null ? null : new ArrayList<>(em.size());
+		for (TileDecoder.Emission e : em) {
+			masks.add(e.mask);
+			if (priorities != null) priorities.add(e.priority);
+		}
 		int[] kept = new int[em.size()];
-		int[] labels = InstancePainter.paint(masks, tile, tile, maskThreshold, 1, kept);
+		int[] labels = InstancePainter.paint(masks, priorities, tile, tile, maskThreshold, 1, kept);
 		int n = 0;
 		for (int l : labels) n = Math.max(n, l);
 		if (n == 0) return;

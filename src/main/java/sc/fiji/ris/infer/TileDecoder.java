@@ -17,18 +17,28 @@ import sc.fiji.ris.model.RisNetwork;
  * confidence per tile still running; a tile stops at its first step whose confidence is below the threshold (that
  * step's mask is discarded, as in RIS) or at the step limit. Tiles that stopped are dropped from the batch, so the
  * cost follows the number of objects, not the worst tile. Native memory is scoped: one manager per batch, one per
- * step. With a foreground head, each step's half-resolution mask is upsampled bilinearly and limited by the tile's
- * foreground probability (the minimum of the two), so that outlines follow the full-resolution foreground.
+ * step. With a foreground head, each step's half-resolution mask is grown by a few cells
+ * ({@link sc.fiji.ris.model.ModelConfig#maskGrowth}), upsampled bilinearly and
+ * limited by the tile's foreground probability (the minimum of the two), so that outlines follow the
+ * full-resolution foreground; the mask as predicted (upsampled) is the emission's priority where masks overlap.
  */
 public final class TileDecoder implements Decoder {
 
 	/** One emitted instance: its soft mask (row-major, tile-sized) and its confidence. */
 	public static final class Emission {
+		/** The soft mask that is thresholded. */
 		public final float[] mask;
+		/** Where masks overlap, the higher priority wins; null: the earlier emission wins. */
+		public final float[] priority;
 		public final float confidence;
 
 		public Emission(float[] mask, float confidence) {
+			this(mask, null, confidence);
+		}
+
+		public Emission(float[] mask, float[] priority, float confidence) {
 			this.mask = mask;
+			this.priority = priority;
 			this.confidence = confidence;
 		}
 	}
@@ -116,6 +126,7 @@ public final class TileDecoder implements Decoder {
 	private List<List<Emission>> run(int n, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled, Encoding encoding) {
 		List<List<Emission>> out = empty(n);
 		RisNetwork net = model.network();
+		int growth = model.config().maskGrowth;
 		int px = size * size;
 		try (NDManager batch = model.manager().newSubManager()) {
 			ParameterStore ps = new ParameterStore(batch, false);
@@ -144,18 +155,19 @@ public final class TileDecoder implements Decoder {
 					int k = 0;
 					for (int j = 0; j < active.length; j++) {
 						if (conf[j] < minConfidence) continue;
-						float[] m;
+						float[] m, priority = null;
 						if (side == size) {
 							m = new float[px];
 							System.arraycopy(masks, j * px, m, 0, px);
 						} else {
-							m = upsample(masks, j * side * side, side, size);
+							priority = upsample(masks, j * side * side, side, size);
+							m = upsample(grown(masks, j * side * side, side, growth), 0, side, size);
 						}
 						if (foreground != null) {
 							int f = active[j] * px;
 							for (int p = 0; p < px; p++) m[p] = Math.min(m[p], foreground[f + p]);
 						}
-						out.get(active[j]).add(new Emission(m, conf[j]));
+						out.get(active[j]).add(new Emission(m, priority, conf[j]));
 						next[k] = active[j];
 						index[k++] = j;
 					}
@@ -165,6 +177,44 @@ public final class TileDecoder implements Decoder {
 				}
 			}
 		}
+		return out;
+	}
+
+	/**
+	 * The {@code side x side} mask at {@code offset} grown by {@code cells} cells (3x3 maximum filters): at full
+	 * resolution, by twice as many pixels, so that the foreground, not the coarse mask, draws the outline. The masks
+	 * are trained against the fraction of each cell an instance covers, and cells on an outline end up low.
+	 */
+	static float[] grown(float[] src, int offset, int side, int cells) {
+		if (cells <= 0) {
+			float[] copy = new float[side * side];
+			System.arraycopy(src, offset, copy, 0, copy.length);
+			return copy;
+		}
+		float[] g = grow(src, offset, side);
+		for (int i = 1; i < cells; i++) g = grow(g, 0, side);
+		return g;
+	}
+
+	/** A 3x3 maximum filter of the {@code side x side} mask at {@code offset}. */
+	static float[] grow(float[] src, int offset, int side) {
+		float[] rows = new float[side * side], out = new float[side * side];
+		for (int y = 0; y < side; y++)
+			for (int x = 0; x < side; x++) {
+				int i = offset + y * side + x;
+				float v = src[i];
+				if (x > 0) v = Math.max(v, src[i - 1]);
+				if (x < side - 1) v = Math.max(v, src[i + 1]);
+				rows[y * side + x] = v;
+			}
+		for (int y = 0; y < side; y++)
+			for (int x = 0; x < side; x++) {
+				int i = y * side + x;
+				float v = rows[i];
+				if (y > 0) v = Math.max(v, rows[i - side]);
+				if (y < side - 1) v = Math.max(v, rows[i + side]);
+				out[i] = v;
+			}
 		return out;
 	}
 

@@ -64,6 +64,12 @@ public final class ModelConfig {
 	public double maskThreshold = 0.5;
 	/** Instances smaller than this (pixels) are dropped. */
 	public int minArea = 15;
+	/**
+	 * With a foreground head: how many 1/2-resolution cells each step's mask is grown by before the foreground
+	 * limits it (the foreground then draws the outline within that reach); overlaps go to the mask that claims the
+	 * pixel more.
+	 */
+	public int maskGrowth = 3;
 
 	// ---- provenance
 	public Provenance training = new Provenance();
@@ -108,6 +114,7 @@ public final class ModelConfig {
 		if (tileOverlap < 0 || tileOverlap >= tileSize / 2)
 			throw new IllegalArgumentException("The model's tileOverlap must be between 0 and half the tile size, not " + tileOverlap + ".");
 		if (maxSteps < 1) throw new IllegalArgumentException("The model's maxSteps must be at least 1.");
+		if (maskGrowth < 0 || maskGrowth > 16) throw new IllegalArgumentException("The model's maskGrowth must lie in [0, 16], not " + maskGrowth + ".");
 		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The model's minConfidence must lie in [0, 1].");
 		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("The model's maskThreshold must lie in (0, 1).");
 		if (!(normLowPercentile >= 0 && normLowPercentile < normHighPercentile && normHighPercentile <= 100))

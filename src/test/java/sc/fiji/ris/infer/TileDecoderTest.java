@@ -36,6 +36,21 @@ class TileDecoderTest {
 	}
 
 	@Test
+	void growingTakesTheMaximumOverTheNeighbourhood() {
+		float[] src = new float[1 + 7 * 7];
+		src[1 + 3 * 7 + 3] = 0.8f; // a peak in the middle, after an offset of 1
+		src[1 + 0] = 0.4f; // and a smaller one in a corner
+		float[] one = TileDecoder.grown(src, 1, 7, 1), two = TileDecoder.grown(src, 1, 7, 2);
+		for (int y = 0; y < 7; y++)
+			for (int x = 0; x < 7; x++) {
+				int d = Math.max(Math.abs(x - 3), Math.abs(y - 3)), c = Math.max(x, y);
+				assertEquals(d <= 1 ? 0.8f : c <= 1 ? 0.4f : 0f, one[y * 7 + x], "one cell at " + x + "," + y);
+				assertEquals(d <= 2 ? 0.8f : c <= 2 ? 0.4f : 0f, two[y * 7 + x], "two cells at " + x + "," + y);
+			}
+		org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(src, 1, 50), TileDecoder.grown(src, 1, 7, 0));
+	}
+
+	@Test
 	void emissionsAreFullSizeAndNeverExceedTheForeground() {
 		ModelConfig config = RisNetworkTest.tiny();
 		try (RisModel model = RisModel.create(config, 3)) {
@@ -60,6 +75,7 @@ class TileDecoderTest {
 				assertEquals(3, out.get(i).size());
 				for (TileDecoder.Emission e : out.get(i)) {
 					assertEquals(32 * 32, e.mask.length);
+					assertEquals(32 * 32, e.priority.length, "the mask as predicted, upsampled, decides overlaps");
 					double sum = 0;
 					for (float v : e.mask) sum += v;
 					assertTrue(sum > 1, "an untrained network emits soft masks, not nothing");
