@@ -29,7 +29,7 @@ final class BenchCommand {
 	static final String HELP = String.join("\n",
 			"Usage: ris bench network [--model FILE] [--tile N] [--batch N] [--hidden N] [--repeat N] [--threads N]",
 			"       ris bench images [--model FILE] [--batch N] [--tile-size N] [--max-steps N] [--repeat N] [--threads N]",
-			"                        [--limit N] [--labels-out DIR] [--separate-tiles] DIR",
+			"                        [--limit N] [--labels-out DIR] [--shared-encoding] DIR",
 			"       ris bench scaling [--model FILE] [--sizes N,N,...] [--threads N] IMAGE",
 			"       ris bench tiling [--model FILE] [--crop N] [--max-steps N] [--limit N] --gt LABELS DIR",
 			"       ris bench figure [--model FILE] --gt LABELS --output PNG IMAGE",
@@ -57,7 +57,7 @@ final class BenchCommand {
 			"  --batch N      tiles decoded together (default 16)",
 			"  --tile-size N  tile side for 'images' (default: the model's; larger than the image = untiled)",
 			"  --max-steps N  most decoding steps per tile for 'images' (default: the model's)",
-			"  --separate-tiles  'images': encode every tile on its own (default: shared region encoding)",
+			"  --shared-encoding  'images': tiles share one encoding of their region (see 'ris segment --help')",
 			"  --hidden N     ConvLSTM hidden channels of the random network (default 16)",
 			"  --repeat N     timed repetitions (default 5)",
 			"  --limit N      at most N images for 'images'",
@@ -69,7 +69,7 @@ final class BenchCommand {
 		Set<String> valued = new java.util.HashSet<>(RefineCommand.CRF_OPTIONS);
 		valued.addAll(Set.of("--model", "--tile", "--batch", "--hidden", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt",
 				"--tile-size", "--max-steps", "--sizes", "--variant", "--count", "--seed", "--size", "--output", "--crop"));
-		Args a = new Args("bench", args, 1, valued, Set.of("--help", "--separate-tiles"));
+		Args a = new Args("bench", args, 1, valued, Set.of("--help", "--shared-encoding"));
 		if (a.has("--help") || a.positional().isEmpty()) { out.println(HELP); return a.has("--help") ? 0 : 2; }
 		String mode = a.positional().get(0);
 		// the CRF needs no network when it refines given label images

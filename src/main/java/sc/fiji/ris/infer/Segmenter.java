@@ -47,10 +47,11 @@ public final class Segmenter {
 		 */
 		public double objectDiameter = 0;
 		/**
-		 * Encode the region of each batch of tiles once instead of every tile on its own (less work on the
-		 * overlaps); false: every tile is encoded alone, exactly as in training.
+		 * Encode the region of each batch of tiles once instead of every tile on its own: less work on the overlaps
+		 * (about a quarter less time on BBBC039) at a small cost in accuracy (about 0.01 F1), as the network was
+		 * trained on tiles encoded alone; false (default): every tile is encoded alone.
 		 */
-		public boolean shareEncoder = true;
+		public boolean shareEncoder = false;
 	}
 
 	/** Where the time of the last call went, and how much work it was. */

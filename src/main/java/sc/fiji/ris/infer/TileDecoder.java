@@ -46,14 +46,15 @@ public final class TileDecoder implements Decoder {
 	private final RisModel model;
 	private final boolean shareEncoder;
 
-	/** A decoder that encodes the region of a batch of tiles once (see {@link #TileDecoder(RisModel, boolean)}). */
+	/** A decoder that encodes every tile on its own, as in training (see {@link #TileDecoder(RisModel, boolean)}). */
 	public TileDecoder(RisModel model) {
-		this(model, true);
+		this(model, false);
 	}
 
 	/**
 	 * @param shareEncoder whether tiles of one image given with their origins share one encoding of the region they
-	 *        cover (less work on the overlaps) rather than being encoded one by one as in training
+	 *        cover (less work on the overlaps, a little less accurate) rather than being encoded one by one as in
+	 *        training
 	 */
 	public TileDecoder(RisModel model, boolean shareEncoder) {
 		this.model = model;
