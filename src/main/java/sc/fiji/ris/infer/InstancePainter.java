@@ -24,6 +24,20 @@ public final class InstancePainter {
 	}
 
 	/**
+	 * Paints a tile's emissions: their masks, with their priorities where the decoder gave them (networks with a
+	 * foreground head), else in emission order.
+	 */
+	public static int[] paintEmissions(List<TileDecoder.Emission> emissions, int width, int height, double threshold, int minArea, int[] keptIndex) {
+		List<float[]> masks = new java.util.ArrayList<>(emissions.size());
+		List<float[]> priorities = emissions.isEmpty() || emissions.get(0).priority == null ? null : new java.util.ArrayList<>(emissions.size());
+		for (TileDecoder.Emission e : emissions) {
+			masks.add(e.mask);
+			if (priorities != null) priorities.add(e.priority);
+		}
+		return paint(masks, priorities, width, height, threshold, minArea, keptIndex);
+	}
+
+	/**
 	 * As {@link #paint(List, int, int, double, int, int[])}, but where several masks reach the threshold at a pixel,
 	 * the one with the highest priority there wins (the earlier on ties); {@code priorities} null: the earlier wins.
 	 * Networks with a foreground head give each emission a reach (its mask, grown and limited by the foreground) and

@@ -325,14 +325,8 @@ public final class Segmenter {
 	private void collect(List<TileDecoder.Emission> em, int x0, int y0, int[] ownX, int[] ownY, int width, int height, double maskThreshold,
 			List<Candidate> out) {
 		if (em.isEmpty()) return;
-		List<float[]> masks = new ArrayList<>(em.size());
-		List<float[]> priorities = em.get(0).priority == null ? null : new ArrayList<>(em.size());
-		for (TileDecoder.Emission e : em) {
-			masks.add(e.mask);
-			if (priorities != null) priorities.add(e.priority);
-		}
 		int[] kept = new int[em.size()];
-		int[] labels = InstancePainter.paint(masks, priorities, tile, tile, maskThreshold, 1, kept);
+		int[] labels = InstancePainter.paintEmissions(em, tile, tile, maskThreshold, 1, kept);
 		int n = 0;
 		for (int l : labels) n = Math.max(n, l);
 		if (n == 0) return;

@@ -32,7 +32,7 @@ import ai.djl.util.PairList;
  * head stops at 1/2 resolution ({@code m = sigmoid(W1 relu(conv3x3 relu(up2(W h2) + S2)))}), and a foreground
  * probability {@code f = sigmoid(Wf relu(conv3x3 relu(S1 + up2(P2 e2) + up4(P4 F))))} is computed once per tile at
  * full resolution. The per-step work at full resolution (about two thirds of a step) disappears; an instance is
- * then {@code min(up2(m), f)} (see the tile decoder), whose outline follows the foreground.</li>
+ * then {@code min(up2(grow(m)), f)} (see the tile decoder), whose outline follows the foreground.</li>
  * <li><b>Confidence head</b>: {@code s = sigmoid(w . [maxpool(h2), avgpool(h2)] + b)}.</li>
  * </ol>
  *

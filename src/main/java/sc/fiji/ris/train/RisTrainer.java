@@ -386,14 +386,7 @@ public final class RisTrainer {
 			for (LabeledImage li : part) tiles.add(li.pixels());
 			List<List<TileDecoder.Emission>> out = decoder.decode(tiles, crop, c.maxSteps, c.minConfidence, null);
 			for (int i = 0; i < part.size(); i++) {
-				List<float[]> masks = new ArrayList<>();
-				List<float[]> priorities = new ArrayList<>();
-				for (TileDecoder.Emission e : out.get(i)) {
-					masks.add(e.mask);
-					priorities.add(e.priority);
-				}
-				boolean prioritised = !priorities.isEmpty() && priorities.get(0) != null;
-				int[] pred = InstancePainter.paint(masks, prioritised ? priorities : null, crop, crop, c.maskThreshold, c.minArea, null);
+				int[] pred = InstancePainter.paintEmissions(out.get(i), crop, crop, c.maskThreshold, c.minArea, null);
 				evaluation.add(ImageScores.compute(part.get(i).name(), pred, part.get(i).labels()));
 			}
 		}
