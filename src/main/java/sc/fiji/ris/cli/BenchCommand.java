@@ -27,7 +27,8 @@ import sc.fiji.ris.train.RisTrainer;
 final class BenchCommand {
 
 	static final String HELP = String.join("\n",
-			"Usage: ris bench network [--model FILE] [--tile N] [--batch N] [--hidden N] [--repeat N] [--threads N]",
+			"Usage: ris bench network [--model FILE] [--tile N] [--batch N] [--hidden N] [--encoder-channels L]",
+			"                         [--mask-channels N] [--repeat N] [--threads N]",
 			"       ris bench images [--model FILE] [--batch N] [--tile-size N] [--max-steps N] [--repeat N] [--threads N]",
 			"                        [--limit N] [--labels-out DIR] [--shared-encoding] DIR",
 			"       ris bench scaling [--model FILE] [--sizes N,N,...] [--threads N] IMAGE",
@@ -59,6 +60,7 @@ final class BenchCommand {
 			"  --max-steps N  most decoding steps per tile for 'images' (default: the model's)",
 			"  --shared-encoding  'images': tiles share one encoding of their region (see 'ris segment --help')",
 			"  --hidden N     ConvLSTM hidden channels of the random network (default 16)",
+			"  --encoder-channels L, --mask-channels N  the random network's widths (as for 'ris train')",
 			"  --repeat N     timed repetitions (default 5)",
 			"  --limit N      at most N images for 'images'",
 			"  --threads N    PyTorch threads (default: all cores)");
@@ -67,7 +69,7 @@ final class BenchCommand {
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Set<String> valued = new java.util.HashSet<>(RefineCommand.CRF_OPTIONS);
-		valued.addAll(Set.of("--model", "--tile", "--batch", "--hidden", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt",
+		valued.addAll(Set.of("--model", "--tile", "--batch", "--hidden", "--encoder-channels", "--mask-channels", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt",
 				"--tile-size", "--max-steps", "--sizes", "--variant", "--count", "--seed", "--size", "--output", "--crop"));
 		Args a = new Args("bench", args, 1, valued, Set.of("--help", "--shared-encoding"));
 		if (a.has("--help") || a.positional().isEmpty()) { out.println(HELP); return a.has("--help") ? 0 : 2; }
@@ -97,6 +99,8 @@ final class BenchCommand {
 		else {
 			config = new ModelConfig();
 			config.hiddenChannels = a.integer("--hidden", config.hiddenChannels, 1, 512);
+			config.maskChannels = a.integer("--mask-channels", config.maskChannels, 1, 512);
+			if (a.has("--encoder-channels")) config.encoderChannels = TrainCommand.encoderChannels(a.get("--encoder-channels", ""));
 		}
 		config.tileSize = tile;
 		long[] macs = RisNetwork.macs(config, tile);
@@ -124,8 +128,8 @@ final class BenchCommand {
 			}
 		}
 		double e = median(enc), s = median(step);
-		out.printf(Locale.ROOT, "network: tile %d, batch %d, hidden %d, encoder channels %s, feedback %s, context %s, seed attention %s, %d threads%n", tile, batch,
-				config.hiddenChannels, Arrays.toString(config.encoderChannels), config.feedbackUnion, config.coarseContext, config.seedAttention, PyTorchRuntime.threads());
+		out.printf(Locale.ROOT, "network: tile %d, batch %d, hidden %d, encoder channels %s, mask channels %d, feedback %s, context %s, seed attention %s, %d threads%n", tile, batch,
+				config.hiddenChannels, Arrays.toString(config.encoderChannels), config.maskChannels, config.feedbackUnion, config.coarseContext, config.seedAttention, PyTorchRuntime.threads());
 		out.printf(Locale.ROOT, "%-28s %12s %12s %10s%n", "part", "ms per tile", "GFLOP", "GFLOP/s");
 		out.printf(Locale.ROOT, "%-28s %12.3f %12.3f %10.1f%n", "encoder (once per tile)", e, 2.0 * macs[0] / 1e9, 2.0 * macs[0] / 1e6 / e);
 		out.printf(Locale.ROOT, "%-28s %12.3f %12.3f %10.1f%n", "decoding step (per step)", s, 2.0 * macs[1] / 1e9, 2.0 * macs[1] / 1e6 / s);

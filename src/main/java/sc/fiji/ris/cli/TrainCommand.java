@@ -45,6 +45,7 @@ final class TrainCommand {
 			"  --hidden N            ConvLSTM hidden channels of a new network (default 16)",
 			"  --encoder-channels L  encoder channels at full, 1/2, 1/4 and 1/8 resolution of a new network",
 			"                        (default 16,32,48,64)",
+			"  --mask-channels N     channels of the mask and foreground heads of a new network (default 16)",
 			"  --no-curriculum       train on n+2 steps from the start",
 			"  --no-feedback         do not feed the union of emitted masks back to the ConvLSTM",
 			"  --no-context          no coarse (1/16) and global view for the second ConvLSTM layer",
@@ -79,7 +80,7 @@ final class TrainCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--learning-rate", "--lambda", "--seed-weight", "--hidden", "--encoder-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+						"--synthetic", "--learning-rate", "--lambda", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
 				Set.of("--help", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -118,6 +119,7 @@ final class TrainCommand {
 		}
 		ModelConfig config = new ModelConfig();
 		config.hiddenChannels = a.integer("--hidden", config.hiddenChannels, 1, 512);
+		config.maskChannels = a.integer("--mask-channels", config.maskChannels, 1, 512);
 		if (a.has("--encoder-channels")) config.encoderChannels = encoderChannels(a.get("--encoder-channels", ""));
 		config.feedbackUnion = !a.has("--no-feedback");
 		config.coarseContext = !a.has("--no-context");

@@ -89,24 +89,35 @@ public final class ConvLstmCell extends AbstractBlock {
 	 * @return {@code [h', c']}
 	 */
 	public NDList step(ParameterStore ps, NDArray staticGates, NDArray dynamic, NDArray h, NDArray c, boolean training) {
-		NDArray gates = staticGates;
-		if (dynamicConv != null) {
-			NDArray d = dynamicConv.forward(ps, new NDList(dynamic), training).singletonOrThrow();
-			gates = gates == null ? d : gates.add(d);
+		NDArray gates;
+		if (dynamicConv != null && h != null) {
+			// W_d * d + W_h * h as one convolution of [d, h] with [W_d, W_h]: one call and no sum of two gate tensors
+			NDArray w = weight(ps, dynamicConv, dynamic, training).concat(weight(ps, recurrentConv, h, training), 1);
+			gates = Conv2d.conv2d(dynamic.concat(h, 1), w, null, UNIT, UNIT, UNIT, 1).singletonOrThrow();
+		} else {
+			gates = dynamicConv != null ? dynamicConv.forward(ps, new NDList(dynamic), training).singletonOrThrow() : null;
+			if (h != null) {
+				NDArray r = recurrentConv.forward(ps, new NDList(h), training).singletonOrThrow();
+				gates = gates == null ? r : gates.add(r);
+			}
 		}
-		if (staticGates == null) {
-			NDArray bias = ps.getValue(gateBias, gates.getDevice(), training).reshape(1, 4L * hidden, 1, 1);
-			gates = gates.add(bias);
-		}
-		if (h != null) gates = gates.add(recurrentConv.forward(ps, new NDList(h), training).singletonOrThrow());
-		NDList parts = gates.split(4, 1);
-		NDArray i = sigmoid(parts.get(0));
-		NDArray f = sigmoid(parts.get(1));
-		NDArray o = sigmoid(parts.get(2));
-		NDArray g = parts.get(3).tanh();
+		if (staticGates != null) gates = gates == null ? staticGates : gates.add(staticGates);
+		else gates = gates.add(ps.getValue(gateBias, gates.getDevice(), training).reshape(1, 4L * hidden, 1, 1));
+		NDList parts = gates.split(new long[] { 3L * hidden }, 1);
+		NDList ifo = sigmoid(parts.get(0)).split(3, 1); // one call for the three sigmoid gates
+		NDArray i = ifo.get(0);
+		NDArray f = ifo.get(1);
+		NDArray o = ifo.get(2);
+		NDArray g = parts.get(1).tanh();
 		NDArray cNext = c == null ? i.mul(g) : f.mul(c).add(i.mul(g));
 		NDArray hNext = o.mul(cNext.tanh());
 		return new NDList(hNext, cNext);
+	}
+
+	private static final Shape UNIT = new Shape(1, 1);
+
+	private static NDArray weight(ParameterStore ps, Conv2d conv, NDArray like, boolean training) {
+		return ps.getValue(conv.getParameters().get("weight"), like.getDevice(), training);
 	}
 
 	private static NDArray sigmoid(NDArray x) {

@@ -159,7 +159,18 @@ public final class RisNetwork extends AbstractBlock {
 		return b.forward(ps, new NDList(x), training).singletonOrThrow();
 	}
 
-	private static NDArray up2(NDArray x) { return x.repeat(2, 2).repeat(3, 2); }
+
+	/**
+	 * {@code fine + up(coarse)}, with {@code up} the nearest-neighbour upsampling by {@code factor}, as one
+	 * broadcast addition (no upsampled copy of {@code coarse} is made).
+	 */
+	static NDArray addUp(NDArray fine, NDArray coarse, int factor) {
+		Shape f = fine.getShape(), c = coarse.getShape();
+		if (c.get(2) * factor != f.get(2) || c.get(3) * factor != f.get(3))
+			throw new IllegalArgumentException("Cannot add " + c + " upsampled " + factor + " times to " + f + ".");
+		long b = f.get(0), ch = f.get(1), h = c.get(2), w = c.get(3);
+		return fine.reshape(b, ch, h, factor, w, factor).add(coarse.reshape(c.get(0), c.get(1), h, 1, w, 1)).reshape(b, ch, h * factor, w * factor);
+	}
 
 	private static NDArray pool2(NDArray x) {
 		return Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
@@ -181,7 +192,7 @@ public final class RisNetwork extends AbstractBlock {
 			x = relu(run(encoder[2 * s + 1], ps, x, training));
 			e[s] = x;
 		}
-		NDArray features = relu(run(fuse4, ps, e[2], training).add(up2(run(fuse8, ps, e[3], training))));
+		NDArray features = relu(addUp(run(fuse4, ps, e[2], training), run(fuse8, ps, e[3], training), 2));
 		State st = new State();
 		st.staticGates = cell1.projectStatic(ps, features, training);
 		st.skip2 = run(skip2, ps, e[1], training);
@@ -190,8 +201,7 @@ public final class RisNetwork extends AbstractBlock {
 			if (config.feedbackUnion) st.union = image.zerosLike();
 		} else {
 			// the full-resolution detail comes from here, once per tile; the steps work at 1/2 resolution
-			NDArray f = run(skip1, ps, e[0], training).add(up2(run(fg2, ps, e[1], training)))
-					.add(up2(up2(run(fg4, ps, features, training))));
+			NDArray f = addUp(run(skip1, ps, e[0], training), addUp(run(fg2, ps, e[1], training), run(fg4, ps, features, training), 2), 2);
 			st.foreground = run(fgOut, ps, relu(run(fgConv, ps, relu(f), training)), training);
 			if (config.feedbackUnion) st.union = Pool.avgPool2d(image, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true).zerosLike();
 		}
@@ -250,10 +260,9 @@ public final class RisNetwork extends AbstractBlock {
 			// coarse path: 1/16 resolution, two 3x3 convolutions (a reach of 80 px per step), plus a global summary
 			NDArray coarse = Pool.avgPool2d(state.h1, new Shape(4, 4), new Shape(4, 4), new Shape(0, 0), false, true);
 			coarse = run(contextB, ps, relu(run(contextA, ps, coarse, training)), training);
-			coarse = coarse.repeat(2, 4).repeat(3, 4);
 			long b = state.h1.getShape().get(0), hc = state.h1.getShape().get(1);
 			NDArray global = run(contextGlobal, ps, Pool.globalAvgPool2d(state.h1), training).reshape(b, hc, 1, 1);
-			toLayer2 = state.h1.add(coarse).add(global);
+			toLayer2 = addUp(state.h1, coarse.add(global), 4);
 		}
 		NDList l2 = cell2.step(ps, null, toLayer2, state.h2, state.c2, training);
 		state.h2 = l2.get(0);
@@ -271,9 +280,9 @@ public final class RisNetwork extends AbstractBlock {
 			seed = Pool.avgPool2d(seed, five, one, two, false, true).mul(25f);
 			head = state.h2.concat(seed, 1);
 		}
-		NDArray m = up2(run(hiddenToMask, ps, head, training)).add(state.skip2);
+		NDArray m = addUp(state.skip2, run(hiddenToMask, ps, head, training), 2);
 		m = relu(run(maskConv, ps, relu(m), training));
-		if (fgOut == null) m = relu(up2(m).add(state.skip1));
+		if (fgOut == null) m = relu(addUp(state.skip1, m, 2));
 		NDArray mask = Activation.sigmoid(run(maskOut, ps, m, training));
 
 		NDArray pooled = Pool.globalMaxPool2d(state.h2).concat(Pool.globalAvgPool2d(state.h2), 1);

@@ -66,4 +66,47 @@ class ConvLstmCellTest {
 			assertEquals(sig(z0[2]) * Math.tanh(c0), first.get(0).getFloat(), 1e-6);
 		}
 	}
+
+	/** Weights of the cell's convolution whose parameter name contains {@code part}. */
+	private static NDArray weight(ConvLstmCell cell, String part) {
+		for (Pair<String, Parameter> p : cell.getParameters())
+			if (p.getKey().contains(part)) return p.getValue().getArray();
+		throw new AssertionError(part);
+	}
+
+	private static NDArray conv(NDArray x, NDArray w) {
+		Shape one = new Shape(1, 1);
+		return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, one, one, one, 1).singletonOrThrow();
+	}
+
+	@Test
+	void dynamicAndRecurrentPartsAddUpOnImages() {
+		// several channels, 3x3 kernels on a 6x6 image: the one-convolution step equals the sum of the three parts
+		try (NDManager m = PyTorchRuntime.start(0).newBaseManager()) {
+			for (int staticChannels : new int[] { 2, 0 }) {
+				ConvLstmCell cell = new ConvLstmCell(staticChannels, 3, 4);
+				cell.initialize(m, DataType.FLOAT32, cell.initShape(2, 6, 6));
+				ParameterStore ps = new ParameterStore(m, false);
+				NDArray s = m.randomNormal(new Shape(2, 2, 6, 6));
+				NDArray d = m.randomNormal(new Shape(2, 3, 6, 6));
+				NDArray h = m.randomNormal(new Shape(2, 4, 6, 6));
+				NDArray c = m.randomNormal(new Shape(2, 4, 6, 6));
+				NDArray bias = weight(cell, "gateBias").reshape(1, 16, 1, 1);
+				NDArray z = conv(d, weight(cell, "dynamic")).add(conv(h, weight(cell, "recurrent"))).add(bias);
+				if (staticChannels > 0) z = z.add(conv(s, weight(cell, "static")));
+				NDList g = z.split(4, 1);
+				NDArray i = ai.djl.nn.Activation.sigmoid(g.get(0)), f = ai.djl.nn.Activation.sigmoid(g.get(1));
+				NDArray o = ai.djl.nn.Activation.sigmoid(g.get(2)), gg = g.get(3).tanh();
+				NDArray cNext = f.mul(c).add(i.mul(gg));
+				NDArray hNext = o.mul(cNext.tanh());
+				NDList out = cell.step(ps, staticChannels > 0 ? cell.projectStatic(ps, s, false) : null, d, h, c, false);
+				float[] want = hNext.toFloatArray(), got = out.get(0).toFloatArray();
+				float[] wantC = cNext.toFloatArray(), gotC = out.get(1).toFloatArray();
+				for (int k = 0; k < want.length; k++) {
+					assertEquals(want[k], got[k], 1e-5, "h at " + k + " with " + staticChannels + " static channels");
+					assertEquals(wantC[k], gotC[k], 1e-5, "c at " + k + " with " + staticChannels + " static channels");
+				}
+			}
+		}
+	}
 }

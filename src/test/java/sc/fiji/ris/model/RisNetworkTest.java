@@ -89,4 +89,21 @@ public class RisNetworkTest {
 		long[] fullMacs = RisNetwork.macs(full, 32);
 		assertTrue(fullMacs[1] > macs[1] && fullMacs[0] < macs[0], "the foreground head moves work from the steps to the encoder");
 	}
+
+	@Test
+	void addUpIsNearestNeighbourUpsamplingPlusTheFineArray() {
+		try (NDManager m = PyTorchRuntime.start(0).newBaseManager()) {
+			NDArray fine = m.randomNormal(new Shape(2, 3, 8, 12));
+			for (int factor : new int[] { 2, 4 }) {
+				NDArray coarse = m.randomNormal(new Shape(2, 3, 8 / factor, 12 / factor));
+				NDArray want = fine.add(coarse.repeat(2, factor).repeat(3, factor));
+				NDArray got = RisNetwork.addUp(fine, coarse, factor);
+				assertEquals(want.getShape(), got.getShape());
+				assertArrayEquals(want.toFloatArray(), got.toFloatArray(), 1e-6f);
+			}
+			// a coarse array with one channel is broadcast over the fine array's channels
+			NDArray one = m.randomNormal(new Shape(2, 1, 4, 6));
+			assertArrayEquals(fine.add(one.repeat(2, 2).repeat(3, 2)).toFloatArray(), RisNetwork.addUp(fine, one, 2).toFloatArray(), 1e-6f);
+		}
+	}
 }
