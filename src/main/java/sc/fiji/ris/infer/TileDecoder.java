@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import sc.fiji.ris.model.PyTorchRuntime;
 import sc.fiji.ris.model.RisModel;
 import sc.fiji.ris.model.RisNetwork;
 
@@ -129,7 +130,7 @@ public final class TileDecoder implements Decoder {
 		RisNetwork net = model.network();
 		int growth = model.config().maskGrowth;
 		int px = size * size;
-		try (NDManager batch = model.manager().newSubManager()) {
+		try (PyTorchRuntime.GradientScope noGradients = PyTorchRuntime.noGradients(); NDManager batch = model.manager().newSubManager()) {
 			ParameterStore ps = new ParameterStore(batch, false);
 			RisNetwork.State state;
 			float[] foreground = null;

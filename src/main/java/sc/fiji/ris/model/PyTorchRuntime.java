@@ -24,6 +24,26 @@ public final class PyTorchRuntime {
 		return Math.max(1, Runtime.getRuntime().availableProcessors());
 	}
 
+	/** What {@link #noGradients()} returns: closing it restores the thread's previous gradient mode. */
+	public interface GradientScope extends AutoCloseable {
+		@Override
+		void close();
+	}
+
+	/**
+	 * Turns off gradient recording on the calling thread until the returned scope is closed. PyTorch's gradient mode
+	 * is per thread and on by default; the engine turns it off only on the thread that started it. Inference on any
+	 * other thread (a Fiji command's, a worker's) would otherwise record a backward graph for every operation on the
+	 * weights: slower, and holding every intermediate array until the step's arrays are freed.
+	 */
+	public static GradientScope noGradients() {
+		boolean previous = ai.djl.pytorch.jni.JniUtils.isGradMode();
+		if (previous) ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+		return () -> {
+			if (previous) ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+		};
+	}
+
 	/**
 	 * Starts (or returns) the engine. The thread count only takes effect on the first call in a JVM.
 	 *
