@@ -44,7 +44,7 @@ final class TrainCommand {
 			"  --lambda X            weight of the confidence loss (default 1)",
 			"  --hidden N            ConvLSTM hidden channels of a new network (default 16)",
 			"  --encoder-channels L  encoder channels at full, 1/2, 1/4 and 1/8 resolution of a new network",
-			"                        (default 16,32,48,64)",
+			"                        (default 16,32,48,64); three numbers: no 1/8 scale (a shallower encoder)",
 			"  --mask-channels N     channels of the mask and foreground heads of a new network (default 16)",
 			"  --no-curriculum       train on n+2 steps from the start",
 			"  --no-feedback         do not feed the union of emitted masks back to the ConvLSTM",
@@ -72,8 +72,8 @@ final class TrainCommand {
 		} catch (NumberFormatException e) {
 			c = new int[0];
 		}
-		if (c.length != 4 || java.util.Arrays.stream(c).anyMatch(v -> v < 1 || v > 1024))
-			throw new Args.UsageException("--encoder-channels takes four numbers from 1 to 1024 separated by commas (e.g. 16,32,48,64), not '" + list + "'.");
+		if (c.length < 3 || c.length > 4 || java.util.Arrays.stream(c).anyMatch(v -> v < 1 || v > 1024))
+			throw new Args.UsageException("--encoder-channels takes three or four numbers from 1 to 1024 separated by commas (e.g. 16,32,48,64), not '" + list + "'.");
 		return c;
 	}
 

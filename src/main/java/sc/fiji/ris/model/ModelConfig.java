@@ -103,8 +103,8 @@ public final class ModelConfig {
 	public void validate() {
 		if (formatVersion != FORMAT_VERSION)
 			throw new IllegalArgumentException("The model has format version " + formatVersion + " but this plugin reads version " + FORMAT_VERSION + ": update the plugin or use a model made for this version.");
-		if (encoderChannels == null || encoderChannels.length != 4 || Arrays.stream(encoderChannels).anyMatch(c -> c <= 0))
-			throw new IllegalArgumentException("The model's encoderChannels must be four positive numbers, not " + Arrays.toString(encoderChannels) + ".");
+		if (encoderChannels == null || encoderChannels.length < 3 || encoderChannels.length > 4 || Arrays.stream(encoderChannels).anyMatch(c -> c <= 0))
+			throw new IllegalArgumentException("The model's encoderChannels must be three or four positive numbers (one per scale), not " + Arrays.toString(encoderChannels) + ".");
 		if (hiddenChannels <= 0 || maskChannels <= 0)
 			throw new IllegalArgumentException("The model's hiddenChannels and maskChannels must be positive.");
 		if (tileSize < 32 || tileSize % 8 != 0)

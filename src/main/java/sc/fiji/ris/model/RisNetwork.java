@@ -21,7 +21,8 @@ import ai.djl.util.PairList;
  *
  * <ol>
  * <li><b>Encoder</b> (once per image): four scales (1, 1/2, 1/4, 1/8) of two 3x3 conv + ReLU each, and an FCN-8s
- * style fusion of the 1/8 scale into the 1/4 scale: {@code F = relu(P4 e4 + up2(P8 e8))}.</li>
+ * style fusion of the 1/8 scale into the 1/4 scale: {@code F = relu(P4 e4 + up2(P8 e8))}; with three
+ * {@link ModelConfig#encoderChannels} the 1/8 scale is left out ({@code F = relu(P4 e4)}).</li>
  * <li><b>Recurrence</b> (once per step) at 1/4 resolution: two {@link ConvLstmCell}s. Layer 1 sees {@code F}
  * (static) and, optionally, the running union of the masks emitted so far, average-pooled to 1/4 (dynamic);
  * layer 2 sees layer 1's hidden state.</li>
@@ -73,12 +74,12 @@ public final class RisNetwork extends AbstractBlock {
 		config.validate();
 		this.config = config;
 		int[] c = config.encoderChannels;
-		for (int s = 0; s < 4; s++) {
+		for (int s = 0; s < c.length; s++) {
 			encoder[2 * s] = addChildBlock("enc" + s + "a", conv(c[s], 3, true));
 			encoder[2 * s + 1] = addChildBlock("enc" + s + "b", conv(c[s], 3, true));
 		}
 		fuse4 = addChildBlock("fuse4", conv(c[2], 1, true));
-		fuse8 = addChildBlock("fuse8", conv(c[2], 1, false));
+		fuse8 = c.length > 3 ? addChildBlock("fuse8", conv(c[2], 1, false)) : null;
 		int h = config.hiddenChannels;
 		cell1 = addChildBlock("lstm1", new ConvLstmCell(c[2], config.feedbackUnion ? 1 : 0, h));
 		cell2 = addChildBlock("lstm2", new ConvLstmCell(0, h, h));
@@ -184,15 +185,17 @@ public final class RisNetwork extends AbstractBlock {
 		Shape shape = image.getShape();
 		if (shape.dimension() != 4 || shape.get(1) != 1 || shape.get(2) % 8 != 0 || shape.get(3) % 8 != 0)
 			throw new IllegalArgumentException("The network needs tiles of shape [B, 1, H, W] with H and W multiples of 8, not " + shape + ".");
-		NDArray[] e = new NDArray[4];
+		int depth = config.encoderChannels.length;
+		NDArray[] e = new NDArray[depth];
 		NDArray x = image;
-		for (int s = 0; s < 4; s++) {
+		for (int s = 0; s < depth; s++) {
 			if (s > 0) x = pool2(x);
 			x = relu(run(encoder[2 * s], ps, x, training));
 			x = relu(run(encoder[2 * s + 1], ps, x, training));
 			e[s] = x;
 		}
-		NDArray features = relu(addUp(run(fuse4, ps, e[2], training), run(fuse8, ps, e[3], training), 2));
+		NDArray p4 = run(fuse4, ps, e[2], training);
+		NDArray features = relu(fuse8 == null ? p4 : addUp(p4, run(fuse8, ps, e[3], training), 2));
 		State st = new State();
 		st.staticGates = cell1.projectStatic(ps, features, training);
 		st.skip2 = run(skip2, ps, e[1], training);
@@ -330,14 +333,14 @@ public final class RisNetwork extends AbstractBlock {
 		long b = in.get(0), hh = in.get(2), ww = in.get(3);
 		int[] c = config.encoderChannels;
 		long inC = in.get(1);
-		for (int s = 0; s < 4; s++) {
+		for (int s = 0; s < c.length; s++) {
 			long sh = hh >> s, sw = ww >> s;
 			encoder[2 * s].initialize(manager, dataType, new Shape(b, inC, sh, sw));
 			encoder[2 * s + 1].initialize(manager, dataType, new Shape(b, c[s], sh, sw));
 			inC = c[s];
 		}
 		fuse4.initialize(manager, dataType, new Shape(b, c[2], hh / 4, ww / 4));
-		fuse8.initialize(manager, dataType, new Shape(b, c[3], hh / 8, ww / 8));
+		if (fuse8 != null) fuse8.initialize(manager, dataType, new Shape(b, c[3], hh / 8, ww / 8));
 		cell1.initialize(manager, dataType, cell1.initShape(b, hh / 4, ww / 4));
 		cell2.initialize(manager, dataType, cell2.initShape(b, hh / 4, ww / 4));
 		int h = config.hiddenChannels, k = config.maskChannels;
@@ -369,14 +372,14 @@ public final class RisNetwork extends AbstractBlock {
 		int[] c = config.encoderChannels;
 		long enc = 0;
 		long inC = 1;
-		for (int s = 0; s < 4; s++) {
+		for (int s = 0; s < c.length; s++) {
 			long px = (long) (tile >> s) * (tile >> s);
 			enc += px * 9 * (inC * c[s] + (long) c[s] * c[s]);
 			inC = c[s];
 		}
 		long p4 = (long) (tile / 4) * (tile / 4), p2 = (long) (tile / 2) * (tile / 2), p1 = (long) tile * tile;
 		int h = config.hiddenChannels, k = config.maskChannels;
-		enc += p4 * c[2] * c[2] + p4 / 4 * c[3] * c[2] + p4 * 9L * c[2] * 4 * h + p2 * c[1] * k + p1 * c[0] * k;
+		enc += p4 * c[2] * c[2] + (c.length > 3 ? p4 / 4 * c[3] * c[2] : 0) + p4 * 9L * c[2] * 4 * h + p2 * c[1] * k + p1 * c[0] * k;
 		if (config.foregroundHead) enc += p2 * c[1] * k + p4 * c[2] * k + p1 * 9L * k * FOREGROUND_CHANNELS + p1 * FOREGROUND_CHANNELS;
 		long step = p4 * 9L * 4 * h * ((config.feedbackUnion ? 1 : 0) + h) // layer 1: union + recurrent
 				+ p4 * 9L * 4 * h * (2L * h) // layer 2: input + recurrent

@@ -137,8 +137,18 @@ class TrainCommandInputTest {
 	}
 
 	@Test
-	void encoderChannelsThatAreNotFourNumbers() throws IOException {
-		assertRefused(2, train("--encoder-channels", "8,16,32"), "--encoder-channels");
+	void aShallowerEncoderAndNarrowerHeadsReachTheSavedModel() throws IOException {
+		Run r = run(train("--encoder-channels", "8,12,16", "--mask-channels", "5"));
+		assertEquals(0, r.code, "exit code\nerr:\n" + r.err + "out:\n" + r.out);
+		sc.fiji.ris.model.ModelConfig c = sc.fiji.ris.io.ModelPackage.readConfig(output);
+		org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] { 8, 12, 16 }, c.encoderChannels);
+		assertEquals(5, c.maskChannels);
+	}
+
+	@Test
+	void encoderChannelsThatAreNotThreeOrFourNumbers() throws IOException {
+		assertRefused(2, train("--encoder-channels", "8,16"), "--encoder-channels");
+		assertRefused(2, train("--encoder-channels", "8,16,24,32,40"), "--encoder-channels");
 		assertRefused(2, train("--encoder-channels", "8,x,16,32"), "--encoder-channels");
 	}
 

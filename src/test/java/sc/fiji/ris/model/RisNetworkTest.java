@@ -106,4 +106,17 @@ public class RisNetworkTest {
 			assertArrayEquals(fine.add(one.repeat(2, 2).repeat(3, 2)).toFloatArray(), RisNetwork.addUp(fine, one, 2).toFloatArray(), 1e-6f);
 		}
 	}
+
+	@Test
+	void aThreeScaleEncoderGivesTheSameOutputShapes() {
+		ModelConfig config = tiny();
+		config.encoderChannels = new int[] { 4, 6, 8 };
+		try (RisModel model = RisModel.create(config, 3); NDManager m = model.manager().newSubManager()) {
+			NDArray x = m.randomUniform(0, 1, new Shape(2, 1, 32, 32));
+			NDList out = model.network().forward(new ParameterStore(m, false), new NDList(x, m.create(2L)), false);
+			assertEquals(new Shape(2, 2, 16, 16), out.get(0).getShape());
+			assertEquals(new Shape(2, 1, 32, 32), out.get(3).getShape());
+			assertTrue(RisNetwork.macs(config, 32)[0] < RisNetwork.macs(tiny(), 32)[0], "fewer multiply-adds without the 1/8 scale");
+		}
+	}
 }
