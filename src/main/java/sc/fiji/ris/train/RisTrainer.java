@@ -36,6 +36,7 @@ import sc.fiji.ris.infer.TileDecoder;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.loss.RisLoss;
 import sc.fiji.ris.model.ModelConfig;
+import sc.fiji.ris.model.PyTorchRuntime;
 import sc.fiji.ris.model.RisModel;
 
 /**
@@ -364,7 +365,7 @@ public final class RisTrainer {
 				for (int p = 0; p < px; p++)
 					if (labels[p] > 0) gt[(i * maxN + labels[p] - 1) * px + p] = 1f;
 			}
-			try (NDManager scope = model.manager().newSubManager()) {
+			try (PyTorchRuntime.GradientScope noGradients = PyTorchRuntime.noGradients(); NDManager scope = model.manager().newSubManager()) {
 				ParameterStore ps = new ParameterStore(scope, false);
 				NDList pred = model.network().forward(ps, new NDList(scope.create(x, new Shape(b, 1, crop, crop)), scope.create(2L)), false);
 				NDArray matched = loss.evaluateParts(new NDList(scope.create(gt, new Shape(b, maxN, crop, crop)), scope.create(counts)), pred).get(2);
