@@ -90,6 +90,16 @@ final class Args {
 	List<String> positional() { return positional; }
 
 	/** A mistake in the command line: one sentence, exit code 2. */
+	/**
+	 * Whether tiles share one encoding of their region: yes by default and with {@code --shared-encoding}, no with
+	 * {@code --separate-encoding}.
+	 */
+	boolean sharedEncoding() {
+		if (has("--shared-encoding") && has("--separate-encoding"))
+			throw new UsageException("Give --shared-encoding or --separate-encoding, not both.");
+		return !has("--separate-encoding");
+	}
+
 	static final class UsageException extends RuntimeException {
 		UsageException(String message) { super(message); }
 	}

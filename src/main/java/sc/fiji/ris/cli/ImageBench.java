@@ -134,7 +134,7 @@ final class ImageBench {
 			options.batchSize = a.integer("--batch", options.batchSize, 1, 4096);
 			options.tileSize = a.integer("--tile-size", 0, 0, 1 << 14);
 			options.maxSteps = a.integer("--max-steps", 0, 0, 100000);
-			options.shareEncoder = a.has("--shared-encoding");
+			options.shareEncoder = a.sharedEncoding();
 			Segmenter seg = new Segmenter(model, options);
 			// warm-up on the first image: JIT and PyTorch's first-call costs are not what a user waits for per image
 			ImagePlus warm = ImageFiles.open(files.get(0));

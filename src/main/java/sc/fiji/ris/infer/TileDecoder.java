@@ -162,8 +162,10 @@ public final class TileDecoder implements Decoder {
 							m = new float[px];
 							System.arraycopy(masks, j * px, m, 0, px);
 						} else {
-							priority = upsample(masks, j * side * side, side, size);
-							m = upsample(grown(masks, j * side * side, side, growth), 0, side, size);
+							float[] g = grown(masks, j * side * side, side, growth);
+							int[] box = support(g, side, NEGLIGIBLE);
+							m = upsample(g, 0, side, size, box);
+							priority = upsample(masks, j * side * side, side, size, box);
 						}
 						if (foreground != null) {
 							int f = active[j] * px;
@@ -221,25 +223,63 @@ public final class TileDecoder implements Decoder {
 	}
 
 	/**
+	 * Mask values below this are taken as zero when a step's mask is brought to full resolution: only the part of the
+	 * tile around the cells at or above it is interpolated (a nucleus covers a small part of a tile), the rest stays 0.
+	 */
+	static final float NEGLIGIBLE = 1e-3f;
+
+	/**
+	 * The bounding box {@code {x0, y0, x1, y1}} (inclusive) of the cells of the {@code side x side} mask that reach
+	 * {@code floor}, or null when none does.
+	 */
+	static int[] support(float[] mask, int side, float floor) {
+		int x0 = side, y0 = side, x1 = -1, y1 = -1;
+		for (int y = 0; y < side; y++)
+			for (int x = 0; x < side; x++)
+				if (mask[y * side + x] >= floor) {
+					x0 = Math.min(x0, x);
+					x1 = Math.max(x1, x);
+					y0 = Math.min(y0, y);
+					y1 = Math.max(y1, y);
+				}
+		return x1 < 0 ? null : new int[] { x0, y0, x1, y1 };
+	}
+
+	/**
 	 * Bilinear upsampling of the {@code side x side} mask starting at {@code offset} in {@code src} to
 	 * {@code size x size} (pixel centres aligned, edges clamped).
 	 */
 	static float[] upsample(float[] src, int offset, int side, int size) {
+		return upsample(src, offset, side, size, new int[] { 0, 0, side - 1, side - 1 });
+	}
+
+	/**
+	 * As {@link #upsample(float[], int, int, int)}, but only the output pixels that interpolate from a cell inside
+	 * {@code box} (see {@link #support}) are computed; the others are 0 (null box: all 0).
+	 */
+	static float[] upsample(float[] src, int offset, int side, int size, int[] box) {
 		float[] out = new float[size * size];
+		if (box == null) return out;
 		double f = side / (double) size;
 		int[] x0 = new int[size];
 		float[] ax = new float[size];
+		int xs = size, xe = 0;
 		for (int x = 0; x < size; x++) {
 			double sx = Math.max(0, Math.min(side - 1, (x + 0.5) * f - 0.5));
 			x0[x] = Math.min(side - 2, (int) sx);
 			ax[x] = (float) (sx - x0[x]);
+			if (x0[x] + 1 >= box[0] && x0[x] <= box[2]) {
+				xs = Math.min(xs, x);
+				xe = x + 1;
+			}
 		}
 		for (int y = 0; y < size; y++) {
 			double sy = Math.max(0, Math.min(side - 1, (y + 0.5) * f - 0.5));
 			int y0 = Math.min(side - 2, (int) sy);
+			if (y0 + 1 < box[1] || y0 > box[3]) continue;
 			float ay = (float) (sy - y0);
 			int r0 = offset + y0 * side, r1 = r0 + side;
-			for (int x = 0; x < size; x++) {
+			for (int x = xs; x < xe; x++) {
 				int i = x0[x];
 				float a = ax[x];
 				float top = src[r0 + i] + a * (src[r0 + i + 1] - src[r0 + i]);

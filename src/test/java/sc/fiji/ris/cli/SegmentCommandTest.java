@@ -329,6 +329,11 @@ class SegmentCommandTest {
 	}
 
 	@Test
+	void sharedAndSeparateEncodingTogetherAreRefused() throws IOException {
+		assertRefused(2, new String[] { "--shared-encoding", "--separate-encoding", SAMPLES.toString() }, "--separate-encoding");
+	}
+
+	@Test
 	void objectDiameterOutOfRangeIsRefused() throws IOException {
 		assertRefused(2, new String[] { "--object-diameter", "-5", SAMPLES.toString() }, "--object-diameter");
 		String line = assertRefused(1, new String[] { "--object-diameter", "1", SAMPLES.toString() }, "object diameter");

@@ -122,4 +122,30 @@ class TileDecoderTest {
 			org.junit.jupiter.api.Assertions.assertArrayEquals(f.get(1).get(1).mask, e.get(1).get(1).mask, 1e-5f);
 		}
 	}
+
+	@Test
+	void upsamplingOnlyAroundTheSupportDropsOnlyNegligibleValues() {
+		int side = 16, size = 32;
+		java.util.Random r = new java.util.Random(5);
+		for (int trial = 0; trial < 20; trial++) {
+			float[] m = new float[side * side];
+			int cx = r.nextInt(side), cy = r.nextInt(side);
+			for (int y = 0; y < side; y++)
+				for (int x = 0; x < side; x++) {
+					double d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+					m[y * side + x] = (float) Math.exp(-d2 / (1 + r.nextInt(6))); // a blob, tiny far away
+				}
+			float[] full = TileDecoder.upsample(m, 0, side, size);
+			int[] box = TileDecoder.support(m, side, TileDecoder.NEGLIGIBLE);
+			float[] part = TileDecoder.upsample(m, 0, side, size, box);
+			for (int p = 0; p < full.length; p++) {
+				if (part[p] != full[p]) {
+					assertEquals(0f, part[p], "a pixel is either interpolated as before or left at 0");
+					assertTrue(full[p] < TileDecoder.NEGLIGIBLE, "only values below " + TileDecoder.NEGLIGIBLE + " are dropped, not " + full[p]);
+				}
+			}
+		}
+		assertEquals(null, TileDecoder.support(new float[side * side], side, TileDecoder.NEGLIGIBLE));
+		for (float v : TileDecoder.upsample(new float[side * side], 0, side, size, null)) assertEquals(0f, v);
+	}
 }
