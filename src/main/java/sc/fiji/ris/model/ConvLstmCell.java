@@ -72,7 +72,7 @@ public final class ConvLstmCell extends AbstractBlock {
 
 	/** {@code W_s * s + b}: the step-independent part of the gates, shape [B, 4*hidden, H, W]. */
 	public NDArray projectStatic(ParameterStore ps, NDArray staticInput, boolean training) {
-		NDArray bias = ps.getValue(gateBias, staticInput.getDevice(), training).reshape(1, 4L * hidden, 1, 1);
+		NDArray bias = scoped(ps.getValue(gateBias, staticInput.getDevice(), training).reshape(1, 4L * hidden, 1, 1), staticInput);
 		if (staticConv == null) return staticInput.getManager().zeros(new Shape(staticInput.getShape().get(0), 4L * hidden,
 				staticInput.getShape().get(2), staticInput.getShape().get(3))).add(bias);
 		return staticConv.forward(ps, new NDList(staticInput), training).singletonOrThrow().add(bias);
@@ -92,7 +92,7 @@ public final class ConvLstmCell extends AbstractBlock {
 		NDArray gates;
 		if (dynamicConv != null && h != null) {
 			// W_d * d + W_h * h as one convolution of [d, h] with [W_d, W_h]: one call and no sum of two gate tensors
-			NDArray w = weight(ps, dynamicConv, dynamic, training).concat(weight(ps, recurrentConv, h, training), 1);
+			NDArray w = scoped(weight(ps, dynamicConv, dynamic, training).concat(weight(ps, recurrentConv, h, training), 1), dynamic);
 			gates = Conv2d.conv2d(dynamic.concat(h, 1), w, null, UNIT, UNIT, UNIT, 1).singletonOrThrow();
 		} else {
 			gates = dynamicConv != null ? dynamicConv.forward(ps, new NDList(dynamic), training).singletonOrThrow() : null;
@@ -102,7 +102,7 @@ public final class ConvLstmCell extends AbstractBlock {
 			}
 		}
 		if (staticGates != null) gates = gates == null ? staticGates : gates.add(staticGates);
-		else gates = gates.add(ps.getValue(gateBias, gates.getDevice(), training).reshape(1, 4L * hidden, 1, 1));
+		else gates = gates.add(scoped(ps.getValue(gateBias, gates.getDevice(), training).reshape(1, 4L * hidden, 1, 1), gates));
 		NDList parts = gates.split(new long[] { 3L * hidden }, 1);
 		NDList ifo = sigmoid(parts.get(0)).split(3, 1); // one call for the three sigmoid gates
 		NDArray i = ifo.get(0);
@@ -115,6 +115,16 @@ public final class ConvLstmCell extends AbstractBlock {
 	}
 
 	private static final Shape UNIT = new Shape(1, 1);
+
+	/**
+	 * {@code a}, moved to the manager of {@code like}. An array made from a weight alone (a reshaped bias, the
+	 * concatenated gate weights) belongs to the weights' manager, which lives as long as the model: without this,
+	 * every step would leave its copy there.
+	 */
+	private static NDArray scoped(NDArray a, NDArray like) {
+		a.attach(like.getManager());
+		return a;
+	}
 
 	private static NDArray weight(ParameterStore ps, Conv2d conv, NDArray like, boolean training) {
 		return ps.getValue(conv.getParameters().get("weight"), like.getDevice(), training);

@@ -148,4 +148,19 @@ class TileDecoderTest {
 		assertEquals(null, TileDecoder.support(new float[side * side], side, TileDecoder.NEGLIGIBLE));
 		for (float v : TileDecoder.upsample(new float[side * side], 0, side, size, null)) assertEquals(0f, v);
 	}
+
+	@Test
+	void decodingLeavesNoArrayBehindWithTheWeights() {
+		// everything a decode makes lives in its own scopes: the weights' manager holds as many arrays afterwards
+		try (RisModel model = RisModel.create(RisNetworkTest.tiny(), 4)) {
+			Random rnd = new Random(6);
+			float[] image = new float[72 * 56];
+			for (int p = 0; p < image.length; p++) image[p] = rnd.nextFloat();
+			int before = model.manager().getManagedArrays().size();
+			for (boolean shared : new boolean[] { false, true }) {
+				new TileDecoder(model, shared).decode(image, 72, 56, new int[] { 0, 16, 40 }, new int[] { 0, 8, 24 }, 32, 4, 0, null);
+				assertEquals(before, model.manager().getManagedArrays().size(), "arrays left with the weights, shared encoding " + shared);
+			}
+		}
+	}
 }
