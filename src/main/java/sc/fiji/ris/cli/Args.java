@@ -89,7 +89,6 @@ final class Args {
 
 	List<String> positional() { return positional; }
 
-	/** A mistake in the command line: one sentence, exit code 2. */
 	/**
 	 * Whether tiles share one encoding of their region: yes by default and with {@code --shared-encoding}, no with
 	 * {@code --separate-encoding}.
@@ -100,6 +99,7 @@ final class Args {
 		return !has("--separate-encoding");
 	}
 
+	/** A mistake in the command line: one sentence, exit code 2. */
 	static final class UsageException extends RuntimeException {
 		UsageException(String message) { super(message); }
 	}
