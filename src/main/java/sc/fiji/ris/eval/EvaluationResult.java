@@ -43,6 +43,7 @@ public final class EvaluationResult {
 	private final double mwcov;
 	private final double avgFp;
 	private final double avgFn;
+	private final long[] errors = new long[ImageScores.ERROR_KINDS];
 
 	EvaluationResult(List<ImageScores> scores) {
 		this.images = Collections.unmodifiableList(new ArrayList<>(scores));
@@ -72,6 +73,8 @@ public final class EvaluationResult {
 			}
 			fpZero += s.fpZeroIou();
 			fnZero += s.fnZeroIou();
+			int[] e = s.errors();
+			for (int k = 0; k < e.length; k++) errors[k] += e[k];
 		}
 		final int n = images.size();
 		this.nothingAtAll = instances == 0;
@@ -215,10 +218,19 @@ public final class EvaluationResult {
 	}
 
 	/**
+	 * @return the unmatched instances at IoU 0.5 by kind, summed over the images (a copy), indexed as
+	 *         {@link ImageScores#errors()}
+	 */
+	public long[] errors() {
+		return errors.clone();
+	}
+
+	/**
 	 * The result as pretty-printed JSON, keys in this order:
 	 * {@code {"images": n, "thresholds": [{"iou": 0.5, "tp", "fp", "fn", "precision", "recall", "f1",
 	 * "accuracy"}, ... (9 entries, iou 0.5 .. 0.9)], "mean_f1", "mean_matched_iou", "pq", "sbd", "abs_dic",
-	 * "mucov", "mwcov", "avg_fp", "avg_fn"}}. Reals are written with all the digits needed to read them back
+	 * "mucov", "mwcov", "avg_fp", "avg_fn", "errors": {"fn_missed", ..., "fp_other"}}} (see
+	 * {@link ImageScores#ERROR_NAMES}). Reals are written with all the digits needed to read them back
 	 * exactly; they are never NaN (see the class comment for the empty cases).
 	 *
 	 * @return the JSON text
@@ -248,14 +260,19 @@ public final class EvaluationResult {
 		field(sb, "mucov", mucov, true);
 		field(sb, "mwcov", mwcov, true);
 		field(sb, "avg_fp", avgFp, true);
-		field(sb, "avg_fn", avgFn, false);
+		field(sb, "avg_fn", avgFn, true);
+		sb.append("  \"errors\": {");
+		for (int k = 0; k < errors.length; k++)
+			sb.append(k == 0 ? "" : ", ").append('"').append(ImageScores.ERROR_NAMES.get(k)).append("\": ").append(errors[k]);
+		sb.append("}\n");
 		sb.append("}\n");
 		return sb.toString();
 	}
 
 	/**
 	 * The result as a fixed-width text table for a terminal: one row per threshold (iou, tp, fp, fn,
-	 * precision, recall, f1, accuracy), then one line per summary metric.
+	 * precision, recall, f1, accuracy), then one line per summary metric, then the unmatched instances at IoU 0.5
+	 * by kind.
 	 *
 	 * @return the table, lines ended by '\n'
 	 */
@@ -278,6 +295,12 @@ public final class EvaluationResult {
 		row(sb, "mwcov", mwcov);
 		row(sb, "avg_fp", avgFp);
 		row(sb, "avg_fn", avgFn);
+		sb.append('\n');
+		sb.append(String.format(Locale.ROOT, "unmatched at IoU 0.5: %d ground truth = %d missed + %d split + %d merged + %d inexact (%d small)",
+			fn[0], errors[ImageScores.FN_MISSED], errors[ImageScores.FN_SPLIT], errors[ImageScores.FN_MERGED], errors[ImageScores.FN_INEXACT],
+			errors[ImageScores.FN_SMALL])).append('\n');
+		sb.append(String.format(Locale.ROOT, "                      %d predictions = %d background + %d inside one nucleus + %d other", fp[0],
+			errors[ImageScores.FP_BACKGROUND], errors[ImageScores.FP_INSIDE], errors[ImageScores.FP_OTHER])).append('\n');
 		return sb.toString();
 	}
 

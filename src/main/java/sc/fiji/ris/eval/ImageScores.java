@@ -1,6 +1,7 @@
 package sc.fiji.ris.eval;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -25,6 +26,13 @@ import java.util.Objects;
  * and both read 0 (an {@link Evaluation} skips such images in its coverage averages).</li>
  * <li><b>FP with zero IoU</b>: predictions that overlap no ground truth at all; <b>FN with zero IoU</b>:
  * ground-truth instances that overlap no prediction at all.</li>
+ * <li><b>Error kinds</b> at &tau; = 0.5 ({@link #errors()}): each unmatched ground truth g is <em>missed</em>
+ * (predictions cover less than half of it), <em>split</em> (they cover at least half, but no single one does),
+ * <em>merged</em> (the prediction covering most of it also covers at least half of another ground truth) or
+ * <em>inexact</em> (one prediction covers most of it alone, with IoU below 0.5); it is also counted as
+ * <em>small</em> if its area is below a quarter of the median ground-truth area of the image. Each unmatched
+ * prediction p is <em>background</em> (less than half of it lies in ground truth), <em>inside</em> (at least half
+ * of it lies inside a single ground truth: a piece or a duplicate of a nucleus) or <em>other</em>.</li>
  * </ul>
  * Instances are immutable. The computation builds the overlap (contingency) table in one pass over the
  * pixels, so it costs O(pixels + |P| |G|).
@@ -55,10 +63,22 @@ public final class ImageScores {
 	private final double mwcov;
 	private final int fpZeroIou;
 	private final int fnZeroIou;
+	private final int[] errors;
+
+	/** Indices into {@link #errors()}: the kinds of unmatched ground truth at IoU 0.5. */
+	public static final int FN_MISSED = 0, FN_SPLIT = 1, FN_MERGED = 2, FN_INEXACT = 3, FN_SMALL = 4;
+	/** Indices into {@link #errors()}: the kinds of unmatched prediction at IoU 0.5. */
+	public static final int FP_BACKGROUND = 5, FP_INSIDE = 6, FP_OTHER = 7;
+	/** Length of {@link #errors()}. */
+	public static final int ERROR_KINDS = 8;
+	/** Names of the error kinds, as in reports and JSON. */
+	public static final List<String> ERROR_NAMES = List.of("fn_missed", "fn_split", "fn_merged", "fn_inexact", "fn_small", "fp_background",
+		"fp_inside", "fp_other");
 
 	private ImageScores(String name, int numPredictions, int numGroundTruths, double[] matchedIous, int[] tp,
-		double bestDicePredToGt, double bestDiceGtToPred, double mucov, double mwcov, int fpZeroIou, int fnZeroIou)
+		double bestDicePredToGt, double bestDiceGtToPred, double mucov, double mwcov, int fpZeroIou, int fnZeroIou, int[] errors)
 	{
+		this.errors = errors;
 		this.name = name;
 		this.numPredictions = numPredictions;
 		this.numGroundTruths = numGroundTruths;
@@ -168,6 +188,14 @@ public final class ImageScores {
 		private final double[] bestIouG;
 		private final boolean[] matchedP;
 		private final boolean[] matchedG;
+		/** Per ground truth: pixels covered by any prediction, the largest overlap with one, and which one. */
+		private final long[] coveredG;
+		private final int[] bestOverlapG;
+		private final int[] bestPredG;
+		/** Per prediction: pixels inside ground truth, the largest overlap with one, ground truths it half covers. */
+		private final long[] insideP;
+		private final int[] bestOverlapP;
+		private final int[] halfCoveredP;
 		private double[] matched = new double[8];
 		private int matchedCount;
 
@@ -179,6 +207,12 @@ public final class ImageScores {
 			bestIouG = new double[g.count];
 			matchedP = new boolean[p.count];
 			matchedG = new boolean[g.count];
+			coveredG = new long[g.count];
+			bestOverlapG = new int[g.count];
+			bestPredG = new int[g.count];
+			insideP = new long[p.count];
+			bestOverlapP = new int[p.count];
+			halfCoveredP = new int[p.count];
 		}
 
 		/** One pair with a positive intersection. */
@@ -190,6 +224,11 @@ public final class ImageScores {
 			if (dice > bestDiceP[a]) bestDiceP[a] = dice;
 			if (dice > bestDiceG[b]) bestDiceG[b] = dice;
 			if (iou > bestIouG[b]) bestIouG[b] = iou;
+			coveredG[b] += intersection;
+			if (intersection > bestOverlapG[b]) { bestOverlapG[b] = intersection; bestPredG[b] = a; }
+			insideP[a] += intersection;
+			if (intersection > bestOverlapP[a]) bestOverlapP[a] = intersection;
+			if (2L * intersection >= g.sizes[b]) halfCoveredP[a]++;
 			// IoU >= 0.5 tested exactly on integers. Conflicts arise only at exactly 0.5, in stars of one
 			// instance and two halves of it, where any maximal matching is maximum: first come, first matched.
 			if (2L * intersection >= union && !matchedP[a] && !matchedG[b]) {
@@ -236,7 +275,32 @@ public final class ImageScores {
 			final double bestDiceGP = bestDice(sumG, nG, nP);
 			final double mucov = nG == 0 ? 0 : sumIou / nG;
 			final double mwcov = nG == 0 ? 0 : weightedIou / totalSize;
-			return new ImageScores(name, nP, nG, ious, tp, bestDicePG, bestDiceGP, mucov, mwcov, fpZero, fnZero);
+			return new ImageScores(name, nP, nG, ious, tp, bestDicePG, bestDiceGP, mucov, mwcov, fpZero, fnZero, errors());
+		}
+
+		/** Classifies the instances left unmatched at IoU 0.5 (see the class comment). */
+		private int[] errors() {
+			final int[] e = new int[ERROR_KINDS];
+			final int[] sizes = Arrays.copyOf(g.sizes, g.count);
+			Arrays.sort(sizes);
+			final double median = g.count == 0 ? 0 : g.count % 2 == 1 ? sizes[g.count / 2] : 0.5 * (sizes[g.count / 2 - 1] + sizes[g.count / 2]);
+			for (int b = 0; b < g.count; b++) {
+				if (matchedG[b]) continue;
+				final long size = g.sizes[b];
+				if (2 * coveredG[b] < size) e[FN_MISSED]++;
+				else if (2L * bestOverlapG[b] < size) e[FN_SPLIT]++;
+				else if (halfCoveredP[bestPredG[b]] >= 2) e[FN_MERGED]++;
+				else e[FN_INEXACT]++;
+				if (4 * size < median) e[FN_SMALL]++;
+			}
+			for (int a = 0; a < p.count; a++) {
+				if (matchedP[a]) continue;
+				final long size = p.sizes[a];
+				if (2 * insideP[a] < size) e[FP_BACKGROUND]++;
+				else if (2L * bestOverlapP[a] >= size) e[FP_INSIDE]++;
+				else e[FP_OTHER]++;
+			}
+			return e;
 		}
 
 		/** Mean of the bests over the n instances of A, with BestDice(empty, empty) = 1 and 0 if only one is empty. */
@@ -347,6 +411,15 @@ public final class ImageScores {
 	/** @return the number of ground-truth instances whose IoU with every prediction is 0 */
 	public int fnZeroIou() {
 		return fnZeroIou;
+	}
+
+	/**
+	 * @return how many instances were left unmatched at IoU 0.5 for each reason (a copy), indexed by
+	 *         {@link #FN_MISSED} ... {@link #FP_OTHER}; see the class comment. The FN kinds except
+	 *         {@link #FN_SMALL} add up to {@code fn(0)}, the FP kinds to {@code fp(0)}.
+	 */
+	public int[] errors() {
+		return errors.clone();
 	}
 
 	/** @return a one-line summary for logs */

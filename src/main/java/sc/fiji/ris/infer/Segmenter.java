@@ -18,11 +18,15 @@ import sc.fiji.ris.model.RisModel;
  * stitch them into one label image.
  *
  * <p>Stitching: each tile <em>owns</em> the part of the image nearer to its centre than to any other tile's (the
- * tiles' owned regions partition the image). A tile's instance is kept when its centroid lies in the tile's owned
- * region; with an overlap of at least the largest object, such an instance lies whole inside that tile, away from
- * its border. Kept instances are painted in order of confidence; one whose pixels are already more than half taken
- * by a single earlier instance is a duplicate and is dropped, otherwise it takes the free pixels. Each instance
- * finally keeps its largest 4-connected piece if that reaches the minimum area.
+ * tiles' owned regions partition the image). With an overlap of at least the largest object, an object lies whole
+ * inside the tile that owns its centroid, away from its border. Instances are painted in three tiers, each in order
+ * of confidence: (0) whole instances whose centroid lies in their tile's owned region; (1) whole instances another
+ * tile owns, which stand in for objects their owner missed (on the 50 BBBC039 val images these add about one nucleus
+ * per image); (2) owned instances that touch an edge of their tile inside the image, for objects larger than the
+ * overlap. An instance whose pixels are already more than half taken by a single earlier instance is a duplicate and
+ * is dropped; one of tier 1 or 2 is also dropped if more than {@link #FALLBACK_OVERLAP} of its pixels are taken.
+ * Otherwise it takes the free pixels. Each instance finally keeps its largest 4-connected piece if that reaches the
+ * minimum area.
  *
  * <p>Not thread-safe; one instance per thread. PyTorch uses its own intra-op threads.
  */
@@ -210,15 +214,28 @@ public final class Segmenter {
 		return r;
 	}
 
+	/**
+	 * A fallback instance (tier 1 or 2, see {@link Candidate#tier}) is kept only if at most this fraction of its
+	 * pixels is already taken: it stands in for an object no better view found, not for a second opinion on one.
+	 */
+	static final double FALLBACK_OVERLAP = 0.3;
+
 	private static final class Candidate {
 		final float confidence;
 		final int[] pixels; // image indices
 		final Instances.SoftMask soft;
+		/**
+		 * 0: whole, and its centroid lies in the tile's owned region; 1: whole, but another tile owns it (a fallback
+		 * for an object the owner missed); 2: owned, but it touches an edge of its tile inside the image, so the tile
+		 * may have seen only part of it (kept for objects larger than the overlap, which no tile sees whole).
+		 */
+		final int tier;
 
-		Candidate(float confidence, int[] pixels, Instances.SoftMask soft) {
+		Candidate(float confidence, int[] pixels, Instances.SoftMask soft, int tier) {
 			this.confidence = confidence;
 			this.pixels = pixels;
 			this.soft = soft;
+			this.tier = tier;
 		}
 	}
 
@@ -349,7 +366,11 @@ public final class Segmenter {
 			}
 		for (int l = 1; l <= n; l++) {
 			double cx = x0 + sx[l] / (double) area[l], cy = y0 + sy[l] / (double) area[l];
-			if (cx < ownX[0] || cx >= ownX[1] || cy < ownY[0] || cy >= ownY[1]) continue;
+			boolean owned = cx >= ownX[0] && cx < ownX[1] && cy >= ownY[0] && cy < ownY[1];
+			boolean truncated = (bx0[l] == 0 && x0 > 0) || (by0[l] == 0 && y0 > 0) || (bx1[l] == tile - 1 && x0 + tile < width)
+					|| (by1[l] == tile - 1 && y0 + tile < height);
+			if (truncated && !owned) continue;
+			int tier = truncated ? 2 : owned ? 0 : 1;
 			int[] pix = new int[area[l]];
 			int k = 0;
 			for (int y = by0[l]; y <= by1[l]; y++)
@@ -369,12 +390,13 @@ public final class Segmenter {
 				for (int y = 0; y < bh; y++) System.arraycopy(e.mask, (uy0 + y) * tile + ux0, v, y * bw, bw);
 				soft = new Instances.SoftMask(x0 + ux0, y0 + uy0, bw, bh, v);
 			}
-			out.add(new Candidate(e.confidence, pix, soft));
+			out.add(new Candidate(e.confidence, pix, soft, tier));
 		}
 	}
 
 	private Instances stitch(List<Candidate> candidates, int width, int height, int minArea) {
-		candidates.sort((a, b) -> Float.compare(b.confidence, a.confidence));
+		// instances from the tiles that own them and saw them whole first, by confidence, then the fallbacks
+		candidates.sort((a, b) -> a.tier != b.tier ? Integer.compare(a.tier, b.tier) : Float.compare(b.confidence, a.confidence));
 		int[] raw = new int[width * height];
 		List<Candidate> painted = new ArrayList<>();
 		for (Candidate c : candidates) {
@@ -388,6 +410,11 @@ public final class Segmenter {
 				if (cnt > bestCount) { bestCount = cnt; bestOwner = o; }
 			}
 			if (bestOwner != 0 && bestCount * 2 > c.pixels.length) continue;
+			if (c.tier > 0) {
+				int taken = 0;
+				for (int p : c.pixels) if (raw[p] != 0) taken++;
+				if (taken > FALLBACK_OVERLAP * c.pixels.length) continue;
+			}
 			int label = painted.size() + 1;
 			painted.add(c);
 			for (int p : c.pixels) if (raw[p] == 0) raw[p] = label;

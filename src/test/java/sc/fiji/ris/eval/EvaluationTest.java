@@ -221,9 +221,11 @@ class EvaluationTest {
 		rx.append("\\],\\s*");
 		final String[] keys = { "mean_f1", "mean_matched_iou", "pq", "sbd", "abs_dic", "mucov", "mwcov", "avg_fp", "avg_fn" };
 		for (int i = 0; i < keys.length; i++) {
-			rx.append("\"" + keys[i] + "\": " + NUM + (i + 1 < keys.length ? ",\\s*" : "\\s*"));
+			rx.append("\"" + keys[i] + "\": " + NUM + ",\\s*");
 		}
-		rx.append("\\}\\s*");
+		rx.append("\"errors\": \\{");
+		for (int k = 0; k < ImageScores.ERROR_KINDS; k++) rx.append(k == 0 ? "" : ", ").append("\"" + ImageScores.ERROR_NAMES.get(k) + "\": \\d+");
+		rx.append("\\}\\s*\\}\\s*");
 		final Matcher m = Pattern.compile(rx.toString()).matcher(json);
 		assertTrue(m.matches(), json);
 		final Matcher iou = Pattern.compile("\"iou\": (" + NUM + ")").matcher(json);

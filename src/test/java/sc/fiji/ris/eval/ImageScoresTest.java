@@ -217,6 +217,44 @@ class ImageScoresTest {
 		assertThrows(NullPointerException.class, () -> ImageScores.compute("x", null, new int[3]));
 	}
 
+	/** Ground truth on a 40 x 10 strip: rectangles [x0, x1) of full height. */
+	private static int[] strip(int[][] boxes) {
+		final int[] l = new int[40 * 10];
+		for (int i = 0; i < boxes.length; i++)
+			for (int y = 0; y < 10; y++)
+				for (int x = boxes[i][0]; x < boxes[i][1]; x++) l[y * 40 + x] = boxes[i].length > 2 ? boxes[i][2] : i + 1;
+		return l;
+	}
+
+	@Test
+	void unmatchedInstancesAreClassifiedByWhatWentWrong() {
+		// ground truth, full-height bands of a 40 x 10 image: A [0,6) B [6,12) C [14,20) D [22,28) E [30,31) (small)
+		// F [34,38)
+		final int[] gt = strip(new int[][] { { 0, 6 }, { 6, 12 }, { 14, 20 }, { 22, 28 }, { 30, 31 }, { 34, 38 } });
+		// predictions: 1 over A and B (merged), 2, 3, 7 three pieces of C (split), none on D and E (missed), 4 covering
+		// F but more than twice its size (inexact), 5 and 6 in the background
+		final int[] pred = strip(new int[][] { { 0, 13, 1 }, { 13, 14, 6 }, { 14, 16, 2 }, { 16, 18, 3 }, { 18, 20, 7 }, { 28, 30, 5 }, { 31, 40, 4 } });
+		final ImageScores s = ImageScores.compute("kinds", pred, gt);
+		assertEquals(0, s.tp(0));
+		final int[] e = s.errors();
+		assertEquals(2, e[ImageScores.FN_MERGED], "A and B");
+		assertEquals(1, e[ImageScores.FN_SPLIT], "C");
+		assertEquals(2, e[ImageScores.FN_MISSED], "D and E");
+		assertEquals(1, e[ImageScores.FN_INEXACT], "F");
+		assertEquals(1, e[ImageScores.FN_SMALL], "E: 10 pixels against a median of 60");
+		assertEquals(s.fn(0), e[0] + e[1] + e[2] + e[3]);
+		assertEquals(3, e[ImageScores.FP_BACKGROUND], "4 (mostly outside F), 5, 6");
+		assertEquals(3, e[ImageScores.FP_INSIDE], "the pieces of C");
+		assertEquals(1, e[ImageScores.FP_OTHER], "the merge");
+		assertEquals(s.fp(0), e[5] + e[6] + e[7]);
+	}
+
+	@Test
+	void aPerfectPredictionHasNoErrors() {
+		final int[] gt = strip(new int[][] { { 0, 6 }, { 6, 12 }, { 14, 20 } });
+		assertArrayEquals(new int[ImageScores.ERROR_KINDS], ImageScores.compute("same", gt, gt).errors());
+	}
+
 	@Test
 	void matchedIousIsACopy() {
 		final ImageScores s = ImageScores.compute("a", PRED, GT);
@@ -243,5 +281,6 @@ class ImageScoresTest {
 		assertEquals(expected.hasCoverage(), actual.hasCoverage());
 		assertEquals(expected.fpZeroIou(), actual.fpZeroIou());
 		assertEquals(expected.fnZeroIou(), actual.fnZeroIou());
+		assertArrayEquals(expected.errors(), actual.errors());
 	}
 }

@@ -23,7 +23,7 @@ import sc.fiji.ris.model.ModelConfig;
 class SegmenterStitchingTest {
 
 	/** Emits one exact mask per distinct positive intensity in the tile, in a random order. */
-	static final class Oracle implements Decoder {
+	static class Oracle implements Decoder {
 		final Random rnd = new Random(3);
 		int tiles;
 
@@ -141,6 +141,41 @@ class SegmenterStitchingTest {
 		Segmenter seg = new Segmenter(config(), null, new Oracle(), new Segmenter.Options());
 		Instances inst = seg.segment(img, w, h, Progress.NONE);
 		assertEquals(1, inst.count());
+	}
+
+	@Test
+	void aNucleusItsOwnerMissedComesFromANeighbourThatSawItWhole() {
+		// the tile that owns the nucleus at (105, 64) does not emit it; its left neighbour sees it whole
+		int w = 200, h = 128;
+		int[] centre = { 105, 64 };
+		int[] gt = disks(w, h, new int[][] { centre, { 30, 60 }, { 170, 70 } }, 12);
+		float[] img = new float[w * h];
+		for (int p = 0; p < img.length; p++) img[p] = gt[p] == 0 ? 0 : 10 + gt[p];
+		int[] xs = Segmenter.origins(w, 128, 40);
+		int[][] own = Segmenter.owned(xs, w, 128);
+		Oracle oracle = new Oracle() {
+			@Override
+			public List<List<TileDecoder.Emission>> decode(float[] image, int width, int height, int[] x, int[] y, int size, int maxSteps,
+					double minConfidence, java.util.function.BooleanSupplier cancelled) {
+				List<List<TileDecoder.Emission>> out = super.decode(image, width, height, x, y, size, maxSteps, minConfidence, cancelled);
+				for (int k = 0; k < x.length; k++) {
+					int tileIndex = java.util.Arrays.binarySearch(xs, x[k]);
+					if (centre[0] < own[tileIndex][0] || centre[0] >= own[tileIndex][1]) continue;
+					int inTile = (centre[1] - y[k]) * size + centre[0] - x[k];
+					List<TileDecoder.Emission> kept = new ArrayList<>(out.get(k));
+					kept.removeIf(e -> e.mask[inTile] > 0.5f);
+					out.set(k, kept);
+				}
+				return out;
+			}
+		};
+		assertTrue(xs.length == 2 && own[1][0] <= centre[0] && centre[0] + 12 < 127, "the second tile owns it, the first sees it whole");
+		Segmenter seg = new Segmenter(config(), null, oracle, new Segmenter.Options());
+		Instances inst = seg.segment(img, w, h, Progress.NONE);
+		assertEquals(3, inst.count(), "the missed nucleus comes from the neighbour");
+		Evaluation ev = new Evaluation();
+		ev.add("disks", inst.labels(), gt);
+		assertEquals(1.0, ev.result().f1(ImagesHelper.LAST_THRESHOLD), 1e-9, "whole");
 	}
 
 	/** Index of the IoU threshold 0.9 in {@link EvaluationResult}. */
