@@ -13,7 +13,7 @@ import sc.fiji.ris.eval.EvaluationResult;
 /**
  * "Evaluate Segmentation": scores a predicted label image against the ground truth, plane by plane, with the
  * metrics of {@code ris evaluate} (F1, precision, recall and accuracy at IoU 0.5 to 0.9, mean F1, matched IoU, PQ,
- * SBD, |DiC|, coverage, zero-overlap errors) in a results table.
+ * SBD, |DiC|, coverage, zero-overlap errors, unmatched instances by kind) in a results table.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Segmentation>RIS>Evaluate Segmentation", headless = true)
 public class EvaluateSegmentationCommand extends ContextCommand {

@@ -53,10 +53,12 @@ public final class ResultsTables {
 	/**
 	 * One row per IoU threshold (iou, tp, fp, fn, precision, recall, f1, accuracy), followed on every row by the
 	 * summary metrics of the whole evaluation (images, mean_f1, mean_matched_iou, pq, sbd, abs_dic, mucov, mwcov,
-	 * avg_fp, avg_fn): repeated rather than left empty, so that a macro finds each of them on row 0 and no cell
-	 * shows NaN.
+	 * avg_fp, avg_fn) and the unmatched instances at IoU 0.5 by kind (fn_missed ... fp_other, see
+	 * {@link ImageScores#errors()}): repeated rather than left empty, so that a macro finds each of them on row 0 and
+	 * no cell shows NaN.
 	 */
 	public static ResultsTable evaluation(EvaluationResult r) {
+		long[] errors = r.errors();
 		ResultsTable rt = new ResultsTable();
 		rt.showRowNumbers(false);
 		for (int k = 0; k < ImageScores.THRESHOLD_COUNT; k++) {
@@ -79,6 +81,7 @@ public final class ResultsTables {
 			rt.addValue("mwcov", r.mwcov());
 			rt.addValue("avg_fp", r.avgFp());
 			rt.addValue("avg_fn", r.avgFn());
+			for (int e = 0; e < errors.length; e++) rt.addValue(ImageScores.ERROR_NAMES.get(e), errors[e]);
 		}
 		return rt;
 	}

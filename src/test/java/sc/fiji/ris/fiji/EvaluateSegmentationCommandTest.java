@@ -95,5 +95,8 @@ class EvaluateSegmentationCommandTest {
 		assertEquals(1.0, rt.getValue("tp", 0));
 		assertEquals(1.0, rt.getValue("fp", 0));
 		assertEquals(e.result().meanF1(), rt.getValue("mean_f1", 0), 1e-12);
+		// label 2 lies in the background
+		assertEquals(1.0, rt.getValue("fp_background", 0));
+		assertEquals(0.0, rt.getValue("fn_missed", 8));
 	}
 }
