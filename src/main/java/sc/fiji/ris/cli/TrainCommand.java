@@ -38,6 +38,9 @@ final class TrainCommand {
 			"  --crop N              training crop size, a multiple of 8, at least 88 for a new model (default 128)",
 			"  --batch N             crops per iteration (default 4)",
 			"  --synthetic F         fraction of crops from synthetic nuclei, 0..1 (default 0)",
+			"  --scale-augmentation S",
+			"                        magnify each training crop by a random factor between 1/S and S (1..4), so",
+			"                        that the model sees nuclei of more sizes (default 1: none)",
 			"  --learning-rate X     Adam learning rate (default 0.001)",
 			"  --constant-lr         keep the learning rate constant (default: cosine decay to 5% over the",
 			"                        second half of the budget)",
@@ -80,7 +83,7 @@ final class TrainCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--learning-rate", "--lambda", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+						"--synthetic", "--scale-augmentation", "--learning-rate", "--lambda", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
 				Set.of("--help", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -99,6 +102,7 @@ final class TrainCommand {
 		o.crop = a.integer("--crop", 128, 32, 1024);
 		o.batch = a.integer("--batch", 4, 1, 256);
 		o.syntheticFraction = a.real("--synthetic", 0, 0, 1);
+		o.scaleAugmentation = a.real("--scale-augmentation", 1, 1, 4);
 		o.learningRate = (float) a.real("--learning-rate", 1e-3, 1e-7, 1);
 		o.lambda = (float) a.real("--lambda", 1, 0, 100);
 		o.seedWeight = (float) a.real("--seed-weight", 1, 0, 100);

@@ -31,6 +31,7 @@ public final class CropSampler {
 	private final int cropSize;
 	private final Augmentation augmentation;
 	private final int minInstanceArea;
+	private final double maxScale;
 
 	/**
 	 * @param cropSize        side of the square crops, {@code >= 1}
@@ -39,11 +40,28 @@ public final class CropSampler {
 	 * @throws IllegalArgumentException if {@code cropSize < 1} or {@code minInstanceArea < 0}
 	 */
 	public CropSampler(int cropSize, Augmentation augmentation, int minInstanceArea) {
+		this(cropSize, augmentation, minInstanceArea, 1);
+	}
+
+	/**
+	 * @param maxScale {@link #sample} magnifies each crop by a factor drawn log-uniformly from
+	 *        [1 / maxScale, maxScale] (pixels bilinear, labels nearest neighbour), so that the network sees nuclei of
+	 *        more sizes than the sources hold; 1 = no rescaling
+	 * @throws IllegalArgumentException also if {@code maxScale} is below 1 or above 4
+	 */
+	public CropSampler(int cropSize, Augmentation augmentation, int minInstanceArea, double maxScale) {
 		if (cropSize < 1) throw new IllegalArgumentException("The crop size must be at least 1 pixel, got " + cropSize + ".");
 		if (minInstanceArea < 0) throw new IllegalArgumentException("The minimum instance area must be >= 0, got " + minInstanceArea + ".");
+		if (!(maxScale >= 1 && maxScale <= 4)) throw new IllegalArgumentException("The largest scale factor must lie in [1, 4], got " + maxScale + ".");
 		this.cropSize = cropSize;
 		this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
 		this.minInstanceArea = minInstanceArea;
+		this.maxScale = maxScale;
+	}
+
+	/** @return the largest magnification (and inverse of the smallest) {@link #sample} applies; 1 = none */
+	public double maxScale() {
+		return maxScale;
 	}
 
 	/** @return the side of the square crops */
@@ -71,10 +89,58 @@ public final class CropSampler {
 	 * @return a {@code cropSize x cropSize} image named after the source and the crop position
 	 */
 	public LabeledImage sample(LabeledImage source, SplittableRandom rnd) {
-		int x0 = randomOrigin(source.width(), rnd);
-		int y0 = randomOrigin(source.height(), rnd);
+		if (maxScale > 1) {
+			double scale = Math.exp((2 * rnd.nextDouble() - 1) * Math.log(maxScale));
+			int window = Math.max(1, (int) Math.round(cropSize / scale));
+			if (window != cropSize) {
+				int x0 = randomOrigin(source.width(), window, rnd);
+				int y0 = randomOrigin(source.height(), window, rnd);
+				return relabel(augmentation.apply(resampled(source, x0, y0, window), rnd));
+			}
+		}
+		int x0 = randomOrigin(source.width(), cropSize, rnd);
+		int y0 = randomOrigin(source.height(), cropSize, rnd);
 		LabeledImage crop = extract(source, x0, y0);
 		return relabel(augmentation.apply(crop, rnd));
+	}
+
+	/**
+	 * The {@code window x window} square at (x0, y0) resampled to the crop size: pixels bilinearly, labels from the
+	 * nearest source pixel; reflection padding with label 0 outside the source, as in {@link #extract}.
+	 */
+	LabeledImage resampled(LabeledImage source, int x0, int y0, int window) {
+		int w = source.width(), h = source.height(), c = cropSize;
+		float[] src = source.pixels();
+		int[] srcLabels = source.labels();
+		float[] pixels = new float[c * c];
+		int[] labels = srcLabels == null ? null : new int[c * c];
+		double step = window / (double) c;
+		int[] xa = new int[c], xb = new int[c], xn = new int[c];
+		float[] fx = new float[c];
+		for (int x = 0; x < c; x++) {
+			double sx = x0 + (x + 0.5) * step - 0.5;
+			int i = (int) Math.floor(sx);
+			fx[x] = (float) (sx - i);
+			xa[x] = reflect(i, w);
+			xb[x] = reflect(i + 1, w);
+			int n = (int) Math.floor(sx + 0.5);
+			xn[x] = n >= 0 && n < w ? n : -1;
+		}
+		for (int y = 0; y < c; y++) {
+			double sy = y0 + (y + 0.5) * step - 0.5;
+			int j = (int) Math.floor(sy);
+			float fy = (float) (sy - j);
+			int ra = reflect(j, h) * w, rb = reflect(j + 1, h) * w;
+			int n = (int) Math.floor(sy + 0.5);
+			int rn = n >= 0 && n < h ? n * w : -1;
+			for (int x = 0; x < c; x++) {
+				float top = src[ra + xa[x]] + fx[x] * (src[ra + xb[x]] - src[ra + xa[x]]);
+				float bottom = src[rb + xa[x]] + fx[x] * (src[rb + xb[x]] - src[rb + xa[x]]);
+				pixels[y * c + x] = top + fy * (bottom - top);
+				if (labels != null) labels[y * c + x] = rn >= 0 && xn[x] >= 0 ? srcLabels[rn + xn[x]] : 0;
+			}
+		}
+		return new LabeledImage(source.name() + "@" + x0 + "," + y0 + "x" + window, c, c, pixels, labels);
 	}
 
 	/**
@@ -100,9 +166,9 @@ public final class CropSampler {
 		return crop(source, Math.floorDiv(source.width() - cropSize, 2), Math.floorDiv(source.height() - cropSize, 2));
 	}
 
-	private int randomOrigin(int size, SplittableRandom rnd) {
-		// A source smaller than the crop goes anywhere inside it, hence the negative origins.
-		return size >= cropSize ? rnd.nextInt(size - cropSize + 1) : -rnd.nextInt(cropSize - size + 1);
+	private static int randomOrigin(int size, int window, SplittableRandom rnd) {
+		// A source smaller than the window goes anywhere inside it, hence the negative origins.
+		return size >= window ? rnd.nextInt(size - window + 1) : -rnd.nextInt(window - size + 1);
 	}
 
 	private LabeledImage extract(LabeledImage source, int x0, int y0) {
@@ -191,6 +257,6 @@ public final class CropSampler {
 
 	@Override
 	public String toString() {
-		return "CropSampler[cropSize=" + cropSize + ", minInstanceArea=" + minInstanceArea + ", " + augmentation + "]";
+		return "CropSampler[cropSize=" + cropSize + ", minInstanceArea=" + minInstanceArea + ", maxScale=" + maxScale + ", " + augmentation + "]";
 	}
 }

@@ -85,6 +85,8 @@ public final class ModelConfig {
 		/** Weights of the confidence term (lambda) and of the seed term in the loss. */
 		public double lambda = 1;
 		public double seedWeight;
+		/** Training crops magnified by factors in [1 / this, this] (1: none; older models: absent, i.e. 1). */
+		public double scaleAugmentation = 1;
 		/** Curriculum stage reached (1: two steps, 2: n + 2 steps). */
 		public int stage = 1;
 		public String created = "";

@@ -133,11 +133,12 @@ public final class RisTrainer {
 		config.training.curriculum = options.curriculum ? "2 steps, then n+2 steps" : "none (n+2 steps from the start)";
 		config.training.seedWeight = options.seedWeight;
 		config.training.lambda = options.lambda;
+		config.training.scaleAugmentation = options.scaleAugmentation;
 		int crop = options.crop;
 		if (crop % 8 != 0) throw new IllegalArgumentException("--crop must be a multiple of 8.");
 
 		SplittableRandom rnd = new SplittableRandom(options.seed ^ (iteration * 0x9E3779B97F4A7C15L));
-		CropSampler sampler = new CropSampler(crop, Augmentation.DEFAULT, options.minInstanceArea);
+		CropSampler sampler = new CropSampler(crop, Augmentation.DEFAULT, options.minInstanceArea, options.scaleAugmentation);
 		List<LabeledImage> synthetic = syntheticPool(options, crop);
 		List<LabeledImage> valCrops = validationCrops(val, crop);
 

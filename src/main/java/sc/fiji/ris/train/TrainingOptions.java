@@ -28,6 +28,8 @@ public final class TrainingOptions {
 	public float seedWeight = 1f;
 	/** Fraction of crops drawn from synthetic nuclei instead of the training images. */
 	public double syntheticFraction = 0;
+	/** Training crops are magnified by a factor drawn log-uniformly from [1 / this, this]; 1 = no rescaling. */
+	public double scaleAugmentation = 1;
 	/** Whether to run the curriculum (stage 1 with 2 steps first). */
 	public boolean curriculum = true;
 	/** Most of the budget stage 1 may take. */
@@ -57,6 +59,7 @@ public final class TrainingOptions {
 		if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, not " + batch + ".");
 		if (!(learningRate > 0)) throw new IllegalArgumentException("--learning-rate must be positive.");
 		if (!(syntheticFraction >= 0 && syntheticFraction <= 1)) throw new IllegalArgumentException("--synthetic must lie in [0, 1], not " + syntheticFraction + ".");
+		if (!(scaleAugmentation >= 1 && scaleAugmentation <= 4)) throw new IllegalArgumentException("--scale-augmentation must lie in [1, 4], not " + scaleAugmentation + ".");
 		if (!(lambda >= 0)) throw new IllegalArgumentException("--lambda must not be negative.");
 		if (!(seedWeight >= 0)) throw new IllegalArgumentException("--seed-weight must not be negative.");
 		if (validateEvery < 1 || checkpointEvery < 1) throw new IllegalArgumentException("--validate-every must be at least 1.");

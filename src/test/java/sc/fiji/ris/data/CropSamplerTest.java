@@ -211,4 +211,62 @@ class CropSamplerTest {
 		assertThrows(IllegalArgumentException.class, () -> new CropSampler(0, Augmentation.NONE, 0));
 		assertThrows(IllegalArgumentException.class, () -> new CropSampler(8, Augmentation.NONE, -1));
 	}
+
+	/** A disk of radius r at (cx, cy), label 1, intensity 1, on a w x h background of 0. */
+	private static LabeledImage disk(int w, int h, int cx, int cy, int r) {
+		float[] px = new float[w * h];
+		int[] lb = new int[w * h];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) { px[y * w + x] = 1; lb[y * w + x] = 1; }
+		return new LabeledImage("disk", w, h, px, lb);
+	}
+
+	@Test
+	void resamplingMagnifiesPixelsAndLabelsTogether() {
+		LabeledImage src = disk(100, 100, 50, 50, 10);
+		CropSampler sampler = new CropSampler(64, Augmentation.NONE, 0, 2);
+		// a 32 x 32 window around the disk, magnified twice
+		LabeledImage big = sampler.resampled(src, 34, 34, 32);
+		int area = 0;
+		for (int i = 0; i < big.labels().length; i++) {
+			int l = big.labels()[i];
+			assertTrue(l == 0 || l == 1);
+			if (l == 1) { area++; assertTrue(big.pixels()[i] > 0.2f, "labels sit on the magnified disk"); }
+		}
+		assertEquals(4 * Math.PI * 100, area, 0.1 * 4 * Math.PI * 100, "area four times the disk's");
+		// a 128 x 128 window (reflection outside the source, label 0 there), shrunk by half
+		LabeledImage small = sampler.resampled(src, -14, -14, 128);
+		int smallArea = 0;
+		for (int l : small.labels()) if (l == 1) smallArea++;
+		assertEquals(Math.PI * 100 / 4, smallArea, 0.25 * Math.PI * 100 / 4, "a quarter of the area");
+		assertEquals(1f, small.pixels()[32 * 64 + 32], 1e-3f, "the disk's centre");
+	}
+
+	@Test
+	void scaleAugmentationDrawsSizesOnBothSidesAndRefusesBadFactors() {
+		LabeledImage src = disk(200, 200, 100, 100, 12);
+		CropSampler sampler = new CropSampler(96, Augmentation.NONE, 0, 1.5);
+		SplittableRandom rnd = new SplittableRandom(5);
+		int min = Integer.MAX_VALUE, max = 0;
+		for (int t = 0; t < 400; t++) {
+			LabeledImage c = sampler.sample(src, rnd);
+			int area = 0;
+			boolean touchesBorder = false;
+			for (int i = 0; i < c.labels().length; i++)
+				if (c.labels()[i] == 1) {
+					area++;
+					int x = i % 96, y = i / 96;
+					touchesBorder |= x == 0 || y == 0 || x == 95 || y == 95;
+				}
+			if (area == 0 || touchesBorder) continue;
+			min = Math.min(min, area);
+			max = Math.max(max, area);
+		}
+		double a = Math.PI * 144;
+		assertTrue(min < a / 1.5 && min > a / 1.5 / 1.5 / 1.2, "smallest whole disk " + min + " against " + a);
+		assertTrue(max > a * 1.5 && max < a * 1.5 * 1.5 * 1.2, "largest whole disk " + max + " against " + a);
+		assertThrows(IllegalArgumentException.class, () -> new CropSampler(8, Augmentation.NONE, 0, 0.9));
+		assertThrows(IllegalArgumentException.class, () -> new CropSampler(8, Augmentation.NONE, 0, 5));
+	}
 }
