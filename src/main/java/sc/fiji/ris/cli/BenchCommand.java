@@ -59,7 +59,7 @@ final class BenchCommand {
 			"  --tile-size N  tile side for 'images' (default: the model's; larger than the image = untiled)",
 			"  --max-steps N  most decoding steps per tile for 'images' (default: the model's)",
 			"  --separate-encoding  'images': every tile encoded on its own (see 'ris segment --help')",
-			"  --hidden N     ConvLSTM hidden channels of the random network (default 16)",
+			"  --hidden N     ConvLSTM hidden channels of the random network (default 12)",
 			"  --encoder-channels L, --mask-channels N  the random network's widths (as for 'ris train')",
 			"  --repeat N     timed repetitions (default 5)",
 			"  --limit N      at most N images for 'images'",

@@ -17,12 +17,12 @@ public final class ModelConfig {
 	public int formatVersion = FORMAT_VERSION;
 
 	// ---- architecture
-	/** Channels of the encoder at full, 1/2, 1/4 and 1/8 resolution. */
-	public int[] encoderChannels = { 16, 32, 48, 64 };
+	/** Channels of the encoder at full, 1/2, 1/4 and 1/8 resolution (the bundled model's widths by default). */
+	public int[] encoderChannels = { 8, 16, 24, 32 };
 	/** Hidden channels of each of the two ConvLSTM layers (they run at 1/4 resolution). */
-	public int hiddenChannels = 16;
+	public int hiddenChannels = 12;
 	/** Channels of the mask decoder (skip features at 1/2 and full resolution). */
-	public int maskChannels = 16;
+	public int maskChannels = 8;
 	/** Whether the running union of emitted masks is fed back to the ConvLSTM as an extra input. */
 	public boolean feedbackUnion = true;
 	/**
