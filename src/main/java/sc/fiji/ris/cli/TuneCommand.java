@@ -39,13 +39,14 @@ final class TuneCommand {
 			"  --output FILE        write the model with the best thresholds (by mean F1 over IoU 0.5..0.9) and its",
 			"                       whole-image validation scores in config.json",
 			"  --threads N          PyTorch threads (default: all cores)",
-			"  --separate-encoding  every tile encoded on its own (see 'ris segment --help')");
+			"  --separate-encoding  every tile encoded on its own (see 'ris segment --help')",
+			"  --no-fill            no instances from unclaimed foreground (see 'ris segment --help')");
 
 	private TuneCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--output", "--threads"),
-				Set.of("--help", "--shared-encoding", "--separate-encoding"));
+				Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		Path modelFile = Path.of(a.required("--model"));
 		double[] confs = list(a.get("--confidences", "0.3,0.4,0.5,0.6,0.7"), "--confidences", 0, 1);
@@ -57,6 +58,7 @@ final class TuneCommand {
 			Segmenter.Options o = new Segmenter.Options();
 			o.minConfidence = Arrays.stream(confs).min().getAsDouble();
 			o.shareEncoder = a.sharedEncoding();
+			o.fillFromForeground = !a.has("--no-fill");
 			Segmenter seg = new Segmenter(model, o);
 			List<Segmenter.Decoded> decoded = new ArrayList<>();
 			List<int[]> truth = new ArrayList<>();

@@ -32,6 +32,14 @@ public interface Decoder {
 		return decode(tiles, size, maxSteps, minConfidence, cancelled);
 	}
 
+	/**
+	 * The foreground probability of tile {@code k} of the last {@code decode} call ({@code size x size}, row-major),
+	 * for networks with a foreground head; null if the decoder has none.
+	 */
+	default float[] foreground(int k) {
+		return null;
+	}
+
 	/** The {@code size x size} tile at (x0, y0), zero (normalised background) where it leaves the image. */
 	static float[] cut(float[] img, int width, int height, int x0, int y0, int size) {
 		float[] t = new float[size * size];

@@ -46,6 +46,9 @@ public final class TileDecoder implements Decoder {
 
 	private final RisModel model;
 	private final boolean shareEncoder;
+	/** The foreground probabilities of the last decoded batch (tiles one after the other), or null. */
+	private float[] lastForeground;
+	private int lastTilePixels;
 
 	/** A decoder that encodes every tile on its own, as in training (see {@link #TileDecoder(RisModel, boolean)}). */
 	public TileDecoder(RisModel model) {
@@ -115,6 +118,14 @@ public final class TileDecoder implements Decoder {
 				(net, ps, scope) -> net.tiles(net.encode(ps, scope.create(region, new Shape(1, 1, rh, rw)), false), ox, oy, size));
 	}
 
+	@Override
+	public float[] foreground(int k) {
+		if (lastForeground == null) return null;
+		float[] f = new float[lastTilePixels];
+		System.arraycopy(lastForeground, k * lastTilePixels, f, 0, lastTilePixels);
+		return f;
+	}
+
 	private interface Encoding {
 		RisNetwork.State encode(RisNetwork net, ParameterStore ps, NDManager scope);
 	}
@@ -137,6 +148,8 @@ public final class TileDecoder implements Decoder {
 			try (NDManager encodeScope = batch.newSubManager()) {
 				state = encoding.encode(net, ps, encodeScope);
 				if (state.foreground() != null) foreground = Activation.sigmoid(state.foreground()).toFloatArray();
+				lastForeground = foreground;
+				lastTilePixels = px;
 				state.attachAll(batch);
 			}
 			int[] active = new int[n];

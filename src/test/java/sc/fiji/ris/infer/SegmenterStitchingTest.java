@@ -178,6 +178,38 @@ class SegmenterStitchingTest {
 		assertEquals(1.0, ev.result().f1(ImagesHelper.LAST_THRESHOLD), 1e-9, "whole");
 	}
 
+	@Test
+	void unclaimedForegroundOfANucleusSizeBecomesAnInstanceButRimsAndSpecksDoNot() {
+		int w = 100, h = 60;
+		int[] labels = new int[w * h];
+		float[] fg = new float[w * h];
+		// instance 1: a 20x20 square at (5, 5), with a 2-pixel rim of foreground around it that it did not take
+		for (int y = 3; y < 27; y++)
+			for (int x = 3; x < 27; x++) {
+				fg[y * w + x] = 0.9f;
+				if (x >= 5 && x < 25 && y >= 5 && y < 25) labels[y * w + x] = 1;
+			}
+		// unclaimed: a 16x16 blob (256 pixels) at (40, 10) and a 5x5 speck at (80, 40)
+		for (int y = 10; y < 26; y++) for (int x = 40; x < 56; x++) fg[y * w + x] = 0.8f;
+		for (int y = 40; y < 45; y++) for (int x = 80; x < 85; x++) fg[y * w + x] = 0.9f;
+		Instances.SoftMask mask1 = new Instances.SoftMask(5, 5, 1, 1, new float[] { 1 });
+		Instances in = new Instances(w, h, labels, new float[] { 0.95f }, new Instances.SoftMask[] { mask1 });
+		Instances out = Segmenter.fillFromForeground(in, fg, 100, 3, true);
+		assertEquals(2, out.count(), "the blob; not the rim (area 176 but 2 pixels thick), not the speck (25 pixels)");
+		assertEquals(0.95f, out.confidence(1));
+		assertEquals(0.8f, out.confidence(2), 1e-6f, "its mean foreground");
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				boolean blob = x >= 40 && x < 56 && y >= 10 && y < 26;
+				assertEquals(blob ? 2 : labels[y * w + x], out.labels()[y * w + x], "pixel " + x + "," + y);
+			}
+		assertTrue(out.softMask(1) == mask1, "earlier soft masks kept");
+		assertEquals(36, out.softMask(2).x0);
+		assertEquals(0.8f, out.softMask(2).at(47, 17), 1e-6f);
+		// nothing to fill: the same instances come back
+		assertTrue(Segmenter.fillFromForeground(in, new float[w * h], 100, 3, true) == in);
+	}
+
 	/** Index of the IoU threshold 0.9 in {@link EvaluationResult}. */
 	static final class ImagesHelper {
 		static final int LAST_THRESHOLD = 8;

@@ -62,7 +62,8 @@ class TileDecoderTest {
 				tiles.add(t);
 			}
 			// untrained network: keep every step (confidence 0) for a fixed number of steps
-			List<List<TileDecoder.Emission>> out = new TileDecoder(model).decode(tiles, 32, 3, 0, null);
+			TileDecoder decoder = new TileDecoder(model);
+			List<List<TileDecoder.Emission>> out = decoder.decode(tiles, 32, 3, 0, null);
 			float[][] fg = new float[3][];
 			try (NDManager m = model.manager().newSubManager()) {
 				float[] flat = new float[3 * 32 * 32];
@@ -71,6 +72,7 @@ class TileDecoderTest {
 						.foreground()).toFloatArray();
 				for (int i = 0; i < 3; i++) fg[i] = java.util.Arrays.copyOfRange(all, i * 1024, (i + 1) * 1024);
 			}
+			for (int i = 0; i < 3; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(fg[i], decoder.foreground(i), 1e-6f, "the foreground it exposes");
 			for (int i = 0; i < 3; i++) {
 				assertEquals(3, out.get(i).size());
 				for (TileDecoder.Emission e : out.get(i)) {
