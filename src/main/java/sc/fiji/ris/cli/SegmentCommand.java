@@ -37,6 +37,9 @@ final class SegmentCommand {
 			"                        (default: ./ris-output)",
 			"  --min-confidence X    stop decoding a tile below this confidence, 0..1 (default: the model's)",
 			"  --mask-threshold X    soft-mask threshold, between 0 and 1 (default: the model's)",
+			"  --merge-solidity X    join two touching instances whose union is at least this convex (area over",
+			"                        convex hull area) and at most twice the median instance; 0 = never",
+			"                        (default: the model's)",
 			"  --tile-size N         tile side, a multiple of 8, 0 = the model's (default 0)",
 			"  --object-diameter D   typical object diameter in pixels: the image is rescaled so that objects",
 			"                        have the size the model was trained for, and the results scaled back",
@@ -55,12 +58,13 @@ final class SegmentCommand {
 	private SegmentCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err, boolean verbose) throws IOException {
-		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--tile-size", "--object-diameter", "--threads"),
+		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--merge-solidity", "--tile-size", "--object-diameter", "--threads"),
 				Set.of("--help", "--crf", "--overlay", "--shared-encoding", "--separate-encoding", "--no-fill"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (a.positional().isEmpty()) throw new Args.UsageException("Give at least one image file or folder to segment (see 'ris segment --help').");
 		Segmenter.Options o = new Segmenter.Options();
 		o.minConfidence = a.real("--min-confidence", Double.NaN, 0, 1);
+		o.mergeSolidity = a.real("--merge-solidity", Double.NaN, 0, 1);
 		o.maskThreshold = a.real("--mask-threshold", Double.NaN, 0, 1);
 		if (o.maskThreshold == 0 || o.maskThreshold == 1)
 			throw new Args.UsageException("The option --mask-threshold must lie strictly between 0 and 1, not " + a.get("--mask-threshold", "") + ".");

@@ -21,7 +21,8 @@ import sc.fiji.ris.model.PyTorchRuntime;
 import sc.fiji.ris.model.RisModel;
 
 /**
- * {@code ris tune}: chooses a model's decision thresholds (minimum confidence, mask threshold, minimum area) on
+ * {@code ris tune}: chooses a model's decision thresholds (minimum confidence, mask threshold, minimum area, merge
+ * solidity) on
  * validation images, on whole images as {@code ris segment} sees them. Each image is decoded once; every
  * combination is then painted, stitched and scored without running the network again.
  */
@@ -36,6 +37,9 @@ final class TuneCommand {
 			"  --confidences LIST   minimum confidences to try (default 0.3,0.4,0.5,0.6,0.7)",
 			"  --thresholds LIST    mask thresholds to try (default 0.3,0.4,0.5,0.6,0.7)",
 			"  --min-areas LIST     minimum areas in pixels to try (default 0,15,30,60)",
+			"  --merge-solidities LIST",
+			"                       merge solidities to try (see 'ris segment --help'), 0 = never join",
+			"                       (default 0,0.85,0.9,0.95)",
 			"  --output FILE        write the model with the best thresholds (by mean F1 over IoU 0.5..0.9) and its",
 			"                       whole-image validation scores in config.json",
 			"  --threads N          PyTorch threads (default: all cores)",
@@ -45,13 +49,14 @@ final class TuneCommand {
 	private TuneCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--output", "--threads"),
+		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--merge-solidities", "--output", "--threads"),
 				Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		Path modelFile = Path.of(a.required("--model"));
 		double[] confs = list(a.get("--confidences", "0.3,0.4,0.5,0.6,0.7"), "--confidences", 0, 1);
 		double[] thrs = list(a.get("--thresholds", "0.3,0.4,0.5,0.6,0.7"), "--thresholds", 1e-6, 1 - 1e-6);
 		double[] areas = list(a.get("--min-areas", "0,15,30,60"), "--min-areas", 0, 1e9);
+		double[] solidities = list(a.get("--merge-solidities", "0,0.85,0.9,0.95"), "--merge-solidities", 0, 1);
 		List<ImagePairs.Pair> pairs = ImagePairs.pair(Path.of(a.required("--images")), Path.of(a.required("--labels")), "--images", "--labels");
 		PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
 		try (RisModel model = ModelPackage.load(modelFile)) {
@@ -67,28 +72,30 @@ final class TuneCommand {
 				decoded.add(seg.decodeAll(ImagePlusSegmenter.plane(img, 1), img.getWidth(), img.getHeight()));
 				truth.add(ImageFiles.labels(lab, 1, p.labels));
 			}
-			out.printf(Locale.ROOT, "%10s %10s %8s %8s %8s %8s %8s%n", "min_conf", "mask_thr", "min_area", "f1@0.5", "mean_f1", "sbd", "abs_dic");
+			out.printf(Locale.ROOT, "%10s %10s %8s %8s %8s %8s %8s %8s%n", "min_conf", "mask_thr", "min_area", "merge", "f1@0.5", "mean_f1", "sbd", "abs_dic");
 			double best = -1;
 			double[] choice = null;
 			EvaluationResult bestResult = null;
 			for (double c : confs)
 				for (double t : thrs)
-					for (double ar : areas) {
-						Evaluation ev = new Evaluation();
-						for (int i = 0; i < decoded.size(); i++)
-							ev.add(pairs.get(i).name, seg.assemble(decoded.get(i), c, t, (int) ar).labels(), truth.get(i));
-						EvaluationResult r = ev.result();
-						out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.4f %8.4f %8.4f %8.2f%n", c, t, ar, r.f1(0), r.meanF1(), r.sbd(), r.absDic());
-						double score = r.meanF1() + 1e-3 * r.f1(0);
-						if (score > best) { best = score; choice = new double[] { c, t, ar }; bestResult = r; }
-					}
-			out.printf(Locale.ROOT, "best: min_confidence %.2f, mask_threshold %.2f, min_area %.0f: F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n",
-					choice[0], choice[1], choice[2], bestResult.f1(0), bestResult.meanF1(), bestResult.sbd(), bestResult.absDic());
+					for (double ar : areas)
+						for (double so : solidities) {
+							Evaluation ev = new Evaluation();
+							for (int i = 0; i < decoded.size(); i++)
+								ev.add(pairs.get(i).name, seg.assemble(decoded.get(i), c, t, (int) ar, so).labels(), truth.get(i));
+							EvaluationResult r = ev.result();
+							out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.2f %8.4f %8.4f %8.4f %8.2f%n", c, t, ar, so, r.f1(0), r.meanF1(), r.sbd(), r.absDic());
+							double score = r.meanF1() + 1e-3 * r.f1(0);
+							if (score > best) { best = score; choice = new double[] { c, t, ar, so }; bestResult = r; }
+						}
+			out.printf(Locale.ROOT, "best: min_confidence %.2f, mask_threshold %.2f, min_area %.0f, merge_solidity %.2f: F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n",
+					choice[0], choice[1], choice[2], choice[3], bestResult.f1(0), bestResult.meanF1(), bestResult.sbd(), bestResult.absDic());
 			if (a.has("--output")) {
 				ModelConfig cfg = model.config();
 				cfg.minConfidence = choice[0];
 				cfg.maskThreshold = choice[1];
 				cfg.minArea = (int) choice[2];
+				cfg.mergeSolidity = choice[3];
 				var v = cfg.training.validation;
 				v.put("whole_image_images", (double) bestResult.images());
 				v.put("whole_image_f1@0.5", bestResult.f1(0));

@@ -28,7 +28,8 @@ import sc.fiji.ris.model.RisModel;
  * Otherwise it takes the free pixels. Each instance finally keeps its largest 4-connected piece if that reaches the
  * minimum area. With a foreground head, pieces of confident foreground that no instance took and that are at least
  * half a typical nucleus in size and not thin become instances too ({@link Options#fillFromForeground}): nuclei that
- * every tile missed.
+ * every tile missed. Last, touching parts of one convex nucleus are joined ({@link FragmentMerging}, at the model's
+ * merge solidity).
  *
  * <p>Not thread-safe; one instance per thread. PyTorch uses its own intra-op threads.
  */
@@ -38,6 +39,8 @@ public final class Segmenter {
 	public static final class Options {
 		public double minConfidence = Double.NaN;
 		public double maskThreshold = Double.NaN;
+		/** Solidity above which two touching parts of one nucleus are joined ({@link FragmentMerging}); 0: never. */
+		public double mergeSolidity = Double.NaN;
 		public int minArea = -1;
 		public int tileSize = 0;
 		public int tileOverlap = -1;
@@ -75,7 +78,7 @@ public final class Segmenter {
 
 	private final RisModel model;
 	private final ModelConfig config;
-	private final double minConfidence, maskThreshold;
+	private final double minConfidence, maskThreshold, mergeSolidity;
 	private final int minArea, tile, overlap, maxSteps, batchSize;
 	private final boolean keepSoftMasks;
 	/** Smallest piece of unclaimed foreground that becomes an instance; 0: no filling. */
@@ -96,6 +99,8 @@ public final class Segmenter {
 		this.config = config;
 		minConfidence = Double.isNaN(o.minConfidence) ? config.minConfidence : o.minConfidence;
 		maskThreshold = Double.isNaN(o.maskThreshold) ? config.maskThreshold : o.maskThreshold;
+		mergeSolidity = Double.isNaN(o.mergeSolidity) ? config.mergeSolidity : o.mergeSolidity;
+		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new IllegalArgumentException("The merge solidity must lie in [0, 1] (0 = never join), not " + mergeSolidity + ".");
 		minArea = o.minArea >= 0 ? o.minArea : config.minArea;
 		tile = o.tileSize > 0 ? o.tileSize : config.tileSize;
 		overlap = o.tileOverlap >= 0 ? o.tileOverlap : Math.min(config.tileOverlap, tile / 2 - 8);
@@ -285,6 +290,7 @@ public final class Segmenter {
 		long t2 = System.nanoTime();
 		Instances out = stitch(candidates, width, height, minArea);
 		if (fg != null && fillArea > 0) out = fillFromForeground(out, fg, fillArea, FILL_EROSIONS, keepSoftMasks);
+		out = FragmentMerging.merge(out, mergeSolidity);
 		s.stitchNanos += System.nanoTime() - t2;
 		return out;
 	}
@@ -421,6 +427,11 @@ public final class Segmenter {
 	 * used for decoding).
 	 */
 	public Instances assemble(Decoded d, double minConfidence, double maskThreshold, int minArea) {
+		return assemble(d, minConfidence, maskThreshold, minArea, mergeSolidity);
+	}
+
+	/** As {@link #assemble(Decoded, double, double, int)}, with another merge solidity (0: never join). */
+	public Instances assemble(Decoded d, double minConfidence, double maskThreshold, int minArea, double mergeSolidity) {
 		int[][] ownX = owned(d.xs, d.width, tile), ownY = owned(d.ys, d.height, tile);
 		List<Candidate> candidates = new ArrayList<>();
 		for (int k = 0; k < d.emissions.size(); k++) {
@@ -431,7 +442,8 @@ public final class Segmenter {
 					d.height, maskThreshold, candidates);
 		}
 		Instances out = stitch(candidates, d.width, d.height, minArea);
-		return d.foreground != null && fillArea > 0 ? fillFromForeground(out, d.foreground, fillArea, FILL_EROSIONS, keepSoftMasks) : out;
+		if (d.foreground != null && fillArea > 0) out = fillFromForeground(out, d.foreground, fillArea, FILL_EROSIONS, keepSoftMasks);
+		return FragmentMerging.merge(out, mergeSolidity);
 	}
 
 	/**

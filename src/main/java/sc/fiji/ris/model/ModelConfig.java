@@ -70,6 +70,12 @@ public final class ModelConfig {
 	 * pixel more.
 	 */
 	public int maskGrowth = 3;
+	/**
+	 * Two touching instances whose union has at least this solidity (and is at most twice the median instance) are
+	 * joined: a nucleus emitted in two parts (see {@code FragmentMerging}); 0 = never. Chosen on validation data by
+	 * {@code ris tune}; older models lack it and read 0.
+	 */
+	public double mergeSolidity = 0;
 
 	// ---- provenance
 	public Provenance training = new Provenance();
@@ -116,6 +122,7 @@ public final class ModelConfig {
 		if (tileOverlap < 0 || tileOverlap >= tileSize / 2)
 			throw new IllegalArgumentException("The model's tileOverlap must be between 0 and half the tile size, not " + tileOverlap + ".");
 		if (maxSteps < 1) throw new IllegalArgumentException("The model's maxSteps must be at least 1.");
+		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new IllegalArgumentException("The model's mergeSolidity must lie in [0, 1], not " + mergeSolidity + ".");
 		if (maskGrowth < 0 || maskGrowth > 16) throw new IllegalArgumentException("The model's maskGrowth must lie in [0, 16], not " + maskGrowth + ".");
 		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The model's minConfidence must lie in [0, 1].");
 		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("The model's maskThreshold must lie in (0, 1).");
