@@ -35,7 +35,7 @@ final class TrainCommand {
 			"                        (_loss.png) go next to it",
 			"  --iterations N        stop after N iterations",
 			"  --minutes M           stop after M minutes",
-			"  --crop N              training crop size, a multiple of 8, at least 88 for a new model (default 128)",
+			"  --crop N              training crop size, a multiple of 8, at least 88 for a new model (default 96)",
 			"  --batch N             crops per iteration (default 4)",
 			"  --synthetic F         fraction of crops from synthetic nuclei, 0..1 (default 0)",
 			"  --scale-augmentation S",
@@ -99,7 +99,7 @@ final class TrainCommand {
 		TrainingOptions o = new TrainingOptions();
 		o.iterations = a.longValue("--iterations", 0, 1);
 		o.minutes = a.real("--minutes", 0, 0.01, 1e6);
-		o.crop = a.integer("--crop", 128, 32, 1024);
+		o.crop = a.integer("--crop", 96, 32, 1024);
 		o.batch = a.integer("--batch", 4, 1, 256);
 		o.syntheticFraction = a.real("--synthetic", 0, 0, 1);
 		o.scaleAugmentation = a.real("--scale-augmentation", 1, 1, 4);

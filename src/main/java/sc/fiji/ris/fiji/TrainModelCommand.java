@@ -41,7 +41,7 @@ public class TrainModelCommand extends ContextCommand {
 	@Parameter(label = "Start from the bundled model", description = "Fine-tune the bundled nuclei model on these images (leave 'Start from model' empty).")
 	private boolean start_from_bundled = false;
 	@Parameter(label = "Crop size (advanced)", min = "32", max = "1024", stepSize = "8", description = "Side of the square training crops, a multiple of 8; at least 88 for a new model.")
-	private int crop_size = 128;
+	private int crop_size = 96;
 	@Parameter(label = "Synthetic fraction (advanced)", min = "0", max = "1", stepSize = "0.05", description = "Fraction of the crops drawn from synthetic nuclei instead of the training images, 0..1.")
 	private double synthetic_fraction = 0;
 	@Parameter(label = "Random seed (advanced)", description = "Seed of the random crops and of the new network's initial weights.")

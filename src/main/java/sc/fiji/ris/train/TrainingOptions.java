@@ -13,7 +13,7 @@ public final class TrainingOptions {
 	/** Stop after this many minutes of training (0 = no limit). */
 	public double minutes = 0;
 	/** Square crop side (multiple of 8). */
-	public int crop = 128;
+	public int crop = 96;
 	/** Crops per iteration. */
 	public int batch = 4;
 	/** Adam learning rate. */
