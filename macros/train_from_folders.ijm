@@ -9,7 +9,7 @@
 // Argument (optional: without one, a dialog asks), with the keys of Train Model:
 //   images_dir=[...] labels_dir=[...] val_images_dir=[...] val_labels_dir=[...] output_file=[.../model.zip]
 //   max_minutes=5 start_from=[]   (start_from: a model to fine-tune; empty = a new network)
-//   crop_size=128 synthetic_fraction=0 seed=42   (advanced: training crop side, share of synthetic crops, seed)
+//   crop_size=96 synthetic_fraction=0 seed=42    (advanced: training crop side, share of synthetic crops, seed)
 
 arg = getArgument();
 imagesDir = option(arg, "images_dir", "");
@@ -19,7 +19,7 @@ valLabelsDir = option(arg, "val_labels_dir", "");
 outputFile = option(arg, "output_file", "");
 maxMinutes = parseFloat(option(arg, "max_minutes", "5"));
 startFrom = option(arg, "start_from", "");
-cropSize = parseInt(option(arg, "crop_size", "128"));
+cropSize = parseInt(option(arg, "crop_size", "96"));
 syntheticFraction = parseFloat(option(arg, "synthetic_fraction", "0"));
 seed = parseInt(option(arg, "seed", "42"));
 if (imagesDir == "" || labelsDir == "" || outputFile == "") {

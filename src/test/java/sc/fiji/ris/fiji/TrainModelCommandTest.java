@@ -72,7 +72,7 @@ class TrainModelCommandTest {
 		assertTrue(result.cancelled);
 		assertTrue(warnings.isEmpty(), "every sample has nuclei: " + warnings);
 		try (RisModel model = ModelPackage.load(job.output)) {
-			assertEquals(128, model.config().tileSize);
+			assertEquals(96, model.config().tileSize, "the default crop");
 		}
 	}
 

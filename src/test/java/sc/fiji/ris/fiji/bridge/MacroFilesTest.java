@@ -105,7 +105,7 @@ class MacroFilesTest {
 		ImageJSession.Run run = ImageJSession.runMacro(ImageJSession.MACROS.resolve("train_from_folders.ijm"), arg);
 		assertNull(run.error(), () -> "macro error: " + run.error() + "\n" + run.log());
 		try (RisModel loaded = ModelPackage.load(model)) {
-			assertEquals(128, loaded.config().tileSize);
+			assertEquals(96, loaded.config().tileSize);
 		}
 		assertTrue(Files.isRegularFile(dir.resolve("trained model_training.csv")));
 		assertTrue(run.log().contains("RIS model written to " + model), run.log());
