@@ -55,7 +55,7 @@ final class BenchCommand {
 			"  --labels-out DIR  also write each image's label image there (for 'ris evaluate')",
 			"  --model FILE   the model (default: the bundled one; for 'network' a new random network)",
 			"  --tile N       tile size for 'network' (default 128)",
-			"  --batch N      tiles decoded together (default 16)",
+			"  --batch N      tiles decoded together (default 16 for 'network', 64 for 'images')",
 			"  --tile-size N  tile side for 'images' (default: the model's; larger than the image = untiled)",
 			"  --max-steps N  most decoding steps per tile for 'images' (default: the model's)",
 			"  --separate-encoding  'images': every tile encoded on its own (see 'ris segment --help')",

@@ -45,8 +45,12 @@ public final class Segmenter {
 		public int tileSize = 0;
 		public int tileOverlap = -1;
 		public int maxSteps = 0;
-		/** Tiles decoded together. */
-		public int batchSize = 16;
+		/**
+		 * Tiles decoded together (rounded to whole rows of tiles). A decoding step is many small operations, so
+		 * larger batches cost less per tile: with the bundled model's 96-pixel tiles, 64 took 0.72 s per BBBC039 val
+		 * image against 1.2 s for 16, at about 0.002 lower F1.
+		 */
+		public int batchSize = 64;
 		/** Keep each instance's soft mask (needed by the dense CRF). */
 		public boolean keepSoftMasks = false;
 		/**
