@@ -38,12 +38,12 @@ public class SegmentInstancesCommand extends ContextCommand {
 	private File model_file;
 	@Parameter(label = "Minimum confidence", min = "-1", max = "1", stepSize = "0.05", description = "Stop finding instances in a tile when the network's confidence falls below this value (0..1); -1 = the model's own threshold.")
 	private double min_confidence = -1;
-	@Parameter(label = "Join parts of a nucleus (solidity)", min = "-1", max = "1", stepSize = "0.05", description = "Join two touching instances when together they are convex (area over convex hull area at least this value) and at most twice the median nucleus: a nucleus found in two parts. 0 = never join; -1 = the model's own value.")
-	private double merge_solidity = -1;
 	@Parameter(label = "Tile size", min = "0", max = "4096", stepSize = "8", description = "Side of the tiles the image is cut into (a multiple of 8, at least 32); 0 = the model's.")
 	private int tile_size = 0;
 	@Parameter(label = "Object diameter (pixels)", min = "0", max = "10000", stepSize = "1", description = "Typical diameter of the objects in pixels; the image is rescaled so that they have the size the model was trained for (28 pixels for the bundled model) and the results are scaled back. 0 = no rescaling.")
 	private double object_diameter = 0;
+	@Parameter(label = "Join parts of a nucleus (solidity)", min = "-1", max = "1", stepSize = "0.05", description = "Join two touching instances when together they are convex (area over convex hull area at least this value) and at most twice the median nucleus: a nucleus found in two parts. 0 = never join; -1 = the model's own value.")
+	private double merge_solidity = -1;
 	@Parameter(label = "Refine with dense CRF", description = "Refine the masks with the dense CRF (default parameters), which fits their outlines to the image's edges; adds a fraction of a second per plane.")
 	private boolean refine_with_crf = false;
 	@Parameter(label = "ROI Manager", choices = { InstanceRois.REPLACE, InstanceRois.APPEND, InstanceRois.DONT_ADD }, description = "Replace the ROI Manager's contents with the instances, append them, or leave it alone (always left alone headless).")
