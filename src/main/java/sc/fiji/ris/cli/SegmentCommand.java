@@ -49,7 +49,7 @@ final class SegmentCommand {
 			"  --threads N           PyTorch threads (default: all cores)",
 			"  --separate-encoding   encode every tile on its own, as in training, instead of encoding the",
 			"                        region a batch of tiles covers once (the default, --shared-encoding):",
-			"                        about 10% slower, about 0.003 higher F1 on the validation images",
+			"                        about 1.5 times slower, better outlines (validation SBD 0.883 against 0.861)",
 			"  --no-fill             do not turn unclaimed foreground (pieces of at least half a typical nucleus)",
 			"                        into instances",
 			"  --crf                 refine the masks with the dense CRF (default parameters, see 'ris refine')",
