@@ -283,7 +283,7 @@ public final class Segmenter {
 				List<TileDecoder.Emission> em = emitted.get(k - first);
 				s.steps += em.size() + 1;
 				collect(em, xs[k % xs.length], ys[k / xs.length], ownX[k % xs.length], ownY[k / xs.length], width, height, maskThreshold, candidates);
-				float[] f = decoder.foreground(k - first);
+				float[] f = fillArea > 0 ? decoder.foreground(k - first) : null;
 				if (f != null) {
 					if (fg == null) fg = new float[width * height];
 					paste(f, xs[k % xs.length], ys[k / xs.length], ownX[k % xs.length], ownY[k / xs.length], width, fg);
@@ -417,7 +417,7 @@ public final class Segmenter {
 			int last = Math.min(nTiles, first + batch);
 			d.emissions.addAll(decoder.decode(img, width, height, tileX(xs, first, last), tileY(xs, ys, first, last), tile, maxSteps, minConfidence, null));
 			for (int k = first; k < last; k++) {
-				float[] f = decoder.foreground(k - first);
+				float[] f = fillArea > 0 ? decoder.foreground(k - first) : null;
 				if (f == null) continue;
 				if (d.foreground == null) d.foreground = new float[width * height];
 				paste(f, xs[k % xs.length], ys[k / xs.length], ownX[k % xs.length], ownY[k / xs.length], width, d.foreground);
