@@ -27,7 +27,7 @@ import sc.fiji.ris.train.RisTrainer;
 final class BenchCommand {
 
 	static final String HELP = String.join("\n",
-			"Usage: ris bench network [--model FILE] [--tile N] [--batch N] [--hidden N] [--encoder-channels L]",
+			"Usage: ris bench network [--model FILE] [--tile N] [--batch N] [--train-batch N] [--hidden N] [--encoder-channels L]",
 			"                         [--mask-channels N] [--repeat N] [--threads N]",
 			"       ris bench images [--model FILE] [--batch N] [--tile-size N] [--max-steps N] [--repeat N] [--threads N]",
 			"                        [--limit N] [--labels-out DIR] [--separate-encoding] [--no-fill] DIR",
@@ -56,6 +56,7 @@ final class BenchCommand {
 			"  --model FILE   the model (default: the bundled one; for 'network' a new random network)",
 			"  --tile N       tile size for 'network' (default 128)",
 			"  --batch N      tiles decoded together (default 16 for 'network', 64 for 'images')",
+			"  --train-batch N  crops per training iteration for 'network' (default 4)",
 			"  --tile-size N  tile side for 'images' (default: the model's; larger than the image = untiled)",
 			"  --max-steps N  most decoding steps per tile for 'images' (default: the model's)",
 			"  --separate-encoding  'images': every tile encoded on its own (see 'ris segment --help')",
@@ -70,7 +71,7 @@ final class BenchCommand {
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Set<String> valued = new java.util.HashSet<>(RefineCommand.CRF_OPTIONS);
-		valued.addAll(Set.of("--model", "--tile", "--batch", "--hidden", "--encoder-channels", "--mask-channels", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt",
+		valued.addAll(Set.of("--model", "--tile", "--batch", "--train-batch", "--hidden", "--encoder-channels", "--mask-channels", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt",
 				"--tile-size", "--max-steps", "--sizes", "--variant", "--count", "--seed", "--size", "--output", "--crop"));
 		Args a = new Args("bench", args, 1, valued, Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill"));
 		if (a.has("--help") || a.positional().isEmpty()) { out.println(HELP); return a.has("--help") ? 0 : 2; }
@@ -94,6 +95,7 @@ final class BenchCommand {
 		int tile = a.integer("--tile", 128, 32, 1024);
 		if (tile % 8 != 0) throw new Args.UsageException("--tile must be a multiple of 8.");
 		int batch = a.integer("--batch", 16, 1, 1024);
+		int trainBatch = a.integer("--train-batch", 4, 1, 256);
 		int repeat = a.integer("--repeat", 5, 1, 1000);
 		ModelConfig config;
 		if (a.has("--model")) config = ModelPackage.readConfig(a.path("--model"));
@@ -135,8 +137,9 @@ final class BenchCommand {
 		out.printf(Locale.ROOT, "%-28s %12.3f %12.3f %10.1f%n", "encoder (once per tile)", e, 2.0 * macs[0] / 1e9, 2.0 * macs[0] / 1e6 / e);
 		out.printf(Locale.ROOT, "%-28s %12.3f %12.3f %10.1f%n", "decoding step (per step)", s, 2.0 * macs[1] / 1e9, 2.0 * macs[1] / 1e6 / s);
 		for (int steps : new int[] { 2, 10 }) {
-			double sec = RisTrainer.timeIterations(config, tile, 4, steps, Math.max(3, repeat), 7);
-			out.printf(Locale.ROOT, "training, batch 4, %2d steps: %.3f s per iteration (%.2f iterations/s)%n", steps, sec, 1 / sec);
+			double sec = RisTrainer.timeIterations(config, tile, trainBatch, steps, Math.max(3, repeat), 7);
+			out.printf(Locale.ROOT, "training, batch %d, %2d steps: %.3f s per iteration (%.2f iterations/s, %.1f crops/s)%n", trainBatch, steps, sec, 1 / sec,
+					trainBatch / sec);
 		}
 		return 0;
 	}

@@ -41,6 +41,10 @@ final class TrainCommand {
 			"  --scale-augmentation S",
 			"                        magnify each training crop by a random factor between 1/S and S (1..4), so",
 			"                        that the model sees nuclei of more sizes (default 1: none)",
+			"  --context-margin N    encode each crop with N more pixels of the image on each side (on each",
+			"                        side with a chance of 3 in 4) and segment the crop, as tiles sharing one",
+			"                        encoding are segmented (0, 16, 32, 48 or 64; default: as the model given",
+			"                        to --resume or --start-from, 0 for a new model)",
 			"  --learning-rate X     Adam learning rate (default 0.001)",
 			"  --constant-lr         keep the learning rate constant (default: cosine decay to 5% over the",
 			"                        second half of the budget)",
@@ -83,7 +87,7 @@ final class TrainCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--scale-augmentation", "--learning-rate", "--lambda", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+						"--synthetic", "--scale-augmentation", "--context-margin", "--learning-rate", "--lambda", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
 				Set.of("--help", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -103,6 +107,7 @@ final class TrainCommand {
 		o.batch = a.integer("--batch", 4, 1, 256);
 		o.syntheticFraction = a.real("--synthetic", 0, 0, 1);
 		o.scaleAugmentation = a.real("--scale-augmentation", 1, 1, 4);
+		o.contextMargin = a.integer("--context-margin", -1, 0, 64);
 		o.learningRate = (float) a.real("--learning-rate", 1e-3, 1e-7, 1);
 		o.lambda = (float) a.real("--lambda", 1, 0, 100);
 		o.seedWeight = (float) a.real("--seed-weight", 1, 0, 100);

@@ -86,6 +86,20 @@ public final class TileDecoder implements Decoder {
 	}
 
 	/**
+	 * Decodes the same {@code size} window at ({@code x}, {@code y}) of each of {@code n} images of
+	 * {@code width x height} pixels (one after the other in {@code images}): the images are encoded whole, so that
+	 * the windows see their context (see {@link RisNetwork#window}).
+	 */
+	public List<List<Emission>> decodeWindows(float[] images, int n, int width, int height, int x, int y, int size, int maxSteps, double minConfidence) {
+		if (n == 0) return empty(0);
+		if (images.length != n * width * height) throw new IllegalArgumentException("Expected " + n * width * height + " pixels, got " + images.length + ".");
+		if (x == 0 && y == 0 && width == size && height == size)
+			return run(n, size, maxSteps, minConfidence, null, (net, ps, scope) -> net.encode(ps, scope.create(images, new Shape(n, 1, height, width)), false));
+		return run(n, size, maxSteps, minConfidence, null,
+				(net, ps, scope) -> net.window(net.encode(ps, scope.create(images, new Shape(n, 1, height, width)), false), x, y, size));
+	}
+
+	/**
 	 * Encodes the region the tiles cover once (when their offsets in it are multiples of the ConvLSTM's stride and
 	 * this decoder shares the encoder), cuts every tile's initial state out of it and decodes the tiles together.
 	 */

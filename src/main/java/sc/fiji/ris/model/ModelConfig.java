@@ -93,6 +93,8 @@ public final class ModelConfig {
 		public double seedWeight;
 		/** Training crops magnified by factors in [1 / this, this] (1: none; older models: absent, i.e. 1). */
 		public double scaleAugmentation = 1;
+		/** Context margin around training crops in pixels (0 = none; see the trainer). */
+		public int contextMargin = 0;
 		/** Curriculum stage reached (1: two steps, 2: n + 2 steps). */
 		public int stage = 1;
 		public String created = "";

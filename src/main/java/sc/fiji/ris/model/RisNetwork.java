@@ -38,7 +38,8 @@ import ai.djl.util.PairList;
  * </ol>
  *
  * {@link #forward} unrolls a given number of steps for training ({@code inputs = [image [B,1,H,W], steps
- * (int64 scalar)]}) and returns {@code [masks [B,T,H,W] in [0,1], confidence logits [B,T]]}, plus, with seed
+ * (int64 scalar)]}, optionally a third input {@code [x, y, size]} (int64): decode only that square window of the
+ * encoded image, which then gives the window its context; see {@link #window}) and returns {@code [masks [B,T,H,W] in [0,1], confidence logits [B,T]]}, plus, with seed
  * attention, the seeds' log-probabilities over the 1/4-resolution grid {@code [B,T,H/4*W/4]} (for the seed loss). Inference uses
  * {@link #encode} and {@link #step} directly so that each tile of a batch can stop on its own.
  */
@@ -234,6 +235,34 @@ public final class RisNetwork extends AbstractBlock {
 		return st;
 	}
 
+	/**
+	 * The same square window of every image of a batch encoded with context around it: the state of the {@code size}
+	 * square at ({@code x}, {@code y}), origins multiples of {@link ModelConfig#RECURRENT_STRIDE}, as if the network
+	 * had encoded a larger image and decoded only that window (the shared encoding at inference, and training with a
+	 * context margin). Differentiable.
+	 */
+	public State window(State region, int x, int y, int size) {
+		int r = ModelConfig.RECURRENT_STRIDE;
+		if (x % r != 0 || y % r != 0 || x < 0 || y < 0)
+			throw new IllegalArgumentException("Window origins must be non-negative multiples of " + r + ", not (" + x + ", " + y + ").");
+		State st = new State();
+		st.staticGates = window(region.staticGates, x, y, size, r);
+		st.skip2 = window(region.skip2, x, y, size, 2);
+		st.skip1 = window(region.skip1, x, y, size, 1);
+		st.foreground = window(region.foreground, x, y, size, 1);
+		if (region.union != null) {
+			int d = fgOut == null ? 1 : 2;
+			st.union = st.staticGates.getManager().zeros(new Shape(st.staticGates.getShape().get(0), 1, size / d, size / d), region.union.getDataType());
+		}
+		return st;
+	}
+
+	private static NDArray window(NDArray a, int x, int y, int size, int stride) {
+		if (a == null) return null;
+		int s = size / stride, x0 = x / stride, y0 = y / stride;
+		return a.get(new ai.djl.ndarray.index.NDIndex(":, :, {}:{}, {}:{}", y0, y0 + s, x0, x0 + s));
+	}
+
 	private static NDArray crop(NDArray a, int[] x, int[] y, int size, int stride) {
 		if (a == null) return null;
 		NDList parts = new NDList(x.length);
@@ -299,6 +328,11 @@ public final class RisNetwork extends AbstractBlock {
 		NDArray image = inputs.get(0);
 		long steps = inputs.size() > 1 ? inputs.get(1).toType(DataType.INT64, false).getLong() : config.maxSteps;
 		State state = encode(ps, image, training);
+		if (inputs.size() > 2) {
+			// a window with context: {x, y, size} of the square to decode inside the encoded image
+			long[] w = inputs.get(2).toType(DataType.INT64, false).toLongArray();
+			state = window(state, (int) w[0], (int) w[1], (int) w[2]);
+		}
 		NDList masks = new NDList();
 		NDList confs = new NDList();
 		NDList seeds = new NDList();

@@ -113,7 +113,9 @@ public final class RisTrainer {
 			progress.status(String.format(Locale.ROOT, "Resuming from %s at iteration %d (stage %d).", options.resume, iteration, stage));
 		} else if (options.startFrom != null) {
 			model = ModelPackage.load(options.startFrom);
+			int inherited = model.config().training.contextMargin;
 			model.config().training = new ModelConfig.Provenance();
+			model.config().training.contextMargin = inherited;
 			stage = 2; // a trained model already knows how to find and stop
 		} else {
 			ModelConfig config = baseConfig.copy();
@@ -134,13 +136,18 @@ public final class RisTrainer {
 		config.training.seedWeight = options.seedWeight;
 		config.training.lambda = options.lambda;
 		config.training.scaleAugmentation = options.scaleAugmentation;
+		// -1: as the model this run continues (a new one has none)
+		int margin = options.contextMargin >= 0 ? options.contextMargin : config.training.contextMargin;
+		config.training.contextMargin = margin;
 		int crop = options.crop;
 		if (crop % 8 != 0) throw new IllegalArgumentException("--crop must be a multiple of 8.");
 
 		SplittableRandom rnd = new SplittableRandom(options.seed ^ (iteration * 0x9E3779B97F4A7C15L));
-		CropSampler sampler = new CropSampler(crop, Augmentation.DEFAULT, options.minInstanceArea, options.scaleAugmentation);
-		List<LabeledImage> synthetic = syntheticPool(options, crop);
-		List<LabeledImage> valCrops = validationCrops(val, crop);
+		// with a context margin, crops are drawn larger and only their centre is a target (see Windows)
+		CropSampler sampler = new CropSampler(crop + 2 * margin, Augmentation.DEFAULT, margin > 0 ? 0 : options.minInstanceArea, options.scaleAugmentation);
+		CropSampler centre = new CropSampler(crop, Augmentation.NONE, options.minInstanceArea);
+		List<LabeledImage> synthetic = syntheticPool(options, crop + 2 * margin);
+		Windows valCrops = Windows.of(validationCrops(val, crop + 2 * margin), margin, crop);
 
 		RisLoss loss = new RisLoss(options.lambda, options.seedWeight);
 		float[] learningRate = { options.learningRate };
@@ -177,7 +184,8 @@ public final class RisTrainer {
 						LabeledImage src = syn ? synthetic.get(rnd.nextInt(synthetic.size())) : train.get(rnd.nextInt(train.size()));
 						batch.add(sampler.sample(src, rnd));
 					}
-					double[] terms = step(trainer, loss, batch, crop, stage == 1 ? 2 : -1, config.maxSteps);
+					Windows w = margin > 0 ? Windows.random(batch, centre, margin, rnd) : Windows.of(batch, 0, crop);
+					double[] terms = step(trainer, loss, w, stage == 1 ? 2 : -1, config.maxSteps);
 					trainer.step();
 					iteration++;
 					sumLoss += terms[0]; sumIou += terms[1]; sumBce += terms[2]; sumMatched += terms[3]; count++;
@@ -189,14 +197,14 @@ public final class RisTrainer {
 						seconds = elapsedBefore + (System.nanoTime() - start) / 1e9;
 						if (validate && !valCrops.isEmpty()) {
 							if (stage == 1) {
-								valScore = stage1Validation(model, valCrops, crop);
+								valScore = stage1Validation(model, valCrops);
 								if (valScore > stage1Best + 1e-3) { stage1Best = valScore; stale = 0; }
 								else if (++stale >= options.stage1Patience) {
 									stage = 2;
 									progress.status("Curriculum: validation stopped improving; stage 2 (n + 2 steps) from iteration " + iteration + ".");
 								}
 							} else {
-								EvaluationResult r = validate(model, valCrops, crop);
+								EvaluationResult r = validate(model, valCrops);
 								f1 = r.f1(0);
 								meanF1 = r.meanF1();
 								valScore = f1;
@@ -239,7 +247,7 @@ public final class RisTrainer {
 			log.writeCsv(logFile);
 			if (!Files.isRegularFile(best) || bestScore == Double.NEGATIVE_INFINITY) {
 				if (!valCrops.isEmpty() && stage == 2) {
-					EvaluationResult r = validate(model, valCrops, crop);
+					EvaluationResult r = validate(model, valCrops);
 					record(config, iteration, seconds, stage, r);
 				}
 				ModelPackage.save(model, best);
@@ -275,7 +283,7 @@ public final class RisTrainer {
 					if (i == 2) start = System.nanoTime();
 					List<LabeledImage> b = new ArrayList<>();
 					for (int k = 0; k < batch; k++) b.add(sampler.sample(src, rnd));
-					step(trainer, loss, b, crop, steps, steps);
+					step(trainer, loss, Windows.of(b, 0, crop), steps, steps);
 					trainer.step();
 				}
 				return (System.nanoTime() - start) / 1e9 / iterations;
@@ -307,8 +315,80 @@ public final class RisTrainer {
 		return 0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * f));
 	}
 
+	/**
+	 * Training or validation inputs with their targets: each input is the target's square (the window) with, where
+	 * {@code left}, {@code top} etc. say so, a margin of context around it that the network encodes but is not asked
+	 * to segment. All inputs of one batch have the same shape.
+	 */
+	static final class Windows {
+		final List<LabeledImage> targets;
+		final float[] input;
+		final int inputWidth, inputHeight, x, y, size;
+
+		private Windows(List<LabeledImage> targets, float[] input, int inputWidth, int inputHeight, int x, int y, int size) {
+			this.targets = targets;
+			this.input = input;
+			this.inputWidth = inputWidth;
+			this.inputHeight = inputHeight;
+			this.x = x;
+			this.y = y;
+			this.size = size;
+		}
+
+		int count() { return targets.size(); }
+
+		/** Inputs {@code from} (inclusive) to {@code to} (exclusive). */
+		Windows part(int from, int to) {
+			int n = inputWidth * inputHeight;
+			return new Windows(targets.subList(from, to), java.util.Arrays.copyOfRange(input, from * n, to * n), inputWidth, inputHeight, x, y, size);
+		}
+
+		boolean isEmpty() { return targets.isEmpty(); }
+
+		boolean hasContext() { return inputWidth != size || inputHeight != size; }
+
+		/** Crops of side {@code size + 2 margin} with context on every side; the targets are their centres. */
+		static Windows of(List<LabeledImage> crops, int margin, int size) {
+			return cut(crops, new CropSampler(size, Augmentation.NONE, 1), margin, size, true, true, true, true);
+		}
+
+		/**
+		 * Context on each side with probability {@link #CONTEXT_SIDE} (the same for the whole batch), as tiles get it
+		 * from their neighbours in a shared encoding, or not at the edge of the region or the image. Targets are the
+		 * centres, relabelled by {@code centre} (and its minimum area).
+		 */
+		static Windows random(List<LabeledImage> crops, CropSampler centre, int margin, SplittableRandom rnd) {
+			return cut(crops, centre, margin, centre.cropSize(), rnd.nextDouble() < CONTEXT_SIDE, rnd.nextDouble() < CONTEXT_SIDE,
+					rnd.nextDouble() < CONTEXT_SIDE, rnd.nextDouble() < CONTEXT_SIDE);
+		}
+
+		private static Windows cut(List<LabeledImage> crops, CropSampler centre, int margin, int size, boolean left, boolean top, boolean right,
+				boolean bottom) {
+			List<LabeledImage> targets = new ArrayList<>(crops.size());
+			if (margin == 0) {
+				float[] x = new float[crops.size() * size * size];
+				for (int i = 0; i < crops.size(); i++) System.arraycopy(crops.get(i).pixels(), 0, x, i * size * size, size * size);
+				return new Windows(crops, x, size, size, 0, 0, size);
+			}
+			int x0 = left ? 0 : margin, y0 = top ? 0 : margin;
+			int w = size + (left ? margin : 0) + (right ? margin : 0), h = size + (top ? margin : 0) + (bottom ? margin : 0);
+			float[] x = new float[crops.size() * w * h];
+			for (int i = 0; i < crops.size(); i++) {
+				LabeledImage c = crops.get(i);
+				targets.add(centre.crop(c, margin, margin));
+				for (int row = 0; row < h; row++) System.arraycopy(c.pixels(), (y0 + row) * c.width() + x0, x, (i * h + row) * w, w);
+			}
+			return new Windows(targets, x, w, h, margin - x0, margin - y0, size);
+		}
+	}
+
+	/** Chance that a training window has context on a given side (with {@link TrainingOptions#contextMargin}). */
+	static final double CONTEXT_SIDE = 0.75;
+
 	/** One forward/backward pass; returns {loss, IoU term, BCE term, mean matched IoU}. */
-	private static double[] step(Trainer trainer, RisLoss loss, List<LabeledImage> batch, int crop, int fixedSteps, int maxSteps) {
+	private static double[] step(Trainer trainer, RisLoss loss, Windows w, int fixedSteps, int maxSteps) {
+		List<LabeledImage> batch = w.targets;
+		int crop = w.size;
 		int b = batch.size();
 		int px = crop * crop;
 		int maxN = 0;
@@ -321,20 +401,11 @@ public final class RisTrainer {
 		}
 		// stage 1 (and benchmarks) unroll a fixed number of steps; stage 2 unrolls n + 2 for the fullest crop
 		int steps = fixedSteps > 0 ? fixedSteps : Math.min(maxN + 2, maxSteps);
-		float[] x = new float[b * px];
-		float[] gt = new float[b * Math.max(maxN, 1) * px];
+		float[] gt = targets(batch, maxN, px);
 		int nAxis = Math.max(maxN, 1);
-		for (int i = 0; i < b; i++) {
-			LabeledImage c = batch.get(i);
-			System.arraycopy(c.pixels(), 0, x, i * px, px);
-			int[] labels = c.labels();
-			for (int p = 0; p < px; p++)
-				if (labels[p] > 0) gt[(i * nAxis + labels[p] - 1) * px + p] = 1f;
-		}
 		try (NDManager scope = trainer.getManager().newSubManager(); GradientCollector gc = trainer.newGradientCollector()) {
-			NDArray input = scope.create(x, new Shape(b, 1, crop, crop));
 			NDArray target = scope.create(gt, new Shape(b, nAxis, crop, crop));
-			NDList pred = trainer.forward(new NDList(input, scope.create((long) steps)));
+			NDList pred = trainer.forward(inputs(scope, w, steps));
 			NDList parts = loss.evaluateParts(new NDList(target, scope.create(counts)), pred);
 			NDArray total = loss.total(parts);
 			gc.backward(total);
@@ -344,32 +415,44 @@ public final class RisTrainer {
 		}
 	}
 
+	/** The network's inputs for {@code w}: image, steps and, with context, the window. */
+	private static NDList inputs(NDManager scope, Windows w, int steps) {
+		NDList in = new NDList(scope.create(w.input, new Shape(w.count(), 1, w.inputHeight, w.inputWidth)), scope.create((long) steps));
+		if (w.hasContext()) in.add(scope.create(new long[] { w.x, w.y, w.size }));
+		return in;
+	}
+
+	/** One channel per instance (1..maxN) of each image, 1 inside it. */
+	private static float[] targets(List<LabeledImage> batch, int maxN, int px) {
+		int nAxis = Math.max(maxN, 1);
+		float[] gt = new float[batch.size() * nAxis * px];
+		for (int i = 0; i < batch.size(); i++) {
+			int[] labels = batch.get(i).labels();
+			for (int p = 0; p < px; p++)
+				if (labels[p] > 0) gt[(i * nAxis + labels[p] - 1) * px + p] = 1f;
+		}
+		return gt;
+	}
+
 	/** Stage-1 validation: mean soft IoU of the two matched steps on the validation crops (no gradients). */
-	private static double stage1Validation(RisModel model, List<LabeledImage> crops, int crop) {
+	private static double stage1Validation(RisModel model, Windows crops) {
 		RisLoss loss = new RisLoss(1f);
 		double sum = 0;
 		long n = 0;
 		int chunk = 16;
-		for (int s = 0; s < crops.size(); s += chunk) {
-			List<LabeledImage> part = crops.subList(s, Math.min(crops.size(), s + chunk));
-			int b = part.size(), px = crop * crop, maxN = 1;
+		for (int s = 0; s < crops.count(); s += chunk) {
+			Windows part = crops.part(s, Math.min(crops.count(), s + chunk));
+			int b = part.count(), px = part.size * part.size, maxN = 1;
 			int[] counts = new int[b];
 			for (int i = 0; i < b; i++) {
-				for (int l : part.get(i).labels()) counts[i] = Math.max(counts[i], l);
+				for (int l : part.targets.get(i).labels()) counts[i] = Math.max(counts[i], l);
 				maxN = Math.max(maxN, counts[i]);
 			}
-			float[] x = new float[b * px];
-			float[] gt = new float[b * maxN * px];
-			for (int i = 0; i < b; i++) {
-				System.arraycopy(part.get(i).pixels(), 0, x, i * px, px);
-				int[] labels = part.get(i).labels();
-				for (int p = 0; p < px; p++)
-					if (labels[p] > 0) gt[(i * maxN + labels[p] - 1) * px + p] = 1f;
-			}
+			float[] gt = targets(part.targets, maxN, px);
 			try (PyTorchRuntime.GradientScope noGradients = PyTorchRuntime.noGradients(); NDManager scope = model.manager().newSubManager()) {
 				ParameterStore ps = new ParameterStore(scope, false);
-				NDList pred = model.network().forward(ps, new NDList(scope.create(x, new Shape(b, 1, crop, crop)), scope.create(2L)), false);
-				NDArray matched = loss.evaluateParts(new NDList(scope.create(gt, new Shape(b, maxN, crop, crop)), scope.create(counts)), pred).get(2);
+				NDList pred = model.network().forward(ps, inputs(scope, part, 2), false);
+				NDArray matched = loss.evaluateParts(new NDList(scope.create(gt, new Shape(b, maxN, part.size, part.size)), scope.create(counts)), pred).get(2);
 				for (float v : matched.toFloatArray()) { sum += v; n++; }
 			}
 		}
@@ -378,18 +461,21 @@ public final class RisTrainer {
 
 	/** Full decoding of the validation crops with the model's thresholds, scored with the real metrics. */
 	public static EvaluationResult validate(RisModel model, List<LabeledImage> crops, int crop) {
+		return validate(model, Windows.of(crops, 0, crop));
+	}
+
+	static EvaluationResult validate(RisModel model, Windows crops) {
 		ModelConfig c = model.config();
 		TileDecoder decoder = new TileDecoder(model);
 		Evaluation evaluation = new Evaluation();
-		int chunk = 16;
-		for (int s = 0; s < crops.size(); s += chunk) {
-			List<LabeledImage> part = crops.subList(s, Math.min(crops.size(), s + chunk));
-			List<float[]> tiles = new ArrayList<>();
-			for (LabeledImage li : part) tiles.add(li.pixels());
-			List<List<TileDecoder.Emission>> out = decoder.decode(tiles, crop, c.maxSteps, c.minConfidence, null);
-			for (int i = 0; i < part.size(); i++) {
+		int chunk = 16, crop = crops.size;
+		for (int s = 0; s < crops.count(); s += chunk) {
+			Windows part = crops.part(s, Math.min(crops.count(), s + chunk));
+			List<List<TileDecoder.Emission>> out = decoder.decodeWindows(part.input, part.count(), part.inputWidth, part.inputHeight, part.x, part.y, crop,
+					c.maxSteps, c.minConfidence);
+			for (int i = 0; i < part.count(); i++) {
 				int[] pred = InstancePainter.paintEmissions(out.get(i), crop, crop, c.maskThreshold, c.minArea, null);
-				evaluation.add(ImageScores.compute(part.get(i).name(), pred, part.get(i).labels()));
+				evaluation.add(ImageScores.compute(part.targets.get(i).name(), pred, part.targets.get(i).labels()));
 			}
 		}
 		return evaluation.result();

@@ -30,6 +30,13 @@ public final class TrainingOptions {
 	public double syntheticFraction = 0;
 	/** Training crops are magnified by a factor drawn log-uniformly from [1 / this, this]; 1 = no rescaling. */
 	public double scaleAugmentation = 1;
+	/**
+	 * Pixels of context around each training crop (a multiple of 16; 0 = none): the network encodes the crop with
+	 * this margin on each side (on each side with a chance of {@link RisTrainer#CONTEXT_SIDE}) and segments the crop,
+	 * as tiles are segmented when a batch of them shares one encoding at inference. -1: the margin the resumed or
+	 * fine-tuned model was trained with, none for a new model.
+	 */
+	public int contextMargin = -1;
 	/** Whether to run the curriculum (stage 1 with 2 steps first). */
 	public boolean curriculum = true;
 	/** Most of the budget stage 1 may take. */
@@ -60,6 +67,8 @@ public final class TrainingOptions {
 		if (!(learningRate > 0)) throw new IllegalArgumentException("--learning-rate must be positive.");
 		if (!(syntheticFraction >= 0 && syntheticFraction <= 1)) throw new IllegalArgumentException("--synthetic must lie in [0, 1], not " + syntheticFraction + ".");
 		if (!(scaleAugmentation >= 1 && scaleAugmentation <= 4)) throw new IllegalArgumentException("--scale-augmentation must lie in [1, 4], not " + scaleAugmentation + ".");
+		if (contextMargin != -1 && (contextMargin < 0 || contextMargin > 64 || contextMargin % 16 != 0))
+			throw new IllegalArgumentException("--context-margin must be 0, 16, 32, 48 or 64, not " + contextMargin + ".");
 		if (!(lambda >= 0)) throw new IllegalArgumentException("--lambda must not be negative.");
 		if (!(seedWeight >= 0)) throw new IllegalArgumentException("--seed-weight must not be negative.");
 		if (validateEvery < 1 || checkpointEvery < 1) throw new IllegalArgumentException("--validate-every must be at least 1.");

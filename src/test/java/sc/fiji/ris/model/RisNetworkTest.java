@@ -119,4 +119,34 @@ public class RisNetworkTest {
 			assertTrue(RisNetwork.macs(config, 32)[0] < RisNetwork.macs(tiny(), 32)[0], "fewer multiply-adds without the 1/8 scale");
 		}
 	}
+
+	@Test
+	void aWindowDecodesTheSquareOfTheEncodedImageAsTheTileCutterDoes() {
+		ModelConfig config = tiny();
+		try (RisModel model = RisModel.create(config, 3); NDManager m = model.manager().newSubManager()) {
+			ParameterStore ps = new ParameterStore(m, false);
+			RisNetwork net = model.network();
+			NDArray x = m.randomUniform(0, 1, new Shape(2, 1, 48, 64));
+			NDList windowed = net.forward(ps, new NDList(x, m.create(2L), m.create(new long[] { 8, 12, 32 })), false);
+			assertEquals(new Shape(2, 2, 16, 16), windowed.get(0).getShape(), "the window's masks, at 1/2 resolution");
+			assertEquals(new Shape(2, 1, 32, 32), windowed.get(windowed.size() - 1).getShape(), "the window's foreground");
+			for (int b = 0; b < 2; b++) {
+				// the same window cut by the tile decoder's cutter from one image's encoding
+				RisNetwork.State one = net.tiles(net.encode(ps, x.get(b + ":" + (b + 1)), false), new int[] { 8 }, new int[] { 12 }, 32);
+				NDList s1 = net.step(ps, one, false);
+				assertArrayEquals(windowed.get(0).get(b + ", 0").toFloatArray(), s1.get(0).toFloatArray(), 1e-5f);
+				assertArrayEquals(windowed.get(1).get(b + ", 0:1").toFloatArray(), s1.get(1).toFloatArray(), 1e-5f);
+				NDList s2 = net.step(ps, one, false);
+				assertArrayEquals(windowed.get(0).get(b + ", 1").toFloatArray(), s2.get(0).toFloatArray(), 1e-5f);
+			}
+			// context matters: the window differs from the same square encoded alone
+			NDList alone = net.forward(ps, new NDList(x.get(":, :, 12:44, 8:40"), m.create(2L)), false);
+			float[] a = alone.get(0).toFloatArray(), w = windowed.get(0).toFloatArray();
+			double diff = 0;
+			for (int i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - w[i]));
+			assertTrue(diff > 1e-4, "a window with context should not equal the crop encoded alone");
+			org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+					() -> net.window(net.encode(ps, x, false), 6, 12, 32), "origins off the recurrent grid");
+		}
+	}
 }

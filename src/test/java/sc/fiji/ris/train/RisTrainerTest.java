@@ -77,4 +77,72 @@ class RisTrainerTest {
 		assertEquals(70, r2.iterations, "resuming continues the iteration count");
 		assertTrue(r2.log.rows().size() > rows.size(), "the resumed log continues the old one");
 	}
+
+	@Test
+	void windowsCutTheContextTheSidesAskForAndTargetTheCentre() {
+		int side = 16, margin = 4, size = 8;
+		float[] px = new float[side * side];
+		int[] labels = new int[side * side];
+		for (int i = 0; i < px.length; i++) px[i] = i;
+		// an instance inside the centre, one only in the margin, one crossing into the centre
+		for (int y = 6; y < 9; y++) for (int x = 6; x < 9; x++) labels[y * side + x] = 5;
+		for (int y = 0; y < 3; y++) for (int x = 0; x < 3; x++) labels[y * side + x] = 7;
+		for (int y = 10; y < 14; y++) for (int x = 10; x < 14; x++) labels[y * side + x] = 9;
+		LabeledImage crop = new LabeledImage("c", side, side, px, labels);
+		sc.fiji.ris.data.CropSampler centre = new sc.fiji.ris.data.CropSampler(size, sc.fiji.ris.data.Augmentation.NONE, 1);
+		RisTrainer.Windows w = RisTrainer.Windows.of(List.of(crop, crop), margin, size);
+		assertEquals(16, w.inputWidth);
+		assertEquals(16, w.inputHeight);
+		assertEquals(4, w.x);
+		assertEquals(4, w.y);
+		assertEquals(2 * side * side, w.input.length);
+		int[] t = w.targets.get(0).labels();
+		assertEquals(size * size, t.length);
+		assertEquals(2, java.util.Arrays.stream(t).max().getAsInt(), "two instances reach the centre, relabelled 1..2");
+		assertEquals(1, t[2 * size + 2], "the centre instance at (6,6) is at (2,2) of the window");
+		assertEquals(2, t[7 * size + 7], "the crossing instance is cut to the window");
+
+		// context on the left and the bottom only (two random draws would be flaky; use the cutter's rule directly)
+		RisTrainer.Windows some = null;
+		java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+		for (int k = 0; k < 200 && some == null; k++) {
+			RisTrainer.Windows r = RisTrainer.Windows.random(List.of(crop), centre, margin, rnd);
+			if (r.inputWidth == 12 && r.inputHeight == 12 && r.x == 4 && r.y == 0) some = r;
+		}
+		assertTrue(some != null, "some draw gives context on the left and at the bottom only");
+		// its input is the source from (0, 4) on, 12 x 12
+		for (int y = 0; y < 12; y++)
+			for (int x = 0; x < 12; x++) assertEquals(px[(y + 4) * side + x], some.input[y * 12 + x]);
+		assertEquals(java.util.Arrays.toString(t), java.util.Arrays.toString(some.targets.get(0).labels()), "the target does not depend on the context");
+	}
+
+	@Test
+	void aContextMarginTrainsAndIsRecordedAndInherited() throws IOException {
+		TrainingOptions o = new TrainingOptions();
+		o.iterations = 20;
+		o.crop = 32;
+		o.batch = 2;
+		o.contextMargin = 16;
+		o.validateEvery = 10;
+		o.checkpointEvery = 10;
+		o.stage1Patience = 1;
+		o.checkpointDir = dir.resolve("ctx");
+		RisTrainer.Result r = new RisTrainer(tiny(), o).train(images(3, 10), images(1, 100), Progress.NONE, null);
+		assertEquals(20, r.iterations);
+		for (TrainingLog.Row row : r.log.rows()) assertTrue(Double.isFinite(row.loss));
+		assertTrue(r.log.rows().stream().anyMatch(TrainingLog.Row::hasValidation));
+		try (RisModel m = ModelPackage.load(dir.resolve("ctx/last.zip"))) {
+			assertEquals(16, m.config().training.contextMargin);
+		}
+		TrainingOptions ft = new TrainingOptions();
+		ft.iterations = 2;
+		ft.crop = 32;
+		ft.batch = 2;
+		ft.startFrom = dir.resolve("ctx/last.zip");
+		ft.checkpointDir = dir.resolve("ft");
+		new RisTrainer(tiny(), ft).train(images(2, 10), List.of(), Progress.NONE, null);
+		try (RisModel m = ModelPackage.load(dir.resolve("ft/last.zip"))) {
+			assertEquals(16, m.config().training.contextMargin, "fine-tuning keeps the margin the model was trained with");
+		}
+	}
 }
