@@ -135,6 +135,7 @@ final class ImageBench {
 			options.tileSize = a.integer("--tile-size", 0, 0, 1 << 14);
 			options.maxSteps = a.integer("--max-steps", 0, 0, 100000);
 			options.shareEncoder = a.sharedEncoding();
+			options.regionMargin = a.integer("--region-margin", -1, 0, 256);
 			options.fillFromForeground = !a.has("--no-fill");
 			Segmenter seg = new Segmenter(model, options);
 			// warm-up on the first image: JIT and PyTorch's first-call costs are not what a user waits for per image

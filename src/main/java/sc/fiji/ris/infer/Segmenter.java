@@ -67,6 +67,12 @@ public final class Segmenter {
 		 */
 		public boolean shareEncoder = true;
 		/**
+		 * With a shared encoding: pixels of the image around each batch's region that are encoded with it, so that
+		 * tiles at the region's edge have context; -1 (the default): the context margin the model was trained with
+		 * (0 for models trained without one).
+		 */
+		public int regionMargin = -1;
+		/**
 		 * For networks with a foreground head: pieces of confident foreground that no instance took, of at least half
 		 * a typical nucleus ({@link ModelConfig#objectDiameter}), become instances of their own (see
 		 * {@link Segmenter#fillFromForeground}). On the 50 BBBC039 val images this finds about two more nuclei per
@@ -95,7 +101,7 @@ public final class Segmenter {
 	private Stats stats = new Stats();
 
 	public Segmenter(RisModel model, Options o) {
-		this(model.config(), model, new TileDecoder(model, o.shareEncoder), o);
+		this(model.config(), model, new TileDecoder(model, o.shareEncoder, o.regionMargin), o);
 	}
 
 	/** A segmenter over any tile decoder (tests use an oracle); {@code model} may then be null. */

@@ -46,6 +46,8 @@ public final class TileDecoder implements Decoder {
 
 	private final RisModel model;
 	private final boolean shareEncoder;
+	/** Pixels of the image around a batch's region that its shared encoding includes. */
+	private final int regionMargin;
 	/** The foreground probabilities of the last decoded batch (tiles one after the other), or null. */
 	private float[] lastForeground;
 	private int lastTilePixels;
@@ -61,8 +63,18 @@ public final class TileDecoder implements Decoder {
 	 *        training
 	 */
 	public TileDecoder(RisModel model, boolean shareEncoder) {
+		this(model, shareEncoder, -1);
+	}
+
+	/**
+	 * @param regionMargin pixels of the image around the region of a batch of tiles that the shared encoding also
+	 *        encodes, so that the tiles at the region's edge have context too; -1: the context margin the model was
+	 *        trained with ({@code training.contextMargin}, 0 for models trained without)
+	 */
+	public TileDecoder(RisModel model, boolean shareEncoder, int regionMargin) {
 		this.model = model;
 		this.shareEncoder = shareEncoder;
+		this.regionMargin = regionMargin >= 0 ? regionMargin : model == null ? 0 : model.config().training.contextMargin;
 	}
 
 	/**
@@ -119,6 +131,13 @@ public final class TileDecoder implements Decoder {
 		boolean aligned = true;
 		for (int k = 0; k < n; k++) aligned &= (x[k] - rx0) % r == 0 && (y[k] - ry0) % r == 0;
 		if (!shareEncoder || !aligned) return Decoder.super.decode(image, width, height, x, y, size, maxSteps, minConfidence, cancelled);
+		if (regionMargin > 0) {
+			// context around the region, inside the image, keeping the tiles' offsets on the recurrent grid
+			rx0 -= Math.min(regionMargin, rx0) / r * r;
+			ry0 -= Math.min(regionMargin, ry0) / r * r;
+			rx1 = Math.max(rx1, Math.min(width, rx1 + regionMargin));
+			ry1 = Math.max(ry1, Math.min(height, ry1 + regionMargin));
+		}
 		int rw = (rx1 - rx0 + 15) / 16 * 16, rh = (ry1 - ry0 + 15) / 16 * 16;
 		float[] region = new float[rw * rh];
 		int cw = Math.max(0, Math.min(rw, width - rx0));

@@ -126,6 +126,33 @@ class TileDecoderTest {
 	}
 
 	@Test
+	void aRegionMarginEncodesTheImageAroundTheTilesAsAWindowOfTheWholeImage() {
+		ModelConfig config = RisNetworkTest.tiny();
+		try (RisModel model = RisModel.create(config, 5)) {
+			Random rnd = new Random(3);
+			int w = 64, h = 64;
+			float[] image = new float[w * h];
+			for (int p = 0; p < image.length; p++) image[p] = rnd.nextFloat();
+			// one tile in the middle: a margin of 16 takes in the whole image, a margin of 0 the tile alone
+			int[] x = { 16 }, y = { 16 };
+			List<List<TileDecoder.Emission>> withMargin = new TileDecoder(model, true, 16).decode(image, w, h, x, y, 32, 2, 0, null);
+			List<List<TileDecoder.Emission>> without = new TileDecoder(model, true, 0).decode(image, w, h, x, y, 32, 2, 0, null);
+			List<List<TileDecoder.Emission>> alone = new TileDecoder(model, false).decode(image, w, h, x, y, 32, 2, 0, null);
+			List<List<TileDecoder.Emission>> window = new TileDecoder(model).decodeWindows(image, 1, w, h, 16, 16, 32, 2, 0);
+			for (int t = 0; t < 2; t++) {
+				org.junit.jupiter.api.Assertions.assertArrayEquals(window.get(0).get(t).mask, withMargin.get(0).get(t).mask, 1e-5f);
+				org.junit.jupiter.api.Assertions.assertArrayEquals(alone.get(0).get(t).mask, without.get(0).get(t).mask, 1e-5f);
+			}
+			double diff = 0;
+			for (int p = 0; p < 32 * 32; p++) diff = Math.max(diff, Math.abs(withMargin.get(0).get(0).mask[p] - without.get(0).get(0).mask[p]));
+			assertTrue(diff > 1e-4, "the margin's context changes the masks");
+			// -1: the model's own training margin (0 here)
+			List<List<TileDecoder.Emission>> byModel = new TileDecoder(model, true).decode(image, w, h, x, y, 32, 2, 0, null);
+			org.junit.jupiter.api.Assertions.assertArrayEquals(without.get(0).get(1).mask, byModel.get(0).get(1).mask, 1e-6f);
+		}
+	}
+
+	@Test
 	void upsamplingOnlyAroundTheSupportDropsOnlyNegligibleValues() {
 		int side = 16, size = 32;
 		java.util.Random r = new java.util.Random(5);
