@@ -38,6 +38,7 @@ public final class EvaluationResult {
 	private final boolean nothingAtAll;
 	private final double matchedIouSum;
 	private final double sbd;
+	private final double bestDiceGt, bestDicePred;
 	private final double absDic;
 	private final double mucov;
 	private final double mwcov;
@@ -49,7 +50,7 @@ public final class EvaluationResult {
 		this.images = Collections.unmodifiableList(new ArrayList<>(scores));
 		long instances = 0;
 		double iouSum = 0;
-		double sbdSum = 0;
+		double sbdSum = 0, gtSum = 0, predSum = 0;
 		double absDicSum = 0;
 		double mucovSum = 0;
 		double mwcovSum = 0;
@@ -65,6 +66,8 @@ public final class EvaluationResult {
 			instances += s.numPredictions() + (long) s.numGroundTruths();
 			iouSum += s.matchedIouSum();
 			sbdSum += s.sbd();
+			gtSum += s.bestDiceGtToPred();
+			predSum += s.bestDicePredToGt();
 			absDicSum += Math.abs(s.dic());
 			if (s.hasCoverage()) {
 				mucovSum += s.mucov();
@@ -80,6 +83,8 @@ public final class EvaluationResult {
 		this.nothingAtAll = instances == 0;
 		this.matchedIouSum = iouSum;
 		this.sbd = ratio(sbdSum, n);
+		this.bestDiceGt = ratio(gtSum, n);
+		this.bestDicePred = ratio(predSum, n);
 		this.absDic = n == 0 ? 0 : absDicSum / n;
 		this.mucov = ratio(mucovSum, covered);
 		this.mwcov = ratio(mwcovSum, covered);
@@ -192,6 +197,20 @@ public final class EvaluationResult {
 		return sbd;
 	}
 
+	/**
+	 * @return the mean over images of BestDice(G, P): how well each annotated object is covered by some prediction
+	 *         (missed objects, small fragments among them, lower it); SBD is the smaller of this and
+	 *         {@link #bestDicePred()} in each image
+	 */
+	public double bestDiceGt() {
+		return bestDiceGt;
+	}
+
+	/** @return the mean over images of BestDice(P, G): how well each prediction fits some annotated object */
+	public double bestDicePred() {
+		return bestDicePred;
+	}
+
 	/** @return the mean over images of |DiC| = ||P| - |G|| */
 	public double absDic() {
 		return absDic;
@@ -228,7 +247,8 @@ public final class EvaluationResult {
 	/**
 	 * The result as pretty-printed JSON, keys in this order:
 	 * {@code {"images": n, "thresholds": [{"iou": 0.5, "tp", "fp", "fn", "precision", "recall", "f1",
-	 * "accuracy"}, ... (9 entries, iou 0.5 .. 0.9)], "mean_f1", "mean_matched_iou", "pq", "sbd", "abs_dic",
+	 * "accuracy"}, ... (9 entries, iou 0.5 .. 0.9)], "mean_f1", "mean_matched_iou", "pq", "sbd", "best_dice_gt",
+	 * "best_dice_pred", "abs_dic",
 	 * "mucov", "mwcov", "avg_fp", "avg_fn", "errors": {"fn_missed", ..., "fp_other"}}} (see
 	 * {@link ImageScores#ERROR_NAMES}). Reals are written with all the digits needed to read them back
 	 * exactly; they are never NaN (see the class comment for the empty cases).
@@ -256,6 +276,8 @@ public final class EvaluationResult {
 		field(sb, "mean_matched_iou", meanMatchedIou(), true);
 		field(sb, "pq", pq(), true);
 		field(sb, "sbd", sbd, true);
+		field(sb, "best_dice_gt", bestDiceGt, true);
+		field(sb, "best_dice_pred", bestDicePred, true);
 		field(sb, "abs_dic", absDic, true);
 		field(sb, "mucov", mucov, true);
 		field(sb, "mwcov", mwcov, true);
@@ -290,6 +312,8 @@ public final class EvaluationResult {
 		row(sb, "mean_matched_iou", meanMatchedIou());
 		row(sb, "pq", pq());
 		row(sb, "sbd", sbd);
+		row(sb, "best_dice_gt", bestDiceGt);
+		row(sb, "best_dice_pred", bestDicePred);
 		row(sb, "abs_dic", absDic);
 		row(sb, "mucov", mucov);
 		row(sb, "mwcov", mwcov);

@@ -185,6 +185,11 @@ class EvaluationTest {
 		assertEquals(r.pq(), number(json, "pq"), 0);
 		assertEquals(r.meanF1(), number(json, "mean_f1"), 0);
 		assertEquals(r.mwcov(), number(json, "mwcov"), 0);
+		assertEquals(r.sbd(), number(json, "sbd"), 0);
+		assertEquals(r.bestDiceGt(), number(json, "best_dice_gt"), 0);
+		// SBD is the smaller direction in each image, so never above either mean
+		assertTrue(r.sbd() <= Math.min(r.bestDiceGt(), r.bestDicePred()) + 1e-12);
+		assertEquals((r.imageScores().get(0).bestDiceGtToPred() + 1) / 2, r.bestDiceGt(), 1e-12);
 		assertTrue(json.contains("{\"iou\": 0.5, \"tp\": 3, \"fp\": 2, \"fn\": 1, \"precision\": 0.6, \"recall\": 0.75,"), json);
 	}
 
@@ -201,7 +206,7 @@ class EvaluationTest {
 			assertEquals(lines[0].length(), lines[1 + k].length(), lines[1 + k]);
 		}
 		assertTrue(lines[1].matches("\\s*0\\.50\\s+2\\s+2\\s+1\\s+0\\.5000\\s+0\\.6667\\s+0\\.5714\\s+0\\.4000"), lines[1]);
-		for (String key : new String[] { "images", "mean_f1", "mean_matched_iou", "pq", "sbd", "abs_dic", "mucov", "mwcov", "avg_fp", "avg_fn" }) {
+		for (String key : new String[] { "images", "mean_f1", "mean_matched_iou", "pq", "sbd", "best_dice_gt", "best_dice_pred", "abs_dic", "mucov", "mwcov", "avg_fp", "avg_fn" }) {
 			assertTrue(Pattern.compile("(?m)^" + key + "\\s+\\d+(\\.\\d{4})?$").matcher(table).find(), key + " in\n" + table);
 		}
 	}
@@ -219,7 +224,7 @@ class EvaluationTest {
 			rx.append(k + 1 < ImageScores.THRESHOLD_COUNT ? ",\\s*" : "\\s*");
 		}
 		rx.append("\\],\\s*");
-		final String[] keys = { "mean_f1", "mean_matched_iou", "pq", "sbd", "abs_dic", "mucov", "mwcov", "avg_fp", "avg_fn" };
+		final String[] keys = { "mean_f1", "mean_matched_iou", "pq", "sbd", "best_dice_gt", "best_dice_pred", "abs_dic", "mucov", "mwcov", "avg_fp", "avg_fn" };
 		for (int i = 0; i < keys.length; i++) {
 			rx.append("\"" + keys[i] + "\": " + NUM + ",\\s*");
 		}

@@ -90,7 +90,7 @@ class EvaluateSegmentationCommandTest {
 		assertEquals(9, rt.size());
 		assertEquals(0.5, rt.getValue("iou", 0));
 		assertEquals(0.9, rt.getValue("iou", 8));
-		for (String c : new String[] { "tp", "fp", "fn", "precision", "recall", "f1", "accuracy", "mean_f1", "mean_matched_iou", "pq", "sbd", "abs_dic", "mucov", "mwcov", "avg_fp", "avg_fn" })
+		for (String c : new String[] { "tp", "fp", "fn", "precision", "recall", "f1", "accuracy", "mean_f1", "mean_matched_iou", "pq", "sbd", "best_dice_gt", "best_dice_pred", "abs_dic", "mucov", "mwcov", "avg_fp", "avg_fn" })
 			assertEquals(true, rt.columnExists(c), c);
 		assertEquals(1.0, rt.getValue("tp", 0));
 		assertEquals(1.0, rt.getValue("fp", 0));
