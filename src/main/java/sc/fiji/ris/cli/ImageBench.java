@@ -127,6 +127,8 @@ final class ImageBench {
 		int limit = a.integer("--limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
 		List<Path> files = ImagePairs.imageFiles(dir, "The folder");
 		if (files.size() > limit) files = files.subList(0, limit);
+		if (a.has("--region-margin") && !a.sharedEncoding())
+			throw new Args.UsageException("--region-margin applies to the shared encoding only: leave out --separate-encoding or --region-margin.");
 		Path tmp = Files.createTempDirectory("ris-bench");
 		Path labelsOut = a.path("--labels-out");
 		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {

@@ -105,6 +105,55 @@ public final class CropSampler {
 	}
 
 	/**
+	 * Draws a crop whose central window ({@code margin} pixels in from each side) is a training target and whose
+	 * margin is context (see {@code RisTrainer}). In each dimension where the source holds the whole crop, the crop
+	 * lies inside it at a uniformly random position, exactly as {@link #sample} draws it (same random stream, same
+	 * result). Where the source is smaller, the central window is drawn as {@link #sample} draws a crop of its size,
+	 * and the margin outside the source is blank (0, label 0), like the outside of an image at inference. With
+	 * scale augmentation this is {@link #sample}.
+	 *
+	 * @param margin context pixels on each side, {@code 0 <= 2 margin < cropSize}
+	 */
+	public LabeledImage sampleWithContext(LabeledImage source, int margin, SplittableRandom rnd) {
+		if (margin < 0 || 2 * margin >= cropSize) throw new IllegalArgumentException("The margin must lie in [0, " + (cropSize - 1) / 2 + "], got " + margin + ".");
+		if (margin == 0 || maxScale > 1) return sample(source, rnd);
+		int x0 = contextOrigin(source.width(), margin, rnd);
+		int y0 = contextOrigin(source.height(), margin, rnd);
+		return relabel(augmentation.apply(extractWithContext(source, x0, y0, margin), rnd));
+	}
+
+	/**
+	 * The crop at (x0, y0), relabelled, without augmentation: as {@link #crop(LabeledImage, int, int)} inside the
+	 * source and in the central window, blank (0, label 0) in the margin outside the source.
+	 */
+	public LabeledImage cropWithContext(LabeledImage source, int x0, int y0, int margin) {
+		if (margin < 0 || 2 * margin >= cropSize) throw new IllegalArgumentException("The margin must lie in [0, " + (cropSize - 1) / 2 + "], got " + margin + ".");
+		return relabel(extractWithContext(source, x0, y0, margin));
+	}
+
+	private int contextOrigin(int size, int margin, SplittableRandom rnd) {
+		return size >= cropSize ? rnd.nextInt(size - cropSize + 1) : randomOrigin(size, cropSize - 2 * margin, rnd) - margin;
+	}
+
+	private LabeledImage extractWithContext(LabeledImage source, int x0, int y0, int margin) {
+		LabeledImage c = extract(source, x0, y0);
+		int w = source.width(), h = source.height(), n = cropSize;
+		if (x0 >= 0 && y0 >= 0 && x0 + n <= w && y0 + n <= h) return c;
+		float[] pixels = c.pixels();
+		int[] labels = c.labels();
+		for (int y = 0; y < n; y++)
+			for (int x = 0; x < n; x++) {
+				boolean inSource = x0 + x >= 0 && x0 + x < w && y0 + y >= 0 && y0 + y < h;
+				boolean inWindow = x >= margin && x < n - margin && y >= margin && y < n - margin;
+				if (!inSource && !inWindow) {
+					pixels[y * n + x] = 0;
+					if (labels != null) labels[y * n + x] = 0;
+				}
+			}
+		return c;
+	}
+
+	/**
 	 * The {@code window x window} square at (x0, y0) resampled to the crop size: pixels bilinearly, labels from the
 	 * nearest source pixel; reflection padding with label 0 outside the source, as in {@link #extract}.
 	 */

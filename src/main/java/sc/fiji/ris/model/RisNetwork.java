@@ -245,6 +245,10 @@ public final class RisNetwork extends AbstractBlock {
 		int r = ModelConfig.RECURRENT_STRIDE;
 		if (x % r != 0 || y % r != 0 || x < 0 || y < 0)
 			throw new IllegalArgumentException("Window origins must be non-negative multiples of " + r + ", not (" + x + ", " + y + ").");
+		Shape g = region.staticGates.getShape();
+		if (size % r != 0 || (x + size) / r > g.get(3) || (y + size) / r > g.get(2))
+			throw new IllegalArgumentException("A window of " + size + " at (" + x + ", " + y + ") does not fit in an encoding of " + g.get(3) * r + " x "
+					+ g.get(2) * r + " pixels.");
 		State st = new State();
 		st.staticGates = window(region.staticGates, x, y, size, r);
 		st.skip2 = window(region.skip2, x, y, size, 2);

@@ -138,6 +138,14 @@ public final class RisTrainer {
 		config.training.scaleAugmentation = options.scaleAugmentation;
 		// -1: as the model this run continues (a new one has none)
 		int margin = options.contextMargin >= 0 ? options.contextMargin : config.training.contextMargin;
+		String marginProblem = options.resume != null && margin != config.training.contextMargin
+				? "The checkpoint " + options.resume + " was trained with a context margin of " + config.training.contextMargin
+						+ ": resume it with that margin (leave out --context-margin)."
+				: margin < 0 || margin > 64 || margin % 16 != 0 ? "The model's training context margin is " + margin + ": it must be 0, 16, 32, 48 or 64." : null;
+		if (marginProblem != null) {
+			model.close();
+			throw new IllegalArgumentException(marginProblem);
+		}
 		config.training.contextMargin = margin;
 		int crop = options.crop;
 		if (crop % 8 != 0) throw new IllegalArgumentException("--crop must be a multiple of 8.");
@@ -147,7 +155,7 @@ public final class RisTrainer {
 		CropSampler sampler = new CropSampler(crop + 2 * margin, Augmentation.DEFAULT, margin > 0 ? 0 : options.minInstanceArea, options.scaleAugmentation);
 		CropSampler centre = new CropSampler(crop, Augmentation.NONE, options.minInstanceArea);
 		List<LabeledImage> synthetic = syntheticPool(options, crop + 2 * margin);
-		Windows valCrops = Windows.of(validationCrops(val, crop + 2 * margin), margin, crop);
+		Windows valCrops = Windows.of(validationCrops(val, crop, margin), margin, crop);
 
 		RisLoss loss = new RisLoss(options.lambda, options.seedWeight);
 		float[] learningRate = { options.learningRate };
@@ -182,7 +190,7 @@ public final class RisTrainer {
 					for (int b = 0; b < options.batch; b++) {
 						boolean syn = !synthetic.isEmpty() && rnd.nextDouble() < options.syntheticFraction;
 						LabeledImage src = syn ? synthetic.get(rnd.nextInt(synthetic.size())) : train.get(rnd.nextInt(train.size()));
-						batch.add(sampler.sample(src, rnd));
+						batch.add(sampler.sampleWithContext(src, margin, rnd));
 					}
 					Windows w = margin > 0 ? Windows.random(batch, centre, margin, rnd) : Windows.of(batch, 0, crop);
 					double[] terms = step(trainer, loss, w, stage == 1 ? 2 : -1, config.maxSteps);
@@ -483,11 +491,24 @@ public final class RisTrainer {
 
 	/** Two fixed crops per validation image (top-left and bottom-right corners), labels relabelled per crop. */
 	public static List<LabeledImage> validationCrops(List<LabeledImage> val, int crop) {
-		CropSampler sampler = new CropSampler(crop, Augmentation.NONE, 1);
+		return validationCrops(val, crop, 0);
+	}
+
+	/**
+	 * Two fixed crops of {@code crop + 2 margin} per validation image, at its top-left and bottom-right corners
+	 * where the image holds them; in a dimension where it does not, their central windows are at the corners and
+	 * their margins blank outside the image (see {@link CropSampler#cropWithContext}).
+	 */
+	static List<LabeledImage> validationCrops(List<LabeledImage> val, int crop, int margin) {
+		int outer = crop + 2 * margin;
+		CropSampler sampler = new CropSampler(outer, Augmentation.NONE, margin > 0 ? 0 : 1);
 		List<LabeledImage> out = new ArrayList<>();
 		for (LabeledImage v : val) {
-			out.add(sampler.crop(v, 0, 0));
-			out.add(sampler.crop(v, Math.max(0, v.width() - crop), Math.max(0, v.height() - crop)));
+			int fx = v.width() >= outer ? 0 : -margin, fy = v.height() >= outer ? 0 : -margin;
+			int lx = v.width() >= outer ? v.width() - outer : Math.max(0, v.width() - crop) - margin;
+			int ly = v.height() >= outer ? v.height() - outer : Math.max(0, v.height() - crop) - margin;
+			out.add(sampler.cropWithContext(v, fx, fy, margin));
+			out.add(sampler.cropWithContext(v, lx, ly, margin));
 		}
 		return out;
 	}

@@ -269,4 +269,50 @@ class CropSamplerTest {
 		assertThrows(IllegalArgumentException.class, () -> new CropSampler(8, Augmentation.NONE, 0, 0.9));
 		assertThrows(IllegalArgumentException.class, () -> new CropSampler(8, Augmentation.NONE, 0, 5));
 	}
+
+	@Test
+	void contextCropsAreSampleCropsOnLargeSourcesAndBlankOutsideSmallOnes() {
+		CropSampler outer = new CropSampler(64, Augmentation.DEFAULT, 0);
+		LabeledImage src = normalizedSynthetic(3);
+		// a source holding the whole crop: exactly what sample() draws from the same random stream
+		for (long seed = 0; seed < 5; seed++) {
+			LabeledImage a = outer.sampleWithContext(src, 16, new SplittableRandom(seed));
+			LabeledImage b = outer.sample(src, new SplittableRandom(seed));
+			assertArrayEquals(b.pixels(), a.pixels());
+			assertArrayEquals(b.labels(), a.labels());
+		}
+		// a 40 x 50 source: the central 32 x 32 window lies inside it, the margin outside it is blank
+		int w = 40, h = 50;
+		float[] px = new float[w * h];
+		int[] lab = new int[w * h];
+		for (int i = 0; i < px.length; i++) {
+			px[i] = 1 + i;
+			lab[i] = 1;
+		}
+		LabeledImage small = new LabeledImage("small", w, h, px, lab);
+		CropSampler plain = new CropSampler(64, Augmentation.NONE, 0);
+		SplittableRandom rnd = new SplittableRandom(4);
+		for (int k = 0; k < 20; k++) {
+			LabeledImage c = plain.sampleWithContext(small, 16, rnd);
+			int inWindow = 0;
+			for (int y = 0; y < 64; y++)
+				for (int x = 0; x < 64; x++) {
+					boolean window = x >= 16 && x < 48 && y >= 16 && y < 48;
+					float v = c.pixels()[y * 64 + x];
+					if (window) {
+						assertTrue(v > 0, "the window holds the source at (" + x + ", " + y + ")");
+						assertEquals(1, c.labels()[y * 64 + x]);
+						inWindow++;
+					} else if (v == 0) assertEquals(0, c.labels()[y * 64 + x], "blank margin has no label");
+				}
+			assertEquals(32 * 32, inWindow);
+		}
+		// a fixed crop with context reaching past the source: blank there, the source elsewhere
+		LabeledImage f = plain.cropWithContext(small, -16, -16, 16);
+		assertEquals(0f, f.pixels()[0]);
+		assertEquals(px[0], f.pixels()[16 * 64 + 16]);
+		assertEquals(px[w + 1], f.pixels()[17 * 64 + 17]);
+		assertArrayEquals(plain.crop(src, 10, 20).pixels(), plain.cropWithContext(src, 10, 20, 16).pixels(), "inside the source: a plain crop");
+		assertThrows(IllegalArgumentException.class, () -> plain.sampleWithContext(small, 32, new SplittableRandom(1)));
+	}
 }

@@ -187,9 +187,10 @@ class EvaluationTest {
 		assertEquals(r.mwcov(), number(json, "mwcov"), 0);
 		assertEquals(r.sbd(), number(json, "sbd"), 0);
 		assertEquals(r.bestDiceGt(), number(json, "best_dice_gt"), 0);
-		// SBD is the smaller direction in each image, so never above either mean
-		assertTrue(r.sbd() <= Math.min(r.bestDiceGt(), r.bestDicePred()) + 1e-12);
 		assertEquals((r.imageScores().get(0).bestDiceGtToPred() + 1) / 2, r.bestDiceGt(), 1e-12);
+		assertEquals((r.imageScores().get(0).bestDicePredToGt() + 1) / 2, r.bestDicePred(), 1e-12);
+		assertEquals(r.bestDicePred(), number(json, "best_dice_pred"), 0);
+		assertTrue(r.bestDiceGt() != r.bestDicePred(), "the two directions differ on this pair");
 		assertTrue(json.contains("{\"iou\": 0.5, \"tp\": 3, \"fp\": 2, \"fn\": 1, \"precision\": 0.6, \"recall\": 0.75,"), json);
 	}
 

@@ -146,9 +146,12 @@ class TileDecoderTest {
 			double diff = 0;
 			for (int p = 0; p < 32 * 32; p++) diff = Math.max(diff, Math.abs(withMargin.get(0).get(0).mask[p] - without.get(0).get(0).mask[p]));
 			assertTrue(diff > 1e-4, "the margin's context changes the masks");
-			// -1: the model's own training margin (0 here)
+			// -1: the model's own training margin
 			List<List<TileDecoder.Emission>> byModel = new TileDecoder(model, true).decode(image, w, h, x, y, 32, 2, 0, null);
 			org.junit.jupiter.api.Assertions.assertArrayEquals(without.get(0).get(1).mask, byModel.get(0).get(1).mask, 1e-6f);
+			model.config().training.contextMargin = 16;
+			byModel = new TileDecoder(model, true).decode(image, w, h, x, y, 32, 2, 0, null);
+			org.junit.jupiter.api.Assertions.assertArrayEquals(withMargin.get(0).get(1).mask, byModel.get(0).get(1).mask, 1e-6f);
 		}
 	}
 

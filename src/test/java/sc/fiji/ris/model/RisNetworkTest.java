@@ -147,6 +147,8 @@ public class RisNetworkTest {
 			assertTrue(diff > 1e-4, "a window with context should not equal the crop encoded alone");
 			org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
 					() -> net.window(net.encode(ps, x, false), 6, 12, 32), "origins off the recurrent grid");
+			org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+					() -> net.window(net.encode(ps, x, false), 8, 20, 32), "a window reaching past the encoded image");
 		}
 	}
 }

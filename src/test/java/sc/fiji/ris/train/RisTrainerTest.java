@@ -102,7 +102,7 @@ class RisTrainerTest {
 		assertEquals(1, t[2 * size + 2], "the centre instance at (6,6) is at (2,2) of the window");
 		assertEquals(2, t[7 * size + 7], "the crossing instance is cut to the window");
 
-		// context on the left and the bottom only (two random draws would be flaky; use the cutter's rule directly)
+		// context on the left and the bottom only: some seeded draw gives it
 		RisTrainer.Windows some = null;
 		java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
 		for (int k = 0; k < 200 && some == null; k++) {
@@ -144,5 +144,20 @@ class RisTrainerTest {
 		try (RisModel m = ModelPackage.load(dir.resolve("ft/last.zip"))) {
 			assertEquals(16, m.config().training.contextMargin, "fine-tuning keeps the margin the model was trained with");
 		}
+		TrainingOptions resume = new TrainingOptions();
+		resume.iterations = 22;
+		resume.crop = 32;
+		resume.batch = 2;
+		resume.checkpointDir = dir.resolve("ctx");
+		resume.resume = dir.resolve("ctx/last.zip");
+		assertEquals(22, new RisTrainer(tiny(), resume).train(images(3, 10), images(1, 100), Progress.NONE, null).iterations);
+		try (RisModel m = ModelPackage.load(dir.resolve("ctx/last.zip"))) {
+			assertEquals(16, m.config().training.contextMargin, "resuming keeps the margin");
+		}
+		resume.iterations = 24;
+		resume.contextMargin = 0;
+		IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+				() -> new RisTrainer(tiny(), resume).train(images(3, 10), images(1, 100), Progress.NONE, null));
+		assertTrue(e.getMessage().contains("context margin of 16"), e.getMessage());
 	}
 }
