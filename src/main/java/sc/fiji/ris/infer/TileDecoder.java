@@ -139,9 +139,19 @@ public final class TileDecoder implements Decoder {
 			ry1 = Math.max(ry1, Math.min(height, ry1 + regionMargin));
 		}
 		int rw = (rx1 - rx0 + 15) / 16 * 16, rh = (ry1 - ry0 + 15) / 16 * 16;
+		// the encoder takes multiples of 16: the extra pixels come from the image left of and above the region where
+		// there is image; beyond the image's right and bottom edges the region mirrors the image, as training crops
+		// do, since a blank there makes an edge that is not in the image (which the network reads as the border of an
+		// object in a field without nuclei, whose background is not near 0 after normalisation)
+		rx0 -= Math.min(rw - (rx1 - rx0), rx0) / r * r;
+		ry0 -= Math.min(rh - (ry1 - ry0), ry0) / r * r;
 		float[] region = new float[rw * rh];
 		int cw = Math.max(0, Math.min(rw, width - rx0));
-		for (int row = 0; row < rh && ry0 + row < height; row++) System.arraycopy(image, (ry0 + row) * width + rx0, region, row * rw, cw);
+		for (int row = 0; row < rh; row++) {
+			int sy = sc.fiji.ris.data.CropSampler.reflect(ry0 + row, height) * width;
+			System.arraycopy(image, sy + rx0, region, row * rw, cw);
+			for (int col = cw; col < rw; col++) region[row * rw + col] = image[sy + sc.fiji.ris.data.CropSampler.reflect(rx0 + col, width)];
+		}
 		int[] ox = new int[n], oy = new int[n];
 		for (int k = 0; k < n; k++) {
 			ox[k] = x[k] - rx0;

@@ -59,6 +59,32 @@ class PercentileNormalizerTest {
 	}
 
 	@Test
+	void aFieldOfNoiseStaysDimWhileAnImageWithObjectsIsStretched() {
+		SplittableRandom r = new SplittableRandom(5);
+		int w = 100, h = 80;
+		float[] noise = new float[w * h];
+		for (int i = 0; i < noise.length; i++) noise[i] = (float) (150 + 4 * r.nextGaussian());
+		double sigma = PercentileNormalizer.noiseSigma(noise);
+		assertEquals(4, sigma, 0.4, "the noise estimate of Gaussian noise");
+		float[] n = PercentileNormalizer.DEFAULT.normalize(noise);
+		float max = 0;
+		for (float v : n) max = Math.max(max, v);
+		// without the floor the 99.8th percentile would map to 1
+		assertTrue(max < 0.5, "an empty field's noise must not be stretched to full contrast, max " + max);
+		// the same noise with bright objects: the percentiles as usual
+		float[] objects = noise.clone();
+		for (int y = 10; y < 30; y++) for (int x = 10; x < 30; x++) objects[y * w + x] += 800;
+		double[] p = PercentileNormalizer.DEFAULT.percentiles(objects);
+		float[] m = PercentileNormalizer.DEFAULT.normalize(objects);
+		for (int i = 0; i < objects.length; i += 97) assertEquals((objects[i] - p[0]) / (p[1] - p[0]), m[i], 1e-5);
+		// smooth shading does not count as noise
+		float[] ramp = new float[w * h];
+		for (int i = 0; i < ramp.length; i++) ramp[i] = 100 + (i % w) * 0.5f + (i / w);
+		assertTrue(PercentileNormalizer.noiseSigma(ramp) < 1, "shading is not noise");
+		assertEquals(0, PercentileNormalizer.noiseSigma(new float[] { 1, 5, 2 }), "too few pixels to tell");
+	}
+
+	@Test
 	void constantImageUsesScaleOne() {
 		float[] out = PercentileNormalizer.DEFAULT.normalize(new float[] { 7, 7, 7 });
 		assertArrayEquals(new float[] { 0, 0, 0 }, out);

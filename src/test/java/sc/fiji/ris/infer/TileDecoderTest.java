@@ -156,6 +156,25 @@ class TileDecoderTest {
 	}
 
 	@Test
+	void aRegionReachingPastTheImageMirrorsItThere() {
+		ModelConfig config = RisNetworkTest.tiny();
+		try (RisModel model = RisModel.create(config, 6)) {
+			Random rnd = new Random(8);
+			int w = 40, h = 32, pw = 48; // a row of tiles 40 wide: the encoded region is 48 wide
+			float[] image = new float[w * h];
+			for (int p = 0; p < image.length; p++) image[p] = 0.3f + 0.1f * rnd.nextFloat();
+			float[] mirrored = new float[pw * h];
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < pw; x++) mirrored[y * pw + x] = image[y * w + sc.fiji.ris.data.CropSampler.reflect(x, w)];
+			TileDecoder shared = new TileDecoder(model, true, 0);
+			List<List<TileDecoder.Emission>> a = shared.decode(image, w, h, new int[] { 0, 8 }, new int[] { 0, 0 }, 32, 2, 0, null);
+			List<List<TileDecoder.Emission>> b = shared.decode(mirrored, pw, h, new int[] { 0, 8 }, new int[] { 0, 0 }, 32, 2, 0, null);
+			for (int k = 0; k < 2; k++)
+				for (int t = 0; t < 2; t++) org.junit.jupiter.api.Assertions.assertArrayEquals(b.get(k).get(t).mask, a.get(k).get(t).mask, 1e-5f);
+		}
+	}
+
+	@Test
 	void upsamplingOnlyAroundTheSupportDropsOnlyNegligibleValues() {
 		int side = 16, size = 32;
 		java.util.Random r = new java.util.Random(5);
