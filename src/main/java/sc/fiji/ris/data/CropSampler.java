@@ -115,7 +115,7 @@ public final class CropSampler {
 	 * @param margin context pixels on each side, {@code 0 <= 2 margin < cropSize}
 	 */
 	public LabeledImage sampleWithContext(LabeledImage source, int margin, SplittableRandom rnd) {
-		if (margin < 0 || 2 * margin >= cropSize) throw new IllegalArgumentException("The margin must lie in [0, " + (cropSize - 1) / 2 + "], got " + margin + ".");
+		checkMargin(margin);
 		if (margin == 0 || maxScale > 1) return sample(source, rnd);
 		int x0 = contextOrigin(source.width(), margin, rnd);
 		int y0 = contextOrigin(source.height(), margin, rnd);
@@ -127,8 +127,12 @@ public final class CropSampler {
 	 * source and in the central window, blank (0, label 0) in the margin outside the source.
 	 */
 	public LabeledImage cropWithContext(LabeledImage source, int x0, int y0, int margin) {
-		if (margin < 0 || 2 * margin >= cropSize) throw new IllegalArgumentException("The margin must lie in [0, " + (cropSize - 1) / 2 + "], got " + margin + ".");
+		checkMargin(margin);
 		return relabel(extractWithContext(source, x0, y0, margin));
+	}
+
+	private void checkMargin(int margin) {
+		if (margin < 0 || 2 * margin >= cropSize) throw new IllegalArgumentException("The margin must lie in [0, " + (cropSize - 1) / 2 + "], got " + margin + ".");
 	}
 
 	private int contextOrigin(int size, int margin, SplittableRandom rnd) {

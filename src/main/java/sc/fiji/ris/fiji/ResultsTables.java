@@ -53,8 +53,8 @@ public final class ResultsTables {
 	/**
 	 * One row per IoU threshold (iou, tp, fp, fn, precision, recall, f1, accuracy), followed on every row by the
 	 * summary metrics of the whole evaluation (images, mean_f1, mean_matched_iou, pq, sbd, best_dice_gt,
-	 * best_dice_pred, abs_dic, mucov, mwcov, avg_fp, avg_fn) and the unmatched instances at IoU 0.5 by kind (fn_missed ... fp_other, see
-	 * {@link ImageScores#errors()}): repeated rather than left empty, so that a macro finds each of them on row 0 and
+	 * best_dice_pred, abs_dic, mucov, mwcov, avg_fp, avg_fn) and the unmatched instances at IoU 0.5 by kind
+	 * (fn_missed ... fp_other, see {@link ImageScores#errors()}): repeated rather than left empty, so that a macro finds each of them on row 0 and
 	 * no cell shows NaN.
 	 */
 	public static ResultsTable evaluation(EvaluationResult r) {

@@ -223,16 +223,11 @@ public final class RisNetwork extends AbstractBlock {
 		for (int k = 0; k < x.length; k++)
 			if (x[k] % r != 0 || y[k] % r != 0 || x[k] < 0 || y[k] < 0)
 				throw new IllegalArgumentException("Tile origins must be non-negative multiples of " + r + ", not (" + x[k] + ", " + y[k] + ").");
-		State st = new State();
-		st.staticGates = crop(region.staticGates, x, y, size, r);
-		st.skip2 = crop(region.skip2, x, y, size, 2);
-		st.skip1 = crop(region.skip1, x, y, size, 1);
-		st.foreground = crop(region.foreground, x, y, size, 1);
-		if (region.union != null) {
-			int d = fgOut == null ? 1 : 2;
-			st.union = st.staticGates.getManager().zeros(new Shape(x.length, 1, size / d, size / d), region.union.getDataType());
-		}
-		return st;
+		return cut(region, size, (a, stride) -> {
+			NDList parts = new NDList(x.length);
+			for (int k = 0; k < x.length; k++) parts.add(window(a, x[k], y[k], size, stride));
+			return NDArrays.concat(parts, 0);
+		});
 	}
 
 	/**
@@ -249,11 +244,17 @@ public final class RisNetwork extends AbstractBlock {
 		if (size % r != 0 || (x + size) / r > g.get(3) || (y + size) / r > g.get(2))
 			throw new IllegalArgumentException("A window of " + size + " at (" + x + ", " + y + ") does not fit in an encoding of " + g.get(3) * r + " x "
 					+ g.get(2) * r + " pixels.");
+		return cut(region, size, (a, stride) -> window(a, x, y, size, stride));
+	}
+
+	/** The state of {@code size}-pixel squares of {@code region}: {@code cut} takes each array and its stride. */
+	private State cut(State region, int size, java.util.function.BiFunction<NDArray, Integer, NDArray> cut) {
+		int r = ModelConfig.RECURRENT_STRIDE;
 		State st = new State();
-		st.staticGates = window(region.staticGates, x, y, size, r);
-		st.skip2 = window(region.skip2, x, y, size, 2);
-		st.skip1 = window(region.skip1, x, y, size, 1);
-		st.foreground = window(region.foreground, x, y, size, 1);
+		st.staticGates = cut.apply(region.staticGates, r);
+		st.skip2 = region.skip2 == null ? null : cut.apply(region.skip2, 2);
+		st.skip1 = region.skip1 == null ? null : cut.apply(region.skip1, 1);
+		st.foreground = region.foreground == null ? null : cut.apply(region.foreground, 1);
 		if (region.union != null) {
 			int d = fgOut == null ? 1 : 2;
 			st.union = st.staticGates.getManager().zeros(new Shape(st.staticGates.getShape().get(0), 1, size / d, size / d), region.union.getDataType());
@@ -262,20 +263,8 @@ public final class RisNetwork extends AbstractBlock {
 	}
 
 	private static NDArray window(NDArray a, int x, int y, int size, int stride) {
-		if (a == null) return null;
 		int s = size / stride, x0 = x / stride, y0 = y / stride;
 		return a.get(new ai.djl.ndarray.index.NDIndex(":, :, {}:{}, {}:{}", y0, y0 + s, x0, x0 + s));
-	}
-
-	private static NDArray crop(NDArray a, int[] x, int[] y, int size, int stride) {
-		if (a == null) return null;
-		NDList parts = new NDList(x.length);
-		int s = size / stride;
-		for (int k = 0; k < x.length; k++) {
-			int x0 = x[k] / stride, y0 = y[k] / stride;
-			parts.add(a.get(new ai.djl.ndarray.index.NDIndex(":, :, {}:{}, {}:{}", y0, y0 + s, x0, x0 + s)));
-		}
-		return NDArrays.concat(parts, 0);
 	}
 
 	/**
