@@ -49,6 +49,8 @@ final class TrainCommand {
 			"  --constant-lr         keep the learning rate constant (default: cosine decay to 5% over the",
 			"                        second half of the budget)",
 			"  --lambda X            weight of the confidence loss (default 1)",
+			"  --min-instance-area N objects with fewer pixels inside a training crop are background there, not",
+			"                        targets (default 16; smaller: the model learns to find smaller objects)",
 			"  --hidden N            ConvLSTM hidden channels of a new network (default 12)",
 			"  --encoder-channels L  encoder channels at full, 1/2, 1/4 and 1/8 resolution of a new network",
 			"                        (default 8,16,24,32); three numbers: no 1/8 scale (a shallower encoder)",
@@ -87,7 +89,7 @@ final class TrainCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--scale-augmentation", "--context-margin", "--learning-rate", "--lambda", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+						"--synthetic", "--scale-augmentation", "--context-margin", "--learning-rate", "--lambda", "--min-instance-area", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
 				Set.of("--help", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -111,6 +113,7 @@ final class TrainCommand {
 		o.learningRate = (float) a.real("--learning-rate", 1e-3, 1e-7, 1);
 		o.lambda = (float) a.real("--lambda", 1, 0, 100);
 		o.seedWeight = (float) a.real("--seed-weight", 1, 0, 100);
+		o.minInstanceArea = a.integer("--min-instance-area", 16, 1, 10_000);
 		o.validateEvery = a.integer("--validate-every", 100, 1, Integer.MAX_VALUE);
 		o.checkpointEvery = o.validateEvery;
 		o.seed = a.longValue("--seed", 42, 0);

@@ -18,8 +18,8 @@ public interface Decoder {
 
 	/**
 	 * Decodes the tiles of one image whose origins are given; a decoder may encode the region they cover once
-	 * instead of each tile on its own. By default the tiles are cut out (zero outside the image) and decoded with
-	 * {@link #decode}.
+	 * instead of each tile on its own. By default the tiles are cut out (mirroring the image where a tile
+	 * reaches past it) and decoded with {@link #decode}.
 	 *
 	 * @param image row-major normalised image of {@code width x height} pixels
 	 * @param x tile origins (left), one per tile
@@ -40,11 +40,19 @@ public interface Decoder {
 		return null;
 	}
 
-	/** The {@code size x size} tile at (x0, y0), zero (normalised background) where it leaves the image. */
+	/**
+	 * The {@code size x size} tile at (x0, y0). Where it reaches past the image's right or bottom edge (an image
+	 * smaller than a tile), the tile mirrors the image, as training crops do: a blank there would make an edge that
+	 * is not in the image, which the network can read as the border of an object.
+	 */
 	static float[] cut(float[] img, int width, int height, int x0, int y0, int size) {
 		float[] t = new float[size * size];
-		int w = Math.min(size, width - x0), h = Math.min(size, height - y0);
-		for (int y = 0; y < h; y++) System.arraycopy(img, (y0 + y) * width + x0, t, y * size, w);
+		int w = Math.max(0, Math.min(size, width - x0));
+		for (int y = 0; y < size; y++) {
+			int row = sc.fiji.ris.data.CropSampler.reflect(y0 + y, height) * width;
+			System.arraycopy(img, row + x0, t, y * size, w);
+			for (int x = w; x < size; x++) t[y * size + x] = img[row + sc.fiji.ris.data.CropSampler.reflect(x0 + x, width)];
+		}
 		return t;
 	}
 }

@@ -93,6 +93,8 @@ public final class ModelConfig {
 		public double seedWeight;
 		/** Training crops magnified by factors in [1 / this, this] (1: none; older models: absent, i.e. 1). */
 		public double scaleAugmentation = 1;
+		/** Objects with fewer pixels inside a training crop were background there (older models: absent, i.e. 16). */
+		public int minInstanceArea = 16;
 		/** Context margin around training crops in pixels (0 = none; see the trainer). */
 		public int contextMargin = 0;
 		/** Curriculum stage reached (1: two steps, 2: n + 2 steps). */

@@ -135,6 +135,7 @@ public final class RisTrainer {
 		config.training.curriculum = options.curriculum ? "2 steps, then n+2 steps" : "none (n+2 steps from the start)";
 		config.training.seedWeight = options.seedWeight;
 		config.training.lambda = options.lambda;
+		config.training.minInstanceArea = options.minInstanceArea;
 		config.training.scaleAugmentation = options.scaleAugmentation;
 		// -1: as the model this run continues (a new one has none)
 		int margin = options.contextMargin >= 0 ? options.contextMargin : config.training.contextMargin;

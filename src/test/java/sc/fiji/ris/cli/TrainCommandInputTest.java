@@ -137,6 +137,18 @@ class TrainCommandInputTest {
 	}
 
 	@Test
+	void theMinimumInstanceAreaReachesTheSavedModel() throws IOException {
+		Run r = run(train("--min-instance-area", "4"));
+		assertEquals(0, r.code, "exit code\nerr:\n" + r.err + "out:\n" + r.out);
+		assertEquals(4, sc.fiji.ris.io.ModelPackage.readConfig(output).training.minInstanceArea);
+	}
+
+	@Test
+	void aMinimumInstanceAreaBelowOne() throws IOException {
+		assertRefused(2, train("--min-instance-area", "0"), "--min-instance-area");
+	}
+
+	@Test
 	void aShallowerEncoderAndNarrowerHeadsReachTheSavedModel() throws IOException {
 		Run r = run(train("--encoder-channels", "8,12,16", "--mask-channels", "5"));
 		assertEquals(0, r.code, "exit code\nerr:\n" + r.err + "out:\n" + r.out);
