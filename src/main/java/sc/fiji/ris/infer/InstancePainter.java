@@ -110,4 +110,45 @@ public final class InstancePainter {
 		}
 		return out;
 	}
+
+	/**
+	 * Fills the holes of instances: each 4-connected piece of background that does not touch the image's border,
+	 * borders exactly one instance and is no larger than that instance joins it (a nucleus has no holes; a dim spot
+	 * inside one falls below the mask threshold). Background between two instances, or open to the border, stays.
+	 *
+	 * @return a new label image; {@code labels} is not changed
+	 */
+	public static int[] fillHoles(int[] labels, int width, int height) {
+		int px = width * height;
+		int[] out = labels.clone();
+		int count = 0;
+		for (int l : labels) count = Math.max(count, l);
+		int[] area = new int[count + 1];
+		for (int l : labels) area[l]++;
+		boolean[] seen = new boolean[px];
+		int[] piece = new int[px];
+		for (int p = 0; p < px; p++) {
+			if (labels[p] != 0 || seen[p]) continue;
+			int size = 0, owner = 0;
+			boolean open = false;
+			piece[size++] = p;
+			seen[p] = true;
+			for (int i = 0; i < size; i++) {
+				int q = piece[i], x = q % width, y = q / width;
+				if (x == 0 || y == 0 || x == width - 1 || y == height - 1) open = true;
+				int[] next = { x > 0 ? q - 1 : -1, x < width - 1 ? q + 1 : -1, y > 0 ? q - width : -1, y < height - 1 ? q + width : -1 };
+				for (int r : next) {
+					if (r < 0) continue;
+					int l = labels[r];
+					if (l == 0) {
+						if (!seen[r]) { seen[r] = true; piece[size++] = r; }
+					} else if (owner == 0) owner = l;
+					else if (owner != l) owner = -1;
+				}
+			}
+			if (!open && owner > 0 && size <= area[owner])
+				for (int i = 0; i < size; i++) out[piece[i]] = owner;
+		}
+		return out;
+	}
 }

@@ -28,8 +28,8 @@ import sc.fiji.ris.model.RisModel;
  * Otherwise it takes the free pixels. Each instance finally keeps its largest 4-connected piece if that reaches the
  * minimum area. With a foreground head, pieces of confident foreground that no instance took and that are at least
  * half a typical nucleus in size and not thin become instances too ({@link Options#fillFromForeground}): nuclei that
- * every tile missed. Last, touching parts of one convex nucleus are joined ({@link FragmentMerging}, at the model's
- * merge solidity).
+ * every tile missed. Then touching parts of one convex nucleus are joined ({@link FragmentMerging}, at the model's
+ * merge solidity). Last, holes inside one instance are filled ({@link InstancePainter#fillHoles}).
  *
  * <p>Not thread-safe; one instance per thread. PyTorch uses its own intra-op threads.
  */
@@ -301,7 +301,7 @@ public final class Segmenter {
 		long t2 = System.nanoTime();
 		Instances out = stitch(candidates, width, height, minArea);
 		if (fg != null && fillArea > 0) out = fillFromForeground(out, fg, fillArea, FILL_EROSIONS, keepSoftMasks);
-		out = FragmentMerging.merge(out, mergeSolidity);
+		out = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
 		s.stitchNanos += System.nanoTime() - t2;
 		return out;
 	}
@@ -454,7 +454,19 @@ public final class Segmenter {
 		}
 		Instances out = stitch(candidates, d.width, d.height, minArea);
 		if (d.foreground != null && fillArea > 0) out = fillFromForeground(out, d.foreground, fillArea, FILL_EROSIONS, keepSoftMasks);
-		return FragmentMerging.merge(out, mergeSolidity);
+		return withoutHoles(FragmentMerging.merge(out, mergeSolidity));
+	}
+
+	/** The instances with their holes filled ({@link InstancePainter#fillHoles}); confidences and soft masks stay. */
+	static Instances withoutHoles(Instances in) {
+		int[] filled = InstancePainter.fillHoles(in.labels(), in.width(), in.height());
+		if (java.util.Arrays.equals(filled, in.labels())) return in;
+		Instances.SoftMask[] soft = null;
+		if (in.hasSoftMasks()) {
+			soft = new Instances.SoftMask[in.count()];
+			for (int l = 1; l <= in.count(); l++) soft[l - 1] = in.softMask(l);
+		}
+		return new Instances(in.width(), in.height(), filled, in.confidences(), soft);
 	}
 
 	/**
