@@ -174,8 +174,12 @@ public final class RisTrainer {
 		try (Model djl = Model.newInstance("ris")) {
 			djl.setBlock(model.network());
 			try (Trainer trainer = djl.newTrainer(tc)) {
-				for (Pair<String, Parameter> p : model.network().getParameters())
+				List<NDArray> gradients = new ArrayList<>();
+				for (Pair<String, Parameter> p : model.network().getParameters()) {
 					p.getValue().getArray().setRequiresGradient(true);
+					gradients.add(p.getValue().getArray());
+				}
+				int skipped = 0, skippedInARow = 0;
 				while (true) {
 					double seconds = elapsedBefore + (System.nanoTime() - start) / 1e9;
 					if (iteration >= budgetIterations || seconds >= budgetSeconds) break;
@@ -194,7 +198,18 @@ public final class RisTrainer {
 						batch.add(sampler.sampleWithContext(src, margin, rnd));
 					}
 					Windows w = margin > 0 ? Windows.random(batch, centre, margin, rnd) : Windows.of(batch, 0, crop);
-					double[] terms = step(trainer, loss, w, stage == 1 ? 2 : -1, config.maxSteps);
+					double[] terms = step(trainer, loss, w, stage == 1 ? 2 : -1, config.maxSteps, gradients);
+					if (terms == null) {
+						// a batch whose gradient is not finite would make every weight NaN: skip it, draw another
+						skipped++;
+						if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW)
+							throw new IllegalStateException("Training diverged at iteration " + iteration + ": " + skippedInARow
+									+ " batches in a row gave a gradient that is not finite; resume from " + last + " with a lower --learning-rate.");
+						progress.status(String.format(Locale.ROOT, "iteration %d: a batch gave a gradient that is not finite; skipped it (%d so far).",
+								iteration, skipped));
+						continue;
+					}
+					skippedInARow = 0;
 					trainer.step();
 					iteration++;
 					sumLoss += terms[0]; sumIou += terms[1]; sumBce += terms[2]; sumMatched += terms[3]; count++;
@@ -292,7 +307,7 @@ public final class RisTrainer {
 					if (i == 2) start = System.nanoTime();
 					List<LabeledImage> b = new ArrayList<>();
 					for (int k = 0; k < batch; k++) b.add(sampler.sample(src, rnd));
-					step(trainer, loss, Windows.of(b, 0, crop), steps, steps);
+					step(trainer, loss, Windows.of(b, 0, crop), steps, steps, null);
 					trainer.step();
 				}
 				return (System.nanoTime() - start) / 1e9 / iterations;
@@ -395,7 +410,30 @@ public final class RisTrainer {
 	static final double CONTEXT_SIDE = 0.75;
 
 	/** One forward/backward pass; returns {loss, IoU term, BCE term, mean matched IoU}. */
-	private static double[] step(Trainer trainer, RisLoss loss, Windows w, int fixedSteps, int maxSteps) {
+	/** Batches in a row with a gradient that is not finite after which training stops as diverged. */
+	static final int MAX_SKIPPED_IN_A_ROW = 20;
+
+	/**
+	 * Whether the gradients of all {@code parameters} are finite; if not, sets them all to zero, so that the batch
+	 * can be skipped without its NaN or infinity reaching the optimizer (Adam would carry it into every weight).
+	 */
+	static boolean gradientsFiniteElseZeroed(List<NDArray> parameters) {
+		boolean finite = true;
+		for (NDArray p : parameters) {
+			try (NDArray g = p.getGradient(); NDArray a = g.abs(); NDArray s = a.sum()) {
+				if (!Float.isFinite(s.getFloat())) { finite = false; break; }
+			}
+		}
+		if (!finite)
+			for (NDArray p : parameters)
+				try (NDArray g = p.getGradient()) {
+					g.set(new float[Math.toIntExact(g.size())]);
+				}
+		return finite;
+	}
+
+	/** @return the loss terms of the batch, or null when its gradient was not finite (then the gradients are zero) */
+	private static double[] step(Trainer trainer, RisLoss loss, Windows w, int fixedSteps, int maxSteps, List<NDArray> parameters) {
 		List<LabeledImage> batch = w.targets;
 		int crop = w.size;
 		int b = batch.size();
@@ -418,6 +456,7 @@ public final class RisTrainer {
 			NDList parts = loss.evaluateParts(new NDList(target, scope.create(counts)), pred);
 			NDArray total = loss.total(parts);
 			gc.backward(total);
+			if (parameters != null && !gradientsFiniteElseZeroed(parameters)) return null;
 			NDArray matched = parts.get(2);
 			double meanMatched = matched.size() == 0 ? 0 : matched.mean().getFloat();
 			return new double[] { total.getFloat(), parts.get(0).getFloat(), parts.get(1).getFloat(), meanMatched };

@@ -160,4 +160,24 @@ class RisTrainerTest {
 				() -> new RisTrainer(tiny(), resume).train(images(3, 10), images(1, 100), Progress.NONE, null));
 		assertTrue(e.getMessage().contains("context margin of 16"), e.getMessage());
 	}
+
+	@Test
+	void aGradientThatIsNotFiniteIsZeroedSoThatTheBatchCanBeSkipped() {
+		try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+			ai.djl.ndarray.NDArray a = m.create(new float[] { 1, 4 });
+			ai.djl.ndarray.NDArray b = m.create(new float[] { -1, 2 });
+			a.setRequiresGradient(true);
+			b.setRequiresGradient(true);
+			try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+				gc.backward(a.sqrt().sum());
+			}
+			assertTrue(RisTrainer.gradientsFiniteElseZeroed(List.of(a)), "d sqrt(x) / dx at 1 and 4 is finite");
+			try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+				gc.backward(b.sqrt().sum()); // sqrt(-1): NaN, and so is its gradient
+			}
+			org.junit.jupiter.api.Assertions.assertFalse(RisTrainer.gradientsFiniteElseZeroed(List.of(a, b)));
+			org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] { 0, 0 }, b.getGradient().toFloatArray(), "NaN gradients are zeroed");
+			org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] { 0, 0 }, a.getGradient().toFloatArray(), "all gradients are zeroed");
+		}
+	}
 }
