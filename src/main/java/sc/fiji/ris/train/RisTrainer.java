@@ -409,7 +409,6 @@ public final class RisTrainer {
 	/** Chance that a training window has context on a given side (with {@link TrainingOptions#contextMargin}). */
 	static final double CONTEXT_SIDE = 0.75;
 
-	/** One forward/backward pass; returns {loss, IoU term, BCE term, mean matched IoU}. */
 	/** Batches in a row with a gradient that is not finite after which training stops as diverged. */
 	static final int MAX_SKIPPED_IN_A_ROW = 20;
 
@@ -432,7 +431,10 @@ public final class RisTrainer {
 		return finite;
 	}
 
-	/** @return the loss terms of the batch, or null when its gradient was not finite (then the gradients are zero) */
+	/**
+	 * One forward/backward pass; returns {loss, IoU term, BCE term, mean matched IoU}, or null when the gradient of
+	 * {@code parameters} (null: not checked) was not finite, which leaves the gradients zero.
+	 */
 	private static double[] step(Trainer trainer, RisLoss loss, Windows w, int fixedSteps, int maxSteps, List<NDArray> parameters) {
 		List<LabeledImage> batch = w.targets;
 		int crop = w.size;
