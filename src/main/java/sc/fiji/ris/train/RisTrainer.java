@@ -423,11 +423,8 @@ public final class RisTrainer {
 				if (!Float.isFinite(s.getFloat())) { finite = false; break; }
 			}
 		}
-		if (!finite)
-			for (NDArray p : parameters)
-				try (NDArray g = p.getGradient()) {
-					g.set(new float[Math.toIntExact(g.size())]);
-				}
+		// the engine's own zeroing (as after an update): writing zeros through a Java buffer is not safe for gradients
+		if (!finite) for (NDArray p : parameters) ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p);
 		return finite;
 	}
 
