@@ -136,8 +136,8 @@ public final class InstancePainter {
 			for (int i = 0; i < size; i++) {
 				int q = piece[i], x = q % width, y = q / width;
 				if (x == 0 || y == 0 || x == width - 1 || y == height - 1) open = true;
-				int[] next = { x > 0 ? q - 1 : -1, x < width - 1 ? q + 1 : -1, y > 0 ? q - width : -1, y < height - 1 ? q + width : -1 };
-				for (int r : next) {
+				for (int k = 0; k < 4; k++) {
+					int r = k == 0 ? (x > 0 ? q - 1 : -1) : k == 1 ? (x < width - 1 ? q + 1 : -1) : k == 2 ? (y > 0 ? q - width : -1) : (y < height - 1 ? q + width : -1);
 					if (r < 0) continue;
 					int l = labels[r];
 					if (l == 0) {
