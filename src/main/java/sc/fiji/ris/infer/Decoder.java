@@ -46,12 +46,17 @@ public interface Decoder {
 	 * is not in the image, which the network can read as the border of an object.
 	 */
 	static float[] cut(float[] img, int width, int height, int x0, int y0, int size) {
-		float[] t = new float[size * size];
-		int w = Math.max(0, Math.min(size, width - x0));
-		for (int y = 0; y < size; y++) {
+		return cut(img, width, height, x0, y0, size, size);
+	}
+
+	/** The {@code w x h} rectangle at (x0, y0) inside the image, mirroring it past its right and bottom edges. */
+	static float[] cut(float[] img, int width, int height, int x0, int y0, int w, int h) {
+		float[] t = new float[w * h];
+		int inside = Math.max(0, Math.min(w, width - x0));
+		for (int y = 0; y < h; y++) {
 			int row = sc.fiji.ris.data.CropSampler.reflect(y0 + y, height) * width;
-			System.arraycopy(img, row + x0, t, y * size, w);
-			for (int x = w; x < size; x++) t[y * size + x] = img[row + sc.fiji.ris.data.CropSampler.reflect(x0 + x, width)];
+			System.arraycopy(img, row + x0, t, y * w, inside);
+			for (int x = inside; x < w; x++) t[y * w + x] = img[row + sc.fiji.ris.data.CropSampler.reflect(x0 + x, width)];
 		}
 		return t;
 	}

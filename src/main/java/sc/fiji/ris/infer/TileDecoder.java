@@ -145,13 +145,7 @@ public final class TileDecoder implements Decoder {
 		// object in a field without nuclei, whose background is not near 0 after normalisation)
 		rx0 -= Math.min(rw - (rx1 - rx0), rx0) / r * r;
 		ry0 -= Math.min(rh - (ry1 - ry0), ry0) / r * r;
-		float[] region = new float[rw * rh];
-		int cw = Math.max(0, Math.min(rw, width - rx0));
-		for (int row = 0; row < rh; row++) {
-			int sy = sc.fiji.ris.data.CropSampler.reflect(ry0 + row, height) * width;
-			System.arraycopy(image, sy + rx0, region, row * rw, cw);
-			for (int col = cw; col < rw; col++) region[row * rw + col] = image[sy + sc.fiji.ris.data.CropSampler.reflect(rx0 + col, width)];
-		}
+		float[] region = Decoder.cut(image, width, height, rx0, ry0, rw, rh);
 		int[] ox = new int[n], oy = new int[n];
 		for (int k = 0; k < n; k++) {
 			ox[k] = x[k] - rx0;
