@@ -46,6 +46,8 @@ final class TrainCommand {
 			"                        encoding are segmented (0, 16, 32, 48 or 64; default: as the model given",
 			"                        to --resume or --start-from, 0 for a new model)",
 			"  --learning-rate X     Adam learning rate (default 0.001)",
+			"  --keep-checkpoints    keep every checkpoint validated in stage 2 in the checkpoint folder",
+			"                        (iteration-NNNNNNN.zip; for ris average)",
 			"  --constant-lr         keep the learning rate constant (default: cosine decay to 5% over the",
 			"                        second half of the budget)",
 			"  --lambda X            weight of the confidence loss (default 1)",
@@ -90,7 +92,7 @@ final class TrainCommand {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
 						"--synthetic", "--scale-augmentation", "--context-margin", "--learning-rate", "--lambda", "--min-instance-area", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
-				Set.of("--help", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
+				Set.of("--help", "--keep-checkpoints", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (!a.positional().isEmpty()) throw new Args.UsageException("'ris train' takes no file arguments ('" + a.positional().get(0) + "'): use --images and --labels.");
@@ -116,6 +118,7 @@ final class TrainCommand {
 		o.minInstanceArea = a.integer("--min-instance-area", 16, 1, 10_000);
 		o.validateEvery = a.integer("--validate-every", 100, 1, Integer.MAX_VALUE);
 		o.checkpointEvery = o.validateEvery;
+		o.keepCheckpoints = a.has("--keep-checkpoints");
 		o.seed = a.longValue("--seed", 42, 0);
 		o.curriculum = !a.has("--no-curriculum");
 		o.decay = !a.has("--constant-lr");

@@ -237,6 +237,13 @@ public final class RisTrainer {
 									record(config, iteration, seconds, stage, r);
 									ModelPackage.save(model, best);
 								}
+								if (options.keepCheckpoints) {
+									// every validated state, for averaging the weights of a run (ris average)
+									ModelConfig.Provenance kept = config.copy().training;
+									record(config, iteration, seconds, stage, r);
+									ModelPackage.save(model, dir.resolve(String.format(Locale.ROOT, "iteration-%07d.zip", iteration)));
+									config.training = kept;
+								}
 							}
 						}
 						TrainingLog.Row row = new TrainingLog.Row(iteration, stage, sumLoss / count, sumIou / count, sumBce / count,

@@ -37,6 +37,8 @@ public final class TrainingOptions {
 	 * fine-tuned model was trained with, none for a new model.
 	 */
 	public int contextMargin = -1;
+	/** Whether to keep every checkpoint validated in stage 2 ({@code iteration-NNNNNNN.zip} in the checkpoint folder). */
+	public boolean keepCheckpoints = false;
 	/** Whether to run the curriculum (stage 1 with 2 steps first). */
 	public boolean curriculum = true;
 	/** Most of the budget stage 1 may take. */

@@ -55,8 +55,19 @@ class RisTrainerTest {
 		o.checkpointEvery = 30;
 		o.stage1Patience = 1;
 		o.checkpointDir = dir.resolve("ckpt");
+		o.keepCheckpoints = true;
 		RisTrainer.Result r = new RisTrainer(tiny(), o).train(images(6, 10), images(2, 100), Progress.NONE, null);
 		List<TrainingLog.Row> rows = r.log.rows();
+		// every stage-2 validation left its checkpoint, with its own iteration and scores
+		long stage2Validations = rows.stream().filter(row -> row.stage == 2 && row.hasValidation()).count();
+		try (java.util.stream.Stream<Path> kept = Files.list(dir.resolve("ckpt"))) {
+			assertEquals(stage2Validations, kept.filter(f -> f.getFileName().toString().startsWith("iteration-")).count());
+		}
+		assertTrue(stage2Validations >= 1);
+		try (RisModel m = ModelPackage.load(dir.resolve("ckpt/iteration-0000060.zip"))) {
+			assertEquals(60, m.config().training.iterations);
+			assertTrue(m.config().training.validation.containsKey("f1@0.5"));
+		}
 		assertEquals(60, r.iterations);
 		assertTrue(rows.size() >= 6);
 		double first = rows.get(0).loss, last = rows.get(rows.size() - 1).loss;
