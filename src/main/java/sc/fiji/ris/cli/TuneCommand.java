@@ -22,9 +22,9 @@ import sc.fiji.ris.model.RisModel;
 
 /**
  * {@code ris tune}: chooses a model's decision thresholds (minimum confidence, mask threshold, minimum area, merge
- * solidity) on
- * validation images, on whole images as {@code ris segment} sees them. Each image is decoded once; every
- * combination is then painted, stitched and scored without running the network again.
+ * solidity, and optionally the mask growth) on validation images, on whole images as {@code ris segment} sees them.
+ * Each image is decoded once per mask growth; every combination is then painted, stitched and scored without
+ * running the network again.
  */
 final class TuneCommand {
 
@@ -40,6 +40,9 @@ final class TuneCommand {
 			"  --merge-solidities LIST",
 			"                       merge solidities to try (see 'ris segment --help'), 0 = never join",
 			"                       (default 0,0.85,0.9,0.95)",
+			"  --mask-growths LIST  how far each step's coarse mask is grown before the foreground limits it, in",
+			"                       cells of 2 pixels, to try (default: the model's); each value decodes the",
+			"                       images again",
 			"  --output FILE        write the model with the best thresholds and its whole-image validation scores",
 			"                       in config.json: among the combinations within 0.003 of the best mean F1 (IoU",
 			"                       0.5..0.9), the one with the smallest |DiC|",
@@ -50,7 +53,8 @@ final class TuneCommand {
 	private TuneCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--merge-solidities", "--output", "--threads"),
+		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--merge-solidities", "--mask-growths", "--output",
+						"--threads"),
 				Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		Path modelFile = Path.of(a.required("--model"));
@@ -58,6 +62,9 @@ final class TuneCommand {
 		double[] thrs = list(a.get("--thresholds", "0.3,0.4,0.5,0.6,0.7"), "--thresholds", 1e-6, 1 - 1e-6);
 		double[] areas = list(a.get("--min-areas", "0,15,30,60"), "--min-areas", 0, 1e9);
 		double[] solidities = list(a.get("--merge-solidities", "0,0.85,0.9,0.95"), "--merge-solidities", 0, 1);
+		double[] growths = a.has("--mask-growths") ? list(a.get("--mask-growths", ""), "--mask-growths", 0, 16) : null;
+		if (growths != null) for (double g : growths)
+			if (g != Math.rint(g)) throw new Args.UsageException("The values of --mask-growths must be whole numbers of cells, not " + g + ".");
 		List<ImagePairs.Pair> pairs = ImagePairs.pair(Path.of(a.required("--images")), Path.of(a.required("--labels")), "--images", "--labels");
 		PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
 		try (RisModel model = ModelPackage.load(modelFile)) {
@@ -65,40 +72,48 @@ final class TuneCommand {
 			o.minConfidence = Arrays.stream(confs).min().getAsDouble();
 			o.shareEncoder = a.sharedEncoding();
 			o.fillFromForeground = !a.has("--no-fill");
-			Segmenter seg = new Segmenter(model, o);
-			List<Segmenter.Decoded> decoded = new ArrayList<>();
 			List<int[]> truth = new ArrayList<>();
-			for (ImagePairs.Pair p : pairs) {
-				ImagePlus img = ImageFiles.open(p.image), lab = ImageFiles.open(p.labels);
-				decoded.add(seg.decodeAll(ImagePlusSegmenter.plane(img, 1), img.getWidth(), img.getHeight()));
-				truth.add(ImageFiles.labels(lab, 1, p.labels));
-			}
-			out.printf(Locale.ROOT, "%10s %10s %8s %8s %8s %8s %8s %8s%n", "min_conf", "mask_thr", "min_area", "merge", "f1@0.5", "mean_f1", "sbd", "abs_dic");
+			for (ImagePairs.Pair p : pairs) truth.add(ImageFiles.labels(ImageFiles.open(p.labels), 1, p.labels));
+			if (growths == null) growths = new double[] { model.config().maskGrowth };
+			out.printf(Locale.ROOT, "%10s %10s %8s %8s %8s %8s %8s %8s %8s%n", "min_conf", "mask_thr", "min_area", "merge", "f1@0.5", "mean_f1", "sbd", "abs_dic",
+					"growth");
 			List<double[]> combos = new ArrayList<>();
 			List<EvaluationResult> results = new ArrayList<>();
-			for (double c : confs)
-				for (double t : thrs)
-					for (double ar : areas)
-						for (double so : solidities) {
-							Evaluation ev = new Evaluation();
-							for (int i = 0; i < decoded.size(); i++)
-								ev.add(pairs.get(i).name, seg.assemble(decoded.get(i), c, t, (int) ar, so).labels(), truth.get(i));
-							EvaluationResult r = ev.result();
-							out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.2f %8.4f %8.4f %8.4f %8.2f%n", c, t, ar, so, r.f1(0), r.meanF1(), r.sbd(), r.absDic());
-							combos.add(new double[] { c, t, ar, so });
-							results.add(r);
-						}
+			for (double g : growths) {
+				// the growth acts while decoding: the images are decoded again for each value
+				model.config().maskGrowth = (int) g;
+				Segmenter seg = new Segmenter(model, o);
+				List<Segmenter.Decoded> decoded = new ArrayList<>();
+				for (ImagePairs.Pair p : pairs) {
+					ImagePlus img = ImageFiles.open(p.image);
+					decoded.add(seg.decodeAll(ImagePlusSegmenter.plane(img, 1), img.getWidth(), img.getHeight()));
+				}
+				for (double c : confs)
+					for (double t : thrs)
+						for (double ar : areas)
+							for (double so : solidities) {
+								Evaluation ev = new Evaluation();
+								for (int i = 0; i < decoded.size(); i++)
+									ev.add(pairs.get(i).name, seg.assemble(decoded.get(i), c, t, (int) ar, so).labels(), truth.get(i));
+								EvaluationResult r = ev.result();
+								out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.2f %8.4f %8.4f %8.4f %8.2f %8.0f%n", c, t, ar, so, r.f1(0), r.meanF1(), r.sbd(), r.absDic(), g);
+								combos.add(new double[] { c, t, ar, so, g });
+								results.add(r);
+							}
+			}
 			int pick = choose(results);
 			double[] choice = combos.get(pick);
 			EvaluationResult bestResult = results.get(pick);
-			out.printf(Locale.ROOT, "best: min_confidence %.2f, mask_threshold %.2f, min_area %.0f, merge_solidity %.2f: F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n",
-					choice[0], choice[1], choice[2], choice[3], bestResult.f1(0), bestResult.meanF1(), bestResult.sbd(), bestResult.absDic());
+			out.printf(Locale.ROOT,
+					"best: min_confidence %.2f, mask_threshold %.2f, min_area %.0f, merge_solidity %.2f, mask_growth %.0f: F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n",
+					choice[0], choice[1], choice[2], choice[3], choice[4], bestResult.f1(0), bestResult.meanF1(), bestResult.sbd(), bestResult.absDic());
 			if (a.has("--output")) {
 				ModelConfig cfg = model.config();
 				cfg.minConfidence = choice[0];
 				cfg.maskThreshold = choice[1];
 				cfg.minArea = (int) choice[2];
 				cfg.mergeSolidity = choice[3];
+				cfg.maskGrowth = (int) choice[4];
 				var v = cfg.training.validation;
 				v.put("whole_image_images", (double) bestResult.images());
 				v.put("whole_image_f1@0.5", bestResult.f1(0));

@@ -27,18 +27,23 @@ class TuneCommandTest {
 		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
 		int code = Main.run(new String[] { "tune", "--threads", "2", "--model", ModelPackage.bundledCopy().toString(), "--images", "sample-images/images",
 				"--labels", "sample-images/labels", "--confidences", "0.6,0.7", "--thresholds", "0.5", "--min-areas", "30", "--merge-solidities", "0,0.9",
-				"--output", out.toString() }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+				"--mask-growths", "3,5", "--output", out.toString() }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
 		String text = o.toString(StandardCharsets.UTF_8);
 		assertEquals(0, code, text + e.toString(StandardCharsets.UTF_8));
 		List<String[]> rows = text.lines().map(String::trim).filter(l -> l.matches("0\\.\\d0 .*")).map(l -> l.split("\\s+")).collect(Collectors.toList());
-		assertEquals(4, rows.size(), "2 confidences x 2 merge solidities:\n" + text);
+		assertEquals(8, rows.size(), "2 confidences x 2 merge solidities x 2 mask growths:\n" + text);
+		boolean differs = false;
+		for (int i = 0; i < 4; i++) differs |= !rows.get(i)[5].equals(rows.get(i + 4)[5]) || !rows.get(i)[6].equals(rows.get(i + 4)[6]);
+		assertTrue(differs, "the same thresholds with another mask growth give other masks:\n" + text);
 		double top = rows.stream().mapToDouble(r -> Double.parseDouble(r[5])).max().getAsDouble();
 		String[] best = null;
 		for (String[] r : rows)
-			if (Double.parseDouble(r[5]) >= top - 0.003 - 1e-4 && (best == null || Double.parseDouble(r[7]) < Double.parseDouble(best[7]))) best = r;
+			if (Double.parseDouble(r[5]) >= top - 0.003 - 1e-4 && (best == null || Double.parseDouble(r[7]) < Double.parseDouble(best[7])
+					|| (r[7].equals(best[7]) && Double.parseDouble(r[5]) > Double.parseDouble(best[5])))) best = r;
 		ModelConfig c = ModelPackage.readConfig(out);
 		assertEquals(Double.parseDouble(best[0]), c.minConfidence, 1e-9);
 		assertEquals(Double.parseDouble(best[3]), c.mergeSolidity, 1e-9);
+		assertEquals(Integer.parseInt(best[8]), c.maskGrowth);
 		assertEquals(Double.parseDouble(best[5]), c.training.validation.get("whole_image_mean_f1"), 1e-4);
 		assertTrue(text.contains(String.format(Locale.ROOT, "merge_solidity %.2f", c.mergeSolidity)), text);
 	}
