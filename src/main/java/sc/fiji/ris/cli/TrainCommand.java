@@ -46,6 +46,9 @@ final class TrainCommand {
 			"                        encoding are segmented (0, 16, 32, 48 or 64; default: as the model given",
 			"                        to --resume or --start-from, 0 for a new model)",
 			"  --learning-rate X     Adam learning rate (default 0.001)",
+			"  --no-spike-rollback   keep going after a loss spike (default: go back to the weights of a recent",
+			"                        checkpoint, with fresh optimiser moments, when the loss of 10 iterations",
+			"                        jumps above 3 times its level)",
 			"  --keep-checkpoints    keep every checkpoint validated in stage 2 in the checkpoint folder",
 			"                        (iteration-NNNNNNN.zip; for ris average)",
 			"  --constant-lr         keep the learning rate constant (default: cosine decay to 5% over the",
@@ -92,7 +95,7 @@ final class TrainCommand {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
 						"--synthetic", "--scale-augmentation", "--context-margin", "--learning-rate", "--lambda", "--min-instance-area", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
-				Set.of("--help", "--keep-checkpoints", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
+				Set.of("--help", "--keep-checkpoints", "--no-spike-rollback", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (!a.positional().isEmpty()) throw new Args.UsageException("'ris train' takes no file arguments ('" + a.positional().get(0) + "'): use --images and --labels.");
@@ -119,6 +122,7 @@ final class TrainCommand {
 		o.validateEvery = a.integer("--validate-every", 100, 1, Integer.MAX_VALUE);
 		o.checkpointEvery = o.validateEvery;
 		o.keepCheckpoints = a.has("--keep-checkpoints");
+		o.spikeRollback = !a.has("--no-spike-rollback");
 		o.seed = a.longValue("--seed", 42, 0);
 		o.curriculum = !a.has("--no-curriculum");
 		o.decay = !a.has("--constant-lr");

@@ -97,6 +97,8 @@ public final class ModelConfig {
 		public int minInstanceArea = 16;
 		/** Context margin around training crops in pixels (0 = none; see the trainer). */
 		public int contextMargin = 0;
+		/** Times a loss spike sent the run back to earlier weights (see the trainer). */
+		public int rollbacks;
 		/** How the weights were averaged over checkpoints of the run ({@code ris average}); empty: one checkpoint. */
 		public String averaged = "";
 		/** Curriculum stage reached (1: two steps, 2: n + 2 steps). */

@@ -54,6 +54,8 @@ public final class RisTrainer {
 
 	private final TrainingOptions options;
 	private final ModelConfig baseConfig;
+	/** Called after each update with the iteration and the weights (tests disturb the weights through it). */
+	java.util.function.BiConsumer<Long, List<NDArray>> afterUpdate;
 
 	/** @param config the architecture for a new network (ignored when resuming or fine-tuning) */
 	public RisTrainer(ModelConfig config, TrainingOptions options) {
@@ -161,8 +163,13 @@ public final class RisTrainer {
 		RisLoss loss = new RisLoss(options.lambda, options.seedWeight);
 		float[] learningRate = { options.learningRate };
 		Tracker schedule = update -> learningRate[0];
-		DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(Adam.builder()
-				.optLearningRateTracker(schedule).optClipGrad(options.clipGradient).build());
+		RestartableOptimizer optimizer = new RestartableOptimizer(() -> Adam.builder().optLearningRateTracker(schedule).optClipGrad(options.clipGradient).build());
+		DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(optimizer);
+		LossSpikeGuard guard = new LossSpikeGuard();
+		// weights to go back to after a loss spike: taken at a checkpoint, trusted once the loss stayed normal after it
+		float[][] good = null, pending = null;
+		long goodIteration = -1, pendingIteration = -1;
+		int rollbacksInARow = 0;
 		long start = System.nanoTime();
 		double budgetSeconds = options.minutes > 0 ? options.minutes * 60 : Double.POSITIVE_INFINITY;
 		long budgetIterations = options.iterations > 0 ? options.iterations : Long.MAX_VALUE;
@@ -174,10 +181,10 @@ public final class RisTrainer {
 		try (Model djl = Model.newInstance("ris")) {
 			djl.setBlock(model.network());
 			try (Trainer trainer = djl.newTrainer(tc)) {
-				List<NDArray> gradients = new ArrayList<>();
+				List<NDArray> parameters = new ArrayList<>();
 				for (Pair<String, Parameter> p : model.network().getParameters()) {
 					p.getValue().getArray().setRequiresGradient(true);
-					gradients.add(p.getValue().getArray());
+					parameters.add(p.getValue().getArray());
 				}
 				int skipped = 0, skippedInARow = 0;
 				while (true) {
@@ -187,6 +194,7 @@ public final class RisTrainer {
 					if (stage == 1 && (iteration >= options.stage1MaxShare * budgetIterations
 							|| seconds >= options.stage1MaxShare * budgetSeconds)) {
 						stage = 2;
+						guard.reset();
 						progress.status("Curriculum: stage 2 (all instances, n + 2 steps) from iteration " + iteration + ".");
 					}
 					learningRate[0] = (float) (options.learningRate * learningRateFactor(options.decay,
@@ -198,7 +206,7 @@ public final class RisTrainer {
 						batch.add(sampler.sampleWithContext(src, margin, rnd));
 					}
 					Windows w = margin > 0 ? Windows.random(batch, centre, margin, rnd) : Windows.of(batch, 0, crop);
-					double[] terms = step(trainer, loss, w, stage == 1 ? 2 : -1, config.maxSteps, gradients);
+					double[] terms = step(trainer, loss, w, stage == 1 ? 2 : -1, config.maxSteps, parameters);
 					if (terms == null) {
 						// a batch whose gradient is not finite would make every weight NaN: skip it, draw another
 						skipped++;
@@ -212,6 +220,7 @@ public final class RisTrainer {
 					skippedInARow = 0;
 					trainer.step();
 					iteration++;
+					if (afterUpdate != null) afterUpdate.accept(iteration, parameters);
 					sumLoss += terms[0]; sumIou += terms[1]; sumBce += terms[2]; sumMatched += terms[3]; count++;
 
 					boolean validate = iteration % options.validateEvery == 0;
@@ -225,6 +234,7 @@ public final class RisTrainer {
 								if (valScore > stage1Best + 1e-3) { stage1Best = valScore; stale = 0; }
 								else if (++stale >= options.stage1Patience) {
 									stage = 2;
+									guard.reset();
 									progress.status("Curriculum: validation stopped improving; stage 2 (n + 2 steps) from iteration " + iteration + ".");
 								}
 							} else {
@@ -252,6 +262,24 @@ public final class RisTrainer {
 						if (rows != null) rows.accept(row);
 						sumLoss = sumIou = sumBce = sumMatched = 0;
 						count = 0;
+						double level = guard.level();
+						if (options.spikeRollback && guard.spike(row.loss) && good != null) {
+							// back to weights from before the spike, with fresh optimiser moments (the spike's are in them)
+							if (++rollbacksInARow > MAX_ROLLBACKS_IN_A_ROW)
+								throw new IllegalStateException("Training diverged at iteration " + iteration + ": the loss jumped " + rollbacksInARow
+										+ " times after going back to the weights of iteration " + goodIteration + "; resume from " + best + " with a lower --learning-rate.");
+							setWeights(parameters, good);
+							optimizer.restart();
+							pending = null;
+							config.training.rollbacks++;
+							progress.status(String.format(Locale.ROOT, "iteration %d: the loss jumped to %.3f (%.1f times its level); back to the weights of iteration %d (%d so far).",
+									iteration, row.loss, row.loss / level, goodIteration, config.training.rollbacks));
+						} else if (pending != null && iteration - pendingIteration >= TRUST_AFTER) {
+							good = pending;
+							goodIteration = pendingIteration;
+							pending = null;
+							rollbacksInARow = 0;
+						}
 						double fraction = Math.max(iteration / (double) Math.min(budgetIterations, Long.MAX_VALUE / 2),
 								seconds / budgetSeconds);
 						double eta = fraction > 0 ? seconds / fraction - seconds : Double.NaN;
@@ -259,6 +287,10 @@ public final class RisTrainer {
 						progress.status(String.format(Locale.ROOT, "iteration %d  stage %d  loss %.4f  IoU %.3f%s  ETA %s", iteration, stage,
 								row.loss, row.matchedIou, Double.isNaN(f1) ? (Double.isNaN(valScore) ? "" : String.format(Locale.ROOT, "  val IoU %.3f", valScore))
 										: String.format(Locale.ROOT, "  val F1 %.3f (best %.3f)", f1, bestScore), formatDuration(eta)));
+					}
+					if (options.spikeRollback && iteration % options.checkpointEvery == 0 && guard.ready() && pending == null) {
+						pending = weights(parameters);
+						pendingIteration = iteration;
 					}
 					if (iteration % options.checkpointEvery == 0) {
 						ModelConfig.Provenance p = config.training;
@@ -410,6 +442,56 @@ public final class RisTrainer {
 				for (int row = 0; row < h; row++) System.arraycopy(c.pixels(), (y0 + row) * c.width() + x0, x, (i * h + row) * w, w);
 			}
 			return new Windows(targets, x, w, h, margin - x0, margin - y0, size);
+		}
+	}
+
+	/** Iterations the loss must stay normal after a checkpoint before its weights are trusted to go back to. */
+	static final int TRUST_AFTER = 50;
+
+	/** Spikes in a row, each after going back, after which training stops as diverged. */
+	static final int MAX_ROLLBACKS_IN_A_ROW = 5;
+
+	/** A copy of the weights. */
+	static float[][] weights(List<NDArray> parameters) {
+		float[][] w = new float[parameters.size()][];
+		for (int k = 0; k < w.length; k++) w[k] = parameters.get(k).toFloatArray();
+		return w;
+	}
+
+	/** Writes weights copied by {@link #weights} back. */
+	static void setWeights(List<NDArray> parameters, float[][] w) {
+		for (int k = 0; k < w.length; k++) parameters.get(k).set(w[k]);
+	}
+
+	/**
+	 * An optimiser whose state (Adam's moments) can be dropped: after going back to earlier weights, the moments
+	 * gathered during a loss spike would push the weights the same way again.
+	 */
+	static final class RestartableOptimizer extends ai.djl.training.optimizer.Optimizer {
+		private final java.util.function.Supplier<ai.djl.training.optimizer.Optimizer> factory;
+		private ai.djl.training.optimizer.Optimizer inner;
+
+		RestartableOptimizer(java.util.function.Supplier<ai.djl.training.optimizer.Optimizer> factory) {
+			super(new Builder());
+			this.factory = factory;
+			this.inner = factory.get();
+		}
+
+		@Override
+		public void update(String parameterId, NDArray weight, NDArray grad) {
+			inner.update(parameterId, weight, grad);
+		}
+
+		/** Starts with fresh state (moments, update counts). */
+		void restart() {
+			inner = factory.get();
+		}
+
+		private static final class Builder extends OptimizerBuilder<Builder> {
+			@Override
+			protected Builder self() {
+				return this;
+			}
 		}
 	}
 

@@ -37,6 +37,11 @@ public final class TrainingOptions {
 	 * fine-tuned model was trained with, none for a new model.
 	 */
 	public int contextMargin = -1;
+	/**
+	 * Whether a loss spike (see {@link LossSpikeGuard}) sends the run back to the weights of a recent checkpoint, with
+	 * fresh optimiser moments.
+	 */
+	public boolean spikeRollback = true;
 	/** Whether to keep every checkpoint validated in stage 2 ({@code iteration-NNNNNNN.zip} in the checkpoint folder). */
 	public boolean keepCheckpoints = false;
 	/** Whether to run the curriculum (stage 1 with 2 steps first). */

@@ -191,4 +191,46 @@ class RisTrainerTest {
 			org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] { 0, 0 }, a.getGradient().toFloatArray(), "all gradients are zeroed");
 		}
 	}
+	@Test
+	void aLossSpikeSendsTheRunBackToTrustedWeights() throws IOException {
+		TrainingOptions o = new TrainingOptions();
+		o.iterations = 400;
+		o.crop = 32;
+		o.batch = 2;
+		o.curriculum = false;
+		o.validateEvery = 50;
+		o.checkpointEvery = 50;
+		o.checkpointDir = dir.resolve("spike");
+		RisTrainer trainer = new RisTrainer(tiny(), o);
+		trainer.afterUpdate = (iteration, weights) -> {
+			if (iteration == 335) for (ai.djl.ndarray.NDArray w : weights) { // a blow-up: every weight scaled by -4
+				float[] v = w.toFloatArray();
+				for (int i = 0; i < v.length; i++) v[i] *= -4;
+				w.set(v);
+			}
+		};
+		List<String> messages = new ArrayList<>();
+		Progress p = new Progress() {
+			@Override public void status(String message) { messages.add(message); }
+			@Override public void progress(long done, long total) {}
+			@Override public boolean isCancelled() { return false; }
+		};
+		RisTrainer.Result r = trainer.train(images(4, 10), images(1, 100), p, null);
+		assertEquals(400, r.iterations, "the run goes on to the end");
+		List<String> back = messages.stream().filter(m -> m.contains("back to the weights")).collect(java.util.stream.Collectors.toList());
+		// checkpoints at 250 and 300; the one at 300 is not trusted yet at 340 (50 normal iterations needed)
+		assertEquals(1, back.size(), String.join("\n", back));
+		assertTrue(back.get(0).startsWith("iteration 340: the loss jumped"), back.get(0));
+		assertTrue(back.get(0).contains("back to the weights of iteration 250 (1 so far)"), back.get(0));
+		try (RisModel m = ModelPackage.load(dir.resolve("spike/last.zip"))) {
+			assertEquals(1, m.config().training.rollbacks);
+		}
+		double before = loss(r.log, 330), spike = loss(r.log, 340), after = loss(r.log, 350);
+		assertTrue(spike > 3 * before, "the disturbance made a spike: " + before + " then " + spike);
+		assertTrue(after < 2 * before, "back to the earlier weights, the loss is back to its level: " + before + " then " + after);
+	}
+
+	private static double loss(TrainingLog log, long iteration) {
+		return log.rows().stream().filter(row -> row.iteration == iteration).findFirst().orElseThrow().loss;
+	}
 }
