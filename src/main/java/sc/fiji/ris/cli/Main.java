@@ -19,7 +19,6 @@ public final class Main {
 			"  train      train a model on image/label folders",
 			"  evaluate   score predicted label images against ground truth",
 			"  tune       choose a model's thresholds on validation images",
-			"  average    average the weights of checkpoints of one training run",
 			"  bench      time the network, whole-image segmentation or the dense CRF",
 			"",
 			"Run 'ris COMMAND --help' for the options of a command. Add --verbose for stack traces.");
@@ -46,7 +45,6 @@ public final class Main {
 			case "tune": return TuneCommand.run(rest, out, err);
 			case "segment": return SegmentCommand.run(rest, out, err, verbose);
 			case "refine": return RefineCommand.run(rest, out, err);
-			case "average": return AverageCommand.run(rest, out, err);
 			default:
 				err.println("Error: Unknown command '" + rest[0] + "': see 'ris --help'.");
 				return 2;

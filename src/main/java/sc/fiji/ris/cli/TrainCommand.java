@@ -50,7 +50,7 @@ final class TrainCommand {
 			"                        checkpoint, with fresh optimiser moments, when the loss of 10 iterations",
 			"                        jumps above 3 times its level)",
 			"  --keep-checkpoints    keep every checkpoint validated in stage 2 in the checkpoint folder",
-			"                        (iteration-NNNNNNN.zip; for ris average)",
+			"                        (iteration-NNNNNNN.zip; resume from any of them)",
 			"  --constant-lr         keep the learning rate constant (default: cosine decay to 5% over the",
 			"                        second half of the budget)",
 			"  --lambda X            weight of the confidence loss (default 1)",

@@ -99,8 +99,6 @@ public final class ModelConfig {
 		public int contextMargin = 0;
 		/** Times a loss spike sent the run back to earlier weights (see the trainer). */
 		public int rollbacks;
-		/** How the weights were averaged over checkpoints of the run ({@code ris average}); empty: one checkpoint. */
-		public String averaged = "";
 		/** Curriculum stage reached (1: two steps, 2: n + 2 steps). */
 		public int stage = 1;
 		public String created = "";

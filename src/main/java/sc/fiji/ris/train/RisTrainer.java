@@ -248,7 +248,7 @@ public final class RisTrainer {
 									ModelPackage.save(model, best);
 								}
 								if (options.keepCheckpoints) {
-									// every validated state, for averaging the weights of a run (ris average)
+									// every validated state: for going back by hand, or for comparing checkpoints
 									ModelConfig.Provenance kept = config.copy().training;
 									record(config, iteration, seconds, stage, r);
 									ModelPackage.save(model, dir.resolve(String.format(Locale.ROOT, "iteration-%07d.zip", iteration)));
