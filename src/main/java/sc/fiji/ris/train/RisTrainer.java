@@ -263,7 +263,8 @@ public final class RisTrainer {
 						sumLoss = sumIou = sumBce = sumMatched = 0;
 						count = 0;
 						double level = guard.level();
-						if (options.spikeRollback && guard.spike(row.loss) && good != null) {
+						boolean spike = options.spikeRollback && guard.spike(row.loss);
+						if (spike && good != null) {
 							// back to weights from before the spike, with fresh optimiser moments (the spike's are in them)
 							if (++rollbacksInARow > MAX_ROLLBACKS_IN_A_ROW)
 								throw new IllegalStateException("Training diverged at iteration " + iteration + ": the loss jumped " + rollbacksInARow
@@ -274,6 +275,8 @@ public final class RisTrainer {
 							config.training.rollbacks++;
 							progress.status(String.format(Locale.ROOT, "iteration %d: the loss jumped to %.3f (%.1f times its level); back to the weights of iteration %d (%d so far).",
 									iteration, row.loss, row.loss / level, goodIteration, config.training.rollbacks));
+						} else if (spike) {
+							pending = null; // nothing trusted yet to go back to; what was taken just before may hold the spike's start
 						} else if (pending != null && iteration - pendingIteration >= TRUST_AFTER) {
 							good = pending;
 							goodIteration = pendingIteration;
