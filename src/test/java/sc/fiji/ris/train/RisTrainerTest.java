@@ -191,6 +191,7 @@ class RisTrainerTest {
 			org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] { 0, 0 }, a.getGradient().toFloatArray(), "all gradients are zeroed");
 		}
 	}
+
 	@Test
 	void aLossSpikeSendsTheRunBackToTrustedWeights() throws IOException {
 		TrainingOptions o = new TrainingOptions();
