@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""Probes of post-processing ideas on label images that `ris segment` or `ris bench images --labels-out` wrote.
+
+Each probe changes the predicted label images in memory and scores them against the ground truth with the same
+matching as `ris evaluate` (a pair matches at IoU > t; F1 pooled over the images; mean F1 over t = 0.5..0.9).
+None of these became part of the plugin; bench/RESULTS.md says what each gave.
+
+Needs Debian's python3-numpy, python3-scipy, python3-skimage and python3-tifffile (run with /usr/bin/python3).
+
+  postprocess.py spots IMAGES LABELS PRED|-   small bright spots outside every prediction as extra instances
+                                               ('-': stand-in predictions, the annotated objects of >= 100 px)
+  postprocess.py split IMAGES LABELS PRED     split large predictions along dim seams (intensity watershed)
+  postprocess.py edges IMAGES LABELS PRED     move each outline to a fraction of its nucleus' brightness
+
+PRED holds NAME_labels.tif for each NAME.tif of IMAGES.
+"""
+import glob
+import os
+import sys
+
+import numpy as np
+import tifffile
+from scipy import ndimage as ndi
+
+FOUR = ndi.generate_binary_structure(2, 1)
+
+
+def pairs(gt, pred):
+    """Matched IoUs (> 0.5), number of annotated objects, number of predictions."""
+    g = gt.ravel().astype(np.int64)
+    p = pred.ravel().astype(np.int64)
+    both = (g > 0) & (p > 0)
+    key, inter = np.unique(g[both] * 1_000_000 + p[both], return_counts=True)
+    ga, pa = np.bincount(g), np.bincount(p)
+    gi, pi = key // 1_000_000, key % 1_000_000
+    iou = inter / (ga[gi] + pa[pi] - inter)
+    return iou[iou > 0.5], len(np.unique(g[g > 0])), len(np.unique(p[p > 0]))
+
+
+def scores(results):
+    ious = np.concatenate([r[0] for r in results])
+    n = sum(r[1] for r in results) + sum(r[2] for r in results)
+    f1 = [2 * (ious > t).sum() / n for t in np.arange(0.5, 0.91, 0.05)]
+    return "F1@0.5 %.4f  mean F1 %.4f  matched IoU %.4f  predictions %d" % (
+        f1[0], np.mean(f1), ious.mean(), sum(r[2] for r in results))
+
+
+def images(folder_images, folder_labels, folder_pred):
+    for f in sorted(glob.glob(os.path.join(folder_images, "*.tif"))):
+        name = os.path.basename(f)[:-4]
+        image = tifffile.imread(f).astype(np.float64)
+        gt = tifffile.imread(os.path.join(folder_labels, name + ".tif")).astype(np.int64)
+        pred = None
+        if folder_pred != "-":
+            pred = tifffile.imread(os.path.join(folder_pred, name + "_labels.tif")).astype(np.int64)
+        yield name, image, gt, pred
+
+
+def box(sl, pad, shape):
+    return (slice(max(sl[0].start - pad, 0), min(sl[0].stop + pad, shape[0])),
+            slice(max(sl[1].start - pad, 0), min(sl[1].stop + pad, shape[1])))
+
+
+def spots(args):
+    """Components of the smoothed image above background + k noise sigmas, 8-150 px, 2 px clear of every
+    prediction, cut at half their peak; kept if at least AREA px and their peak is at least RATIO times the
+    median brightness of the predictions (both above background)."""
+    grid = [(k, a, r) for k in (8, 12) for a in (8, 12, 15, 20) for r in (0, 0.4, 0.5, 0.6)]
+    found = {g: [0, 0] for g in grid}
+    base, extra = [], {g: [] for g in grid}
+    for name, image, gt, pred in images(*args):
+        ids, areas = np.unique(gt[gt > 0], return_counts=True)
+        cover = np.isin(gt, ids[areas >= 100]) if pred is None else pred > 0
+        labels = np.where(cover, gt, 0) if pred is None else pred
+        base.append(pairs(gt, labels))
+        clear = ~ndi.binary_dilation(cover, iterations=2)
+        far = image[~ndi.binary_dilation(cover, iterations=4)]
+        bg = np.median(far)
+        sigma = max(1.4826 * np.median(np.abs(far - bg)), 1.0)
+        nucleus = np.median(image[cover]) - bg if cover.any() else 30 * sigma
+        smooth = ndi.gaussian_filter(image, 1.0)
+        for k in sorted({g[0] for g in grid}):
+            comp, _ = ndi.label(smooth > bg + k * sigma)
+            cands = []
+            for i, sl in enumerate(ndi.find_objects(comp), 1):
+                inside = comp[sl] == i
+                if not clear[sl][inside].all() or not 8 <= inside.sum() <= 150:
+                    continue
+                b = box(sl, 3, image.shape)
+                sub, mine = smooth[b], comp[b] == i
+                peak = sub[mine].max()
+                cut, _ = ndi.label((sub > bg + 0.5 * (peak - bg)) & mine)
+                py, px = np.unravel_index(np.argmax(np.where(mine, sub, -np.inf)), sub.shape)
+                spot = np.zeros(image.shape, bool)
+                spot[b] = cut == cut[py, px]
+                cands.append((spot, spot.sum(), (peak - bg) / nucleus))
+            for g in grid:
+                if g[0] != k:
+                    continue
+                out = labels.copy()
+                nxt = out.max() + 1
+                for spot, area, ratio in cands:
+                    if area >= g[1] and ratio >= g[2]:
+                        out[spot] = nxt
+                        nxt += 1
+                        hit = gt[spot]
+                        hit = hit[hit > 0]
+                        good = False
+                        if len(hit):
+                            v, c = np.unique(hit, return_counts=True)
+                            j = v[np.argmax(c)]
+                            good = c.max() / (area + (gt == j).sum() - c.max()) > 0.5
+                        found[g][0 if good else 1] += 1
+                extra[g].append(pairs(gt, out))
+    print("as they are:", scores(base))
+    for g in grid:
+        print("k %2d, area >= %2d, peak ratio >= %.1f: %4d right, %4d wrong; %s" % (g + tuple(found[g]) + (scores(extra[g]),)))
+
+
+def split(args):
+    """Predictions of at least A times the image's median area are split by a watershed of the smoothed image
+    (sigma S) from its h-maxima (H, as a fraction of the instance's range); no part below 0.3 median areas."""
+    from skimage.morphology import h_maxima
+    from skimage.segmentation import watershed
+    grid = [(a, s, h) for a in (1.2, 1.5) for s in (1.5, 2.5) for h in (0.05, 0.1, 0.2)]
+    base, res, count = [], {g: [] for g in grid}, {g: 0 for g in grid}
+    for name, image, gt, pred in images(*args):
+        base.append(pairs(gt, pred))
+        area = np.bincount(pred.ravel())
+        sizes = area[1:][area[1:] > 0]
+        median = np.median(sizes) if len(sizes) else np.inf  # an image without predictions: nothing to split
+        objs = ndi.find_objects(pred)
+        for s in (1.5, 2.5):
+            smooth = ndi.gaussian_filter(image, s)
+            for g in [g for g in grid if g[1] == s]:
+                out = pred.copy()
+                nxt = out.max() + 1
+                for l, sl in enumerate(objs, 1):
+                    if sl is None or area[l] < g[0] * median:
+                        continue
+                    mine = pred[sl] == l
+                    v = smooth[sl]
+                    lo, hi = v[mine].min(), v[mine].max()
+                    v = np.where(mine, (v - lo) / (hi - lo + 1e-9), 0)
+                    seeds, n = ndi.label(h_maxima(v, g[2]) & mine)
+                    if n < 2:
+                        continue
+                    parts = watershed(-v, seeds, mask=mine)
+                    if (np.bincount(parts.ravel())[1:] < 0.3 * median).any():
+                        continue
+                    sub = out[sl]
+                    for j in range(2, n + 1):
+                        sub[parts == j] = nxt
+                        nxt += 1
+                    count[g] += 1
+                res[g].append(pairs(gt, out))
+    print("as they are:", scores(base))
+    for g in grid:
+        print("area >= %.1f x median, sigma %.1f, h %.2f: %4d split; %s" % (g + (count[g], scores(res[g]))))
+
+
+def edges(args):
+    """Each outline moves, within R = 2 px of where it was, to background + ALPHA x (median of the instance's core
+    - background); the core is the instance eroded R times."""
+    alphas, r = (0.3, 0.4, 0.5), 2
+    base, res = [], {a: [] for a in alphas}
+    for name, image, gt, pred in images(*args):
+        image = ndi.gaussian_filter(image, 0.7)
+        base.append(pairs(gt, pred))
+        far = ~ndi.binary_dilation(pred > 0, iterations=4)
+        bg = np.median(image[far]) if far.any() else np.percentile(image, 5)
+        objs = ndi.find_objects(pred)
+        for a in alphas:
+            out = np.zeros_like(pred)
+            for l, sl in enumerate(objs, 1):
+                if sl is None:
+                    continue
+                b = box(sl, r + 1, image.shape)
+                mine = pred[b] == l
+                core = ndi.binary_erosion(mine, FOUR, iterations=r)
+                if core.sum() < 5:
+                    out[b][mine & (out[b] == 0)] = l
+                    continue
+                t = bg + a * (np.median(image[b][core]) - bg)
+                zone = ndi.binary_dilation(mine, FOUR, iterations=r) & ((pred[b] == 0) | mine)
+                new = core | (zone & (image[b] > t))
+                comp, n = ndi.label(new, FOUR)
+                if n > 1:
+                    keep = np.unique(comp[core])
+                    new = np.isin(comp, keep[keep > 0])
+                new = ndi.binary_fill_holes(new)
+                o = out[b]
+                o[new & (o == 0)] = l
+            res[a].append(pairs(gt, out))
+    print("as they are:", scores(base))
+    for a in alphas:
+        print("outline at %.1f of the core's brightness: %s" % (a, scores(res[a])))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 5 or sys.argv[1] not in ("spots", "split", "edges"):
+        sys.exit(__doc__)
+    globals()[sys.argv[1]](sys.argv[2:])
