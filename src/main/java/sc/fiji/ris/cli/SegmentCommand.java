@@ -42,8 +42,11 @@ final class SegmentCommand {
 			"                        (default: the model's)",
 			"  --tile-size N         tile side, a multiple of 8, 0 = the model's (default 0)",
 			"  --object-diameter D   typical object diameter in pixels: the image is rescaled so that objects",
-			"                        have the size the model was trained for, and the results scaled back",
-			"                        (default 0 = no rescaling)",
+			"                        have the size the model was trained for, and the results scaled back.",
+			"                        'auto' or 0 (the default): measure the objects found at the model's size",
+			"                        and segment again at the measured size if their median diameter is more",
+			"                        than 1.2 times larger or smaller, or if they were cut into pieces (up to",
+			"                        3 passes); 'model': the model's own size, no rescaling",
 			"  --overlay             also write NAME_overlay.png: outlines on the normalised image (stacks:",
 			"                        NAME_overlay_p0001.png, ... one per plane)",
 			"  --threads N           PyTorch threads (default: all cores)",
@@ -72,7 +75,12 @@ final class SegmentCommand {
 		o.tileSize = a.integer("--tile-size", 0, 0, 4096);
 		if (o.tileSize != 0 && (o.tileSize < 32 || o.tileSize % 8 != 0))
 			throw new Args.UsageException("The option --tile-size must be 0 (the model's) or a multiple of 8 of at least 32, not " + o.tileSize + ".");
-		o.objectDiameter = a.real("--object-diameter", 0, 0, 10000);
+		String diameter = a.get("--object-diameter", "auto").trim();
+		if (diameter.equalsIgnoreCase("auto")) o.objectDiameterSetting(0);
+		else if (diameter.equalsIgnoreCase("model")) o.objectDiameterSetting(-1);
+		else if (!diameter.matches("[0-9.eE+-]+"))
+			throw new Args.UsageException("The option --object-diameter needs a number of pixels, 'auto' or 'model', not '" + diameter + "'.");
+		else o.objectDiameterSetting(a.real("--object-diameter", 0, 0, 10000));
 		o.shareEncoder = a.sharedEncoding();
 		o.fillFromForeground = !a.has("--no-fill");
 		boolean overlay = a.has("--overlay");
@@ -127,8 +135,11 @@ final class SegmentCommand {
 					if (crf != null) planes = ImagePlusRefiner.refine(imp, planes, crf, Progress.NONE);
 					SegmentationFiles.write(imp, planes, outDir, name, overlay);
 					int n = planes.stream().mapToInt(Instances::count).sum();
-					out.printf(Locale.ROOT, "%s: %d instances in %d plane%s (%.2f s)%n", file.getFileName(), n, planes.size(),
-							planes.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9);
+					Segmenter.Stats st = segmenter.lastStats();
+					String rescaled = o.estimateDiameter && planes.size() == 1 && st.passes > 1
+							? String.format(Locale.ROOT, ", segmented at an object diameter of %.1f px", st.objectDiameter) : "";
+					out.printf(Locale.ROOT, "%s: %d instances in %d plane%s (%.2f s%s)%n", file.getFileName(), n, planes.size(),
+							planes.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9, rescaled);
 				} catch (IllegalArgumentException | IOException e) {
 					err.println("Error: " + e.getMessage());
 					failed++;

@@ -36,7 +36,7 @@ public class BatchSegmentFolderCommand extends ContextCommand {
 	private File model_file;
 	@Parameter(label = "File pattern", description = "Which files of the input folder to segment: a glob on the file name, e.g. *.tif or *_DAPI.tif.")
 	private String file_pattern = "*.tif";
-	@Parameter(label = "Object diameter (pixels)", min = "0", max = "10000", stepSize = "1", description = "Typical diameter of the objects in pixels; the image is rescaled so that they have the size the model was trained for (28 pixels for the bundled model) and the results are scaled back. 0 = no rescaling.")
+	@Parameter(label = "Object diameter (pixels)", min = "-1", max = "10000", stepSize = "1", description = "Typical diameter of the objects in pixels; the image is rescaled so that they have the size the model was trained for (28 pixels for the bundled model) and the results are scaled back. 0 = estimate it from the image (segment again at the measured size when the objects found are more than 1.2 times larger or smaller than the model's, or were cut into pieces); -1 = the model's own size, no rescaling.")
 	private double object_diameter = 0;
 	@Parameter(label = "Refine with dense CRF", description = "Refine the masks with the dense CRF (default parameters), which fits their outlines to the images' edges; adds a fraction of a second per plane.")
 	private boolean refine_with_crf = false;
@@ -60,7 +60,7 @@ public class BatchSegmentFolderCommand extends ContextCommand {
 			try (RisModel model = Models.open(model_file)) {
 				Segmenter.Options o = new Segmenter.Options();
 				o.keepSoftMasks = refine_with_crf;
-				o.objectDiameter = object_diameter;
+				o.objectDiameterSetting(object_diameter);
 				s = FolderSegmentation.run(files, out, new Segmenter(model, o), refine_with_crf ? new DenseCrf() : null, progress,
 						(message, unexpected) -> log.error(message, unexpected), log::warn);
 			}

@@ -40,7 +40,7 @@ public class SegmentInstancesCommand extends ContextCommand {
 	private double min_confidence = -1;
 	@Parameter(label = "Tile size", min = "0", max = "4096", stepSize = "8", description = "Side of the tiles the image is cut into (a multiple of 8, at least 32); 0 = the model's.")
 	private int tile_size = 0;
-	@Parameter(label = "Object diameter (pixels)", min = "0", max = "10000", stepSize = "1", description = "Typical diameter of the objects in pixels; the image is rescaled so that they have the size the model was trained for (28 pixels for the bundled model) and the results are scaled back. 0 = no rescaling.")
+	@Parameter(label = "Object diameter (pixels)", min = "-1", max = "10000", stepSize = "1", description = "Typical diameter of the objects in pixels; the image is rescaled so that they have the size the model was trained for (28 pixels for the bundled model) and the results are scaled back. 0 = estimate it from the image (segment again at the measured size when the objects found are more than 1.2 times larger or smaller than the model's, or were cut into pieces); -1 = the model's own size, no rescaling.")
 	private double object_diameter = 0;
 	@Parameter(label = "Join parts of a nucleus (solidity)", min = "-1", max = "1", stepSize = "0.05", description = "Join two touching instances when together they are convex (area over convex hull area at least this value) and at most twice the median nucleus: a nucleus found in two parts. 0 = never join; -1 = the model's own value.")
 	private double merge_solidity = -1;
@@ -69,11 +69,16 @@ public class SegmentInstancesCommand extends ContextCommand {
 			o.minConfidence = min_confidence < 0 ? Double.NaN : min_confidence;
 			o.mergeSolidity = merge_solidity < 0 ? Double.NaN : merge_solidity;
 			o.tileSize = tile_size;
-			o.objectDiameter = object_diameter;
+			o.objectDiameterSetting(object_diameter);
 			o.keepSoftMasks = refine_with_crf;
 			List<Instances> planes;
 			try (RisModel model = Models.open(model_file)) {
-				planes = ImagePlusSegmenter.segment(input, new Segmenter(model, o), progress);
+				Segmenter segmenter = new Segmenter(model, o);
+				planes = ImagePlusSegmenter.segment(input, segmenter, progress);
+				Segmenter.Stats st = segmenter.lastStats();
+				if (planes.size() == 1 && st.passes > 1)
+					log.info(String.format(java.util.Locale.ROOT, "%s: the objects looked about %.0f pixels wide, so the image was segmented at that size (Object diameter -1 keeps the model's size).",
+							what, st.objectDiameter));
 			}
 			if (refine_with_crf && !progress.isCancelled()) planes = ImagePlusRefiner.refine(input, planes, new DenseCrf(), progress);
 			if (progress.isCancelled()) {

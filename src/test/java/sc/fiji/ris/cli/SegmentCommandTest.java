@@ -338,6 +338,8 @@ class SegmentCommandTest {
 		assertRefused(2, new String[] { "--object-diameter", "-5", SAMPLES.toString() }, "--object-diameter");
 		String line = assertRefused(1, new String[] { "--object-diameter", "1", SAMPLES.toString() }, "object diameter");
 		assertTrue(line.contains("28"), "names the model's own diameter: " + line);
+		line = assertRefused(2, new String[] { "--object-diameter", "big", SAMPLES.toString() }, "--object-diameter");
+		assertTrue(line.contains("'auto'") && line.contains("'big'"), "says what it takes: " + line);
 	}
 
 	@Test

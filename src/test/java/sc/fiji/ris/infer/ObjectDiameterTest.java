@@ -22,10 +22,20 @@ import sc.fiji.ris.model.ModelConfig;
 class ObjectDiameterTest {
 
 	/** Emits the bright connected blobs of a tile whose equivalent diameter is within 25% of {@code diameter}. */
-	static final class SizeOracle implements Decoder {
+	static class SizeOracle implements Decoder {
 		final double diameter;
+		/** Blobs down to this fraction of the diameter are emitted too (as the network finds smaller nuclei). */
+		final double smallest;
+		/** Larger blobs are cut into squares of the diameter's side (as the network cuts large nuclei). */
+		final boolean cutLarge;
 
-		SizeOracle(double diameter) { this.diameter = diameter; }
+		SizeOracle(double diameter) { this(diameter, 0.75, false); }
+
+		SizeOracle(double diameter, double smallest, boolean cutLarge) {
+			this.diameter = diameter;
+			this.smallest = smallest;
+			this.cutLarge = cutLarge;
+		}
 
 		@Override
 		public List<List<TileDecoder.Emission>> decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
@@ -54,7 +64,17 @@ class ObjectDiameterTest {
 						}
 					}
 					double d = Math.sqrt(4 * area / Math.PI);
-					if (Math.abs(d - diameter) <= 0.25 * diameter) em.add(new TileDecoder.Emission(mask, 0.9f));
+					if (d >= smallest * diameter && d <= 1.25 * diameter) em.add(new TileDecoder.Emission(mask, 0.9f));
+					else if (d > 1.25 * diameter && cutLarge) {
+						int side = (int) Math.round(diameter), cells = (size + side - 1) / side;
+						for (int c = 0; c < cells * cells; c++) {
+							float[] piece = new float[t.length];
+							int n = 0;
+							for (int p = 0; p < t.length; p++)
+								if (mask[p] > 0 && (p % size) / side + (p / size) / side * cells == c) { piece[p] = 1; n++; }
+							if (n > 0) em.add(new TileDecoder.Emission(piece, 0.9f));
+						}
+					}
 				}
 				out.add(em.subList(0, Math.min(em.size(), maxSteps)));
 			}
@@ -132,6 +152,96 @@ class ObjectDiameterTest {
 		assertEquals(n, count[0]);
 		assertEquals(1.0, r.f1(0), 1e-9);
 		assertTrue(r.meanMatchedIou() > 0.9, "masks scaled back fit: " + r.meanMatchedIou());
+	}
+
+	private static Instances segmentAuto(int[] gt, int w, int h, Decoder oracle, Segmenter[] used) {
+		float[] img = new float[w * h];
+		for (int p = 0; p < img.length; p++) img[p] = gt[p] > 0 ? 1 : 0;
+		Segmenter seg = new Segmenter(config(), null, oracle, new Segmenter.Options().objectDiameterSetting(0));
+		used[0] = seg;
+		return seg.segment(img, w, h, Progress.NONE);
+	}
+
+	private static double f1(Instances inst, int[] gt) {
+		Evaluation ev = new Evaluation();
+		ev.add("disks", inst.labels(), gt);
+		return ev.result().f1(0);
+	}
+
+	@Test
+	void smallObjectsFoundAsTheyAreAreSegmentedAgainAtTheirMeasuredSize() {
+		int w = 150, h = 110;
+		int[] gt = disks(w, h, 13, 30);
+		Segmenter[] seg = new Segmenter[1];
+		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, false), seg);
+		Segmenter.Stats s = seg[0].lastStats();
+		assertEquals(2, s.passes);
+		assertEquals(13, s.objectDiameter, 1.5, "the diameter the second pass assumed");
+		assertEquals(13, s.measuredDiameter, 1.5);
+		assertEquals(1.0, f1(inst, gt), 1e-9);
+	}
+
+	@Test
+	void objectsCutIntoPiecesAreSegmentedAgainAsTwiceAsLarge() {
+		int w = 400, h = 300;
+		int[] gt = disks(w, h, 56, 100);
+		int n = 0;
+		for (int l : gt) n = Math.max(n, l);
+		Segmenter[] seg = new Segmenter[1];
+		// as they are, every disk comes out in pieces of the model's size
+		int[] count = new int[1];
+		Segmenter.Options plain = new Segmenter.Options();
+		float[] img = new float[w * h];
+		for (int p = 0; p < img.length; p++) img[p] = gt[p] > 0 ? 1 : 0;
+		Instances pieces = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), plain).segment(img, w, h, Progress.NONE);
+		count[0] = pieces.count();
+		assertTrue(count[0] > 2 * n, "pieces: " + count[0]);
+		assertTrue(Segmenter.sharedOutline(pieces) > Segmenter.PIECES_LIMIT, "pieces share their outlines: " + Segmenter.sharedOutline(pieces));
+		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, true), seg);
+		assertEquals(2, seg[0].lastStats().passes);
+		assertEquals(56, seg[0].lastStats().objectDiameter, 1);
+		assertEquals(n, inst.count());
+		assertEquals(1.0, f1(inst, gt), 1e-9);
+	}
+
+	@Test
+	void objectsOfTheModelsSizeTakeOnePassAndAGivenDiameterIsNotSecondGuessed() {
+		int w = 200, h = 160;
+		int[] gt = disks(w, h, 27, 45);
+		Segmenter[] seg = new Segmenter[1];
+		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, true), seg);
+		assertEquals(1, seg[0].lastStats().passes);
+		assertEquals(28, seg[0].lastStats().objectDiameter, 1e-9);
+		assertEquals(1.0, f1(inst, gt), 1e-9);
+		assertEquals(0, Segmenter.sharedOutline(inst), 1e-9, "separate disks share no outline");
+		// a diameter given by the user is used as it is, even a wrong one
+		float[] img = new float[w * h];
+		for (int p = 0; p < img.length; p++) img[p] = gt[p] > 0 ? 1 : 0;
+		Segmenter given = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), new Segmenter.Options().objectDiameterSetting(20));
+		given.segment(img, w, h, Progress.NONE);
+		assertEquals(1, given.lastStats().passes);
+		assertEquals(20, given.lastStats().objectDiameter, 0.5);
+		// -1: the model's own size, no estimate, even for objects of half the size
+		int[] small = disks(150, 110, 13, 30);
+		float[] smallImg = new float[150 * 110];
+		for (int p = 0; p < smallImg.length; p++) smallImg[p] = small[p] > 0 ? 1 : 0;
+		Segmenter model = new Segmenter(config(), null, new SizeOracle(28, 0.4, false), new Segmenter.Options().objectDiameterSetting(-1));
+		model.segment(smallImg, 150, 110, Progress.NONE);
+		assertEquals(1, model.lastStats().passes);
+		assertEquals(28, model.lastStats().objectDiameter, 1e-9);
+	}
+
+	@Test
+	void tooFewObjectsDoNotTellTheDiameter() {
+		int w = 120, h = 60;
+		int[] gt = disks(w, h, 13, 30); // 4 x 2 = 8 disks ...
+		for (int p = 0; p < gt.length; p++) if (gt[p] > 4) gt[p] = 0; // ... of which 4 are kept
+		Segmenter[] seg = new Segmenter[1];
+		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, false), seg);
+		assertEquals(4, inst.count());
+		assertEquals(1, seg[0].lastStats().passes);
+		assertTrue(Double.isNaN(Segmenter.medianDiameter(inst, Segmenter.DIAMETER_MIN_OBJECTS)));
+		assertEquals(13, Segmenter.medianDiameter(inst, 1), 1.5);
 	}
 
 	@Test
