@@ -226,7 +226,7 @@ public final class Segmenter {
 
 	/**
 	 * Estimated diameters within this factor of the model's own are left alone. Chosen on the 50 BBBC039 val images:
-	 * the per-image median diameters of the bundled model's instances lie within 0.87..1.06 of the model's diameter,
+	 * the per-image median diameters of the bundled model's instances lie within 0.87..1.10 of the model's diameter,
 	 * except one image of larger nuclei (1.29).
 	 */
 	public static final double DIAMETER_TOLERANCE = 1.2;
