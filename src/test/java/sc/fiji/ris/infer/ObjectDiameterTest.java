@@ -110,9 +110,15 @@ class ObjectDiameterTest {
 		return labels;
 	}
 
-	private static EvaluationResult segment(int[] gt, int w, int h, double objectDiameter, int[] count) {
-		float[] img = new float[w * h];
+	/** The image of a label image: 1 on objects, 0 elsewhere. */
+	private static float[] image(int[] gt) {
+		float[] img = new float[gt.length];
 		for (int p = 0; p < img.length; p++) img[p] = gt[p] > 0 ? 1 : 0;
+		return img;
+	}
+
+	private static EvaluationResult segment(int[] gt, int w, int h, double objectDiameter, int[] count) {
+		float[] img = image(gt);
 		Segmenter.Options o = new Segmenter.Options();
 		o.objectDiameter = objectDiameter;
 		Instances inst = new Segmenter(config(), null, new SizeOracle(28), o).segment(img, w, h, Progress.NONE);
@@ -155,8 +161,7 @@ class ObjectDiameterTest {
 	}
 
 	private static Instances segmentAuto(int[] gt, int w, int h, Decoder oracle, Segmenter[] used) {
-		float[] img = new float[w * h];
-		for (int p = 0; p < img.length; p++) img[p] = gt[p] > 0 ? 1 : 0;
+		float[] img = image(gt);
 		Segmenter seg = new Segmenter(config(), null, oracle, new Segmenter.Options().objectDiameterSetting(0));
 		used[0] = seg;
 		return seg.segment(img, w, h, Progress.NONE);
@@ -189,13 +194,8 @@ class ObjectDiameterTest {
 		for (int l : gt) n = Math.max(n, l);
 		Segmenter[] seg = new Segmenter[1];
 		// as they are, every disk comes out in pieces of the model's size
-		int[] count = new int[1];
-		Segmenter.Options plain = new Segmenter.Options();
-		float[] img = new float[w * h];
-		for (int p = 0; p < img.length; p++) img[p] = gt[p] > 0 ? 1 : 0;
-		Instances pieces = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), plain).segment(img, w, h, Progress.NONE);
-		count[0] = pieces.count();
-		assertTrue(count[0] > 2 * n, "pieces: " + count[0]);
+		Instances pieces = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), new Segmenter.Options()).segment(image(gt), w, h, Progress.NONE);
+		assertTrue(pieces.count() > 2 * n, "pieces: " + pieces.count());
 		assertTrue(Segmenter.sharedOutline(pieces) > Segmenter.PIECES_LIMIT, "pieces share their outlines: " + Segmenter.sharedOutline(pieces));
 		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, true), seg);
 		assertEquals(2, seg[0].lastStats().passes);
@@ -215,16 +215,14 @@ class ObjectDiameterTest {
 		assertEquals(1.0, f1(inst, gt), 1e-9);
 		assertEquals(0, Segmenter.sharedOutline(inst), 1e-9, "separate disks share no outline");
 		// a diameter given by the user is used as it is, even a wrong one
-		float[] img = new float[w * h];
-		for (int p = 0; p < img.length; p++) img[p] = gt[p] > 0 ? 1 : 0;
+		float[] img = image(gt);
 		Segmenter given = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), new Segmenter.Options().objectDiameterSetting(20));
 		given.segment(img, w, h, Progress.NONE);
 		assertEquals(1, given.lastStats().passes);
 		assertEquals(20, given.lastStats().objectDiameter, 0.5);
 		// -1: the model's own size, no estimate, even for objects of half the size
 		int[] small = disks(150, 110, 13, 30);
-		float[] smallImg = new float[150 * 110];
-		for (int p = 0; p < smallImg.length; p++) smallImg[p] = small[p] > 0 ? 1 : 0;
+		float[] smallImg = image(small);
 		Segmenter model = new Segmenter(config(), null, new SizeOracle(28, 0.4, false), new Segmenter.Options().objectDiameterSetting(-1));
 		model.segment(smallImg, 150, 110, Progress.NONE);
 		assertEquals(1, model.lastStats().passes);
