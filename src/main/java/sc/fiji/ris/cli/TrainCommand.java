@@ -41,6 +41,9 @@ final class TrainCommand {
 			"  --scale-augmentation S",
 			"                        magnify each training crop by a random factor between 1/S and S (1..4), so",
 			"                        that the model sees nuclei of more sizes (default 1: none)",
+			"  --input-scale S       magnify the training images by S (0.5..2) before cropping; the model then",
+			"                        magnifies every image it segments by S, at S squared the time (default 1;",
+			"                        resuming or fine-tuning keeps the model's own)",
 			"  --context-margin N    encode each crop with N more pixels of the image on each side (on each",
 			"                        side with a chance of 3 in 4) and segment the crop, as tiles sharing one",
 			"                        encoding are segmented (0, 16, 32, 48 or 64; default: as the model given",
@@ -94,7 +97,7 @@ final class TrainCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--scale-augmentation", "--context-margin", "--learning-rate", "--lambda", "--min-instance-area", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--lambda", "--min-instance-area", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
 				Set.of("--help", "--keep-checkpoints", "--no-spike-rollback", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -114,6 +117,7 @@ final class TrainCommand {
 		o.batch = a.integer("--batch", 4, 1, 256);
 		o.syntheticFraction = a.real("--synthetic", 0, 0, 1);
 		o.scaleAugmentation = a.real("--scale-augmentation", 1, 1, 4);
+		o.inputScale = a.has("--input-scale") ? a.real("--input-scale", 1, 0.5, 2) : -1;
 		o.contextMargin = a.integer("--context-margin", -1, 0, 64);
 		o.learningRate = (float) a.real("--learning-rate", 1e-3, 1e-7, 1);
 		o.lambda = (float) a.real("--lambda", 1, 0, 100);

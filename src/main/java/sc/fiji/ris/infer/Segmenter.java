@@ -119,6 +119,8 @@ public final class Segmenter {
 	private final int fillArea;
 	/** Model pixels per image pixel (1: no rescaling). */
 	private final double scale;
+	/** The diameter of the objects the network learnt, in network pixels (the model's object diameter, magnified). */
+	private final double modelDiameter;
 	private final PercentileNormalizer normalizer;
 	private final Decoder decoder;
 	private Stats stats = new Stats();
@@ -142,11 +144,12 @@ public final class Segmenter {
 		batchSize = Math.max(1, o.batchSize);
 		keepSoftMasks = o.keepSoftMasks;
 		estimateDiameter = o.estimateDiameter && !(o.objectDiameter > 0);
-		fillArea = o.fillFromForeground ? (int) Math.round(FILL_FRACTION * Math.PI / 4 * config.objectDiameter * config.objectDiameter) : 0;
+		modelDiameter = config.objectDiameter * config.inputScale;
+		fillArea = o.fillFromForeground ? (int) Math.round(FILL_FRACTION * Math.PI / 4 * modelDiameter * modelDiameter) : 0;
 		if (o.objectDiameter < 0 || Double.isInfinite(o.objectDiameter))
 			throw new IllegalArgumentException("The object diameter must be a positive number of pixels (or 0 for the model's own), not " + o.objectDiameter + ".");
-		double sc = o.objectDiameter > 0 ? config.objectDiameter / o.objectDiameter : 1;
-		if (sc < 0.125 || sc > 8)
+		double sc = o.objectDiameter > 0 ? modelDiameter / o.objectDiameter : config.inputScale;
+		if (sc / config.inputScale < 0.125 || sc / config.inputScale > 8)
 			throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
 					"An object diameter of %.1f pixels is too far from the model's %.1f (at most 8 times larger or smaller): check the value.",
 					o.objectDiameter, config.objectDiameter));
@@ -191,7 +194,7 @@ public final class Segmenter {
 		Stats s = new Stats();
 		double sc = scale;
 		Instances out = segmentAt(pixels, width, height, sc, progress, s);
-		s.objectDiameter = config.objectDiameter / sc;
+		s.objectDiameter = modelDiameter / sc;
 		if (estimateDiameter) {
 			Instances best = out;
 			double bestScore = Double.POSITIVE_INFINITY, bestDiameter = Double.NaN, bestAssumed = s.objectDiameter;
@@ -199,20 +202,20 @@ public final class Segmenter {
 				double d = medianDiameter(out, DIAMETER_MIN_OBJECTS);
 				if (Double.isNaN(d)) break; // too few objects to tell; keep the best pass so far
 				boolean pieces = sharedOutline(out) > PIECES_LIMIT;
-				double miss = Math.abs(Math.log(d * sc / config.objectDiameter));
+				double miss = Math.abs(Math.log(d * sc / modelDiameter));
 				double score = (pieces ? 100 : 0) + miss;
 				if (score < bestScore) {
 					bestScore = score;
 					best = out;
 					bestDiameter = d;
-					bestAssumed = config.objectDiameter / sc;
+					bestAssumed = modelDiameter / sc;
 				}
 				if (!pieces && miss <= Math.log(DIAMETER_TOLERANCE)) break;
 				if (pass == DIAMETER_PASSES || progress.isCancelled()) break;
-				double next = Math.max(MIN_SCALE, Math.min(MAX_SCALE, pieces ? sc / 2 : config.objectDiameter / d));
+				double next = Math.max(MIN_SCALE, Math.min(MAX_SCALE, pieces ? sc / 2 : modelDiameter / d));
 				if (Math.abs(Math.log(next / sc)) < 0.02) break; // at the limit of rescaling: no other size to try
 				sc = next;
-				progress.status(String.format(java.util.Locale.ROOT, "Segmenting again, for objects about %.0f pixels wide", config.objectDiameter / sc));
+				progress.status(String.format(java.util.Locale.ROOT, "Segmenting again, for objects about %.0f pixels wide", modelDiameter / sc));
 				out = segmentAt(pixels, width, height, sc, progress, s);
 				s.passes = pass + 1;
 			}
@@ -302,7 +305,7 @@ public final class Segmenter {
 		return out;
 	}
 
-	/** Model pixels per image pixel: 1 unless an object diameter other than the model's was given. */
+	/** Network pixels per image pixel: the model's input scale, times the model's over the given object diameter. */
 	public double scale() { return scale; }
 
 	/** Brings instances found on the rescaled plane back to the input's size; labels that vanish are dropped. */
@@ -522,6 +525,8 @@ public final class Segmenter {
 	/** Every tile's emissions of one image, decoded once, so that thresholds can be tried without the network. */
 	public static final class Decoded {
 		final int width, height;
+		/** The image's own size; differs from the decoded size when the image was resampled for the network. */
+		int imageWidth, imageHeight;
 		final int[] xs, ys;
 		final List<List<TileDecoder.Emission>> emissions = new ArrayList<>();
 		/** The image's foreground probability (each pixel from the tile that owns it), or null. */
@@ -530,6 +535,8 @@ public final class Segmenter {
 		Decoded(int width, int height, int[] xs, int[] ys) {
 			this.width = width;
 			this.height = height;
+			imageWidth = width;
+			imageHeight = height;
 			this.xs = xs;
 			this.ys = ys;
 		}
@@ -540,9 +547,18 @@ public final class Segmenter {
 	 * emission (memory grows with the image: for tuning on validation images, not for production use).
 	 */
 	public Decoded decodeAll(float[] pixels, int width, int height) {
+		int imageWidth = width, imageHeight = height;
+		if (scale != 1) {
+			int sw = Math.max(1, (int) Math.round(width * scale)), sh = Math.max(1, (int) Math.round(height * scale));
+			pixels = Resampling.resize(pixels, width, height, sw, sh);
+			width = sw;
+			height = sh;
+		}
 		float[] img = normalizer.normalize(pixels);
 		int[] xs = origins(width, tile, overlap), ys = origins(height, tile, overlap);
 		Decoded d = new Decoded(width, height, xs, ys);
+		d.imageWidth = imageWidth;
+		d.imageHeight = imageHeight;
 		int[][] ownX = owned(xs, width, tile), ownY = owned(ys, height, tile);
 		int nTiles = xs.length * ys.length;
 		int batch = batchTiles(xs.length);
@@ -581,7 +597,8 @@ public final class Segmenter {
 		}
 		Instances out = stitch(candidates, d.width, d.height, minArea);
 		if (d.foreground != null && fillArea > 0) out = fillFromForeground(out, d.foreground, fillArea, FILL_EROSIONS, keepSoftMasks);
-		return withoutHoles(FragmentMerging.merge(out, mergeSolidity));
+		out = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
+		return d.imageWidth == d.width && d.imageHeight == d.height ? out : scaleBack(out, d.imageWidth, d.imageHeight);
 	}
 
 	/** The instances with their holes filled ({@link InstancePainter#fillHoles}); confidences and soft masks stay. */

@@ -56,6 +56,12 @@ public final class ModelConfig {
 	public int maxSteps = 30;
 	/** Typical object diameter in pixels in the training data (for rescaling other data). */
 	public double objectDiameter = 28;
+	/**
+	 * The network works on images magnified by this factor: at the model's {@link #objectDiameter} an image is
+	 * resampled to this many network pixels per image pixel, and the results are brought back. Training data were
+	 * magnified the same way. Older packages lack it and read 1.
+	 */
+	public double inputScale = 1;
 
 	// ---- decisions (chosen on validation data)
 	/** A step whose confidence is below this value ends the decoding of its tile. */
@@ -127,6 +133,8 @@ public final class ModelConfig {
 			throw new IllegalArgumentException("The model's tileSize must be a multiple of 16 when coarseContext is on, not " + tileSize + ".");
 		if (tileOverlap < 0 || tileOverlap >= tileSize / 2)
 			throw new IllegalArgumentException("The model's tileOverlap must be between 0 and half the tile size, not " + tileOverlap + ".");
+		if (!(inputScale >= 0.25 && inputScale <= 4))
+			throw new IllegalArgumentException("The model's inputScale must lie in [0.25, 4], not " + inputScale + ".");
 		if (maxSteps < 1) throw new IllegalArgumentException("The model's maxSteps must be at least 1.");
 		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new IllegalArgumentException("The model's mergeSolidity must lie in [0, 1], not " + mergeSolidity + ".");
 		if (maskGrowth < 0 || maskGrowth > 16) throw new IllegalArgumentException("The model's maskGrowth must lie in [0, 16], not " + maskGrowth + ".");

@@ -32,6 +32,7 @@ import sc.fiji.ris.eval.Evaluation;
 import sc.fiji.ris.eval.EvaluationResult;
 import sc.fiji.ris.eval.ImageScores;
 import sc.fiji.ris.infer.InstancePainter;
+import sc.fiji.ris.infer.Resampling;
 import sc.fiji.ris.infer.TileDecoder;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.loss.RisLoss;
@@ -150,6 +151,17 @@ public final class RisTrainer {
 			throw new IllegalArgumentException(marginProblem);
 		}
 		config.training.contextMargin = margin;
+		boolean newModel = options.resume == null && options.startFrom == null;
+		if (options.inputScale != -1 && !newModel && Math.abs(options.inputScale - config.inputScale) > 1e-9) {
+			model.close();
+			throw new IllegalArgumentException("The model " + (options.resume != null ? options.resume : options.startFrom) + " works on images magnified by "
+					+ config.inputScale + ": leave out --input-scale to go on with it.");
+		}
+		if (newModel) config.inputScale = options.inputScale == -1 ? 1 : options.inputScale;
+		if (config.inputScale != 1) {
+			train = magnified(train, config.inputScale);
+			val = magnified(val, config.inputScale);
+		}
 		int crop = options.crop;
 		if (crop % 8 != 0) throw new IllegalArgumentException("--crop must be a multiple of 8.");
 
@@ -640,6 +652,17 @@ public final class RisTrainer {
 			int ly = v.height() >= outer ? v.height() - outer : Math.max(0, v.height() - crop) - margin;
 			out.add(sampler.cropWithContext(v, fx, fy, margin));
 			out.add(sampler.cropWithContext(v, lx, ly, margin));
+		}
+		return out;
+	}
+
+	/** The images and their labels resampled by {@code factor} (intensities bilinear, labels nearest). */
+	static List<LabeledImage> magnified(List<LabeledImage> images, double factor) {
+		List<LabeledImage> out = new ArrayList<>(images.size());
+		for (LabeledImage li : images) {
+			int w = Math.max(1, (int) Math.round(li.width() * factor)), h = Math.max(1, (int) Math.round(li.height() * factor));
+			out.add(new LabeledImage(li.name(), w, h, Resampling.resize(li.pixels(), li.width(), li.height(), w, h),
+					li.labels() == null ? null : Resampling.resizeLabels(li.labels(), li.width(), li.height(), w, h)));
 		}
 		return out;
 	}

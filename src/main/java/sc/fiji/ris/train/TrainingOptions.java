@@ -31,6 +31,12 @@ public final class TrainingOptions {
 	/** Training crops are magnified by a factor drawn log-uniformly from [1 / this, this]; 1 = no rescaling. */
 	public double scaleAugmentation = 1;
 	/**
+	 * Training and validation images are magnified by this factor before cropping, and the model records it so that
+	 * it magnifies the images it segments alike ({@code ModelConfig.inputScale}). -1: the resumed or fine-tuned
+	 * model's own, 1 for a new model.
+	 */
+	public double inputScale = -1;
+	/**
 	 * Pixels of context around each training crop (a multiple of 16; 0 = none): the network encodes the crop with
 	 * this margin on each side (on each side with a chance of {@link RisTrainer#CONTEXT_SIDE}) and segments the crop,
 	 * as tiles are segmented when a batch of them shares one encoding at inference. -1: the margin the resumed or
@@ -73,6 +79,7 @@ public final class TrainingOptions {
 		if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, not " + batch + ".");
 		if (!(learningRate > 0)) throw new IllegalArgumentException("--learning-rate must be positive.");
 		if (!(syntheticFraction >= 0 && syntheticFraction <= 1)) throw new IllegalArgumentException("--synthetic must lie in [0, 1], not " + syntheticFraction + ".");
+		if (inputScale != -1 && !(inputScale >= 0.5 && inputScale <= 2)) throw new IllegalArgumentException("--input-scale must lie in [0.5, 2], not " + inputScale + ".");
 		if (!(scaleAugmentation >= 1 && scaleAugmentation <= 4)) throw new IllegalArgumentException("--scale-augmentation must lie in [1, 4], not " + scaleAugmentation + ".");
 		if (contextMargin != -1 && (contextMargin < 0 || contextMargin > 64 || contextMargin % 16 != 0))
 			throw new IllegalArgumentException("--context-margin must be 0, 16, 32, 48 or 64, not " + contextMargin + ".");

@@ -230,6 +230,41 @@ class ObjectDiameterTest {
 	}
 
 	@Test
+	void aModelThatWorksOnMagnifiedImagesMagnifiesEveryImageAndTuningSeesTheSame() {
+		// a network that learnt 28-pixel objects on images magnified twice: its objects are 14 pixels in the image
+		ModelConfig c = config();
+		c.objectDiameter = 14;
+		c.inputScale = 2;
+		int w = 150, h = 110;
+		int[] gt = disks(w, h, 14, 30);
+		int n = 0;
+		for (int l : gt) n = Math.max(n, l);
+		float[] img = image(gt);
+		for (double setting : new double[] { 0, -1 }) {
+			Segmenter seg = new Segmenter(c, null, new SizeOracle(28), new Segmenter.Options().objectDiameterSetting(setting));
+			assertEquals(2, seg.scale(), 1e-9);
+			Instances inst = seg.segment(img, w, h, Progress.NONE);
+			assertEquals(w, inst.width());
+			assertEquals(n, inst.count(), "objects of the model's size are found at once");
+			assertEquals(1, seg.lastStats().passes);
+			assertEquals(14, seg.lastStats().objectDiameter, 1e-9, "the size used is in image pixels");
+			assertEquals(1.0, f1(inst, gt), 1e-9);
+			// ris tune decodes once and assembles many times: the same instances, at the image's size
+			Instances tuned = seg.assemble(seg.decodeAll(img, w, h), c.minConfidence, c.maskThreshold, c.minArea);
+			assertEquals(w, tuned.width());
+			assertArrayEquals(inst.labels(), tuned.labels());
+		}
+		// a diameter given in image pixels: objects twice the model's size are magnified by 2 * 14 / 28 = 1
+		int[] large = disks(200, 160, 28, 45);
+		Segmenter given = new Segmenter(c, null, new SizeOracle(28), new Segmenter.Options().objectDiameterSetting(28));
+		assertEquals(1, given.scale(), 1e-9);
+		assertEquals(1.0, f1(given.segment(image(large), 200, 160, Progress.NONE), large), 1e-9);
+		// without the magnification the same network finds none of the small objects
+		Segmenter plain = new Segmenter(config(), null, new SizeOracle(28), new Segmenter.Options().objectDiameterSetting(-1));
+		assertEquals(0, plain.segment(img, w, h, Progress.NONE).count());
+	}
+
+	@Test
 	void tooFewObjectsDoNotTellTheDiameter() {
 		int w = 120, h = 60;
 		int[] gt = disks(w, h, 13, 30); // 4 x 2 = 8 disks ...

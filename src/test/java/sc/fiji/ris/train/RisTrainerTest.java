@@ -173,6 +173,46 @@ class RisTrainerTest {
 	}
 
 	@Test
+	void anInputScaleMagnifiesTheDataIsRecordedAndIsKeptByFineTuning() throws IOException {
+		List<LabeledImage> imgs = images(2, 30);
+		List<LabeledImage> big = RisTrainer.magnified(imgs, 1.5);
+		assertEquals(96, big.get(0).width());
+		assertEquals(96, big.get(0).height());
+		java.util.Set<Integer> before = new java.util.TreeSet<>(), after = new java.util.TreeSet<>();
+		for (int l : imgs.get(0).labels()) before.add(l);
+		for (int l : big.get(0).labels()) after.add(l);
+		assertEquals(before, after, "every instance keeps its label");
+		assertEquals(sc.fiji.ris.data.InstanceSizes.medianDiameter(imgs) * 1.5, sc.fiji.ris.data.InstanceSizes.medianDiameter(big), 1.5);
+
+		TrainingOptions o = new TrainingOptions();
+		o.iterations = 4;
+		o.crop = 32;
+		o.batch = 2;
+		o.inputScale = 1.5;
+		o.checkpointDir = dir.resolve("scaled");
+		new RisTrainer(tiny(), o).train(imgs, List.of(), Progress.NONE, null);
+		try (RisModel m = ModelPackage.load(dir.resolve("scaled/last.zip"))) {
+			assertEquals(1.5, m.config().inputScale, 1e-12);
+			assertEquals(Math.round(sc.fiji.ris.data.InstanceSizes.medianDiameter(imgs) * 10) / 10.0, m.config().objectDiameter, 1e-9,
+					"the object diameter is in the pixels of the images given, before magnification");
+		}
+		TrainingOptions ft = new TrainingOptions();
+		ft.iterations = 2;
+		ft.crop = 32;
+		ft.batch = 2;
+		ft.startFrom = dir.resolve("scaled/last.zip");
+		ft.checkpointDir = dir.resolve("scaled-ft");
+		new RisTrainer(tiny(), ft).train(imgs, List.of(), Progress.NONE, null);
+		try (RisModel m = ModelPackage.load(dir.resolve("scaled-ft/last.zip"))) {
+			assertEquals(1.5, m.config().inputScale, 1e-12, "fine-tuning keeps the model's input scale");
+		}
+		ft.inputScale = 1;
+		IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+				() -> new RisTrainer(tiny(), ft).train(imgs, List.of(), Progress.NONE, null));
+		assertTrue(e.getMessage().contains("magnified by 1.5"), e.getMessage());
+	}
+
+	@Test
 	void aGradientThatIsNotFiniteIsZeroedSoThatTheBatchCanBeSkipped() {
 		try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
 			ai.djl.ndarray.NDArray a = m.create(new float[] { 1, 4 });
