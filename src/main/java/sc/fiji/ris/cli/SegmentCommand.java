@@ -131,13 +131,13 @@ final class SegmentCommand {
 					ImagePlus imp = ImageFiles.open(file);
 					String warning = ImagePlusSegmenter.check(imp);
 					if (warning != null) err.println("Warning: " + warning);
-					List<Instances> planes = ImagePlusSegmenter.segment(imp, segmenter, Progress.NONE);
+					List<Segmenter.Stats> stats = new java.util.ArrayList<>();
+					List<Instances> planes = ImagePlusSegmenter.segment(imp, segmenter, Progress.NONE, stats);
 					if (crf != null) planes = ImagePlusRefiner.refine(imp, planes, crf, Progress.NONE);
 					SegmentationFiles.write(imp, planes, outDir, name, overlay);
 					int n = planes.stream().mapToInt(Instances::count).sum();
-					Segmenter.Stats st = segmenter.lastStats();
-					String rescaled = o.estimateDiameter && planes.size() == 1 && st.passes > 1
-							? String.format(Locale.ROOT, ", segmented at an object diameter of %.1f px", st.objectDiameter) : "";
+					String again = o.estimateDiameter ? Segmenter.resegmented(stats) : null;
+					String rescaled = again == null ? "" : ", segmented again " + again;
 					out.printf(Locale.ROOT, "%s: %d instances in %d plane%s (%.2f s%s)%n", file.getFileName(), n, planes.size(),
 							planes.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9, rescaled);
 				} catch (IllegalArgumentException | IOException e) {

@@ -56,6 +56,11 @@ public final class ImagePlusSegmenter {
 	 * @return one {@link Instances} per plane; fewer if cancelled
 	 */
 	public static List<Instances> segment(ImagePlus imp, Segmenter segmenter, Progress progress) {
+		return segment(imp, segmenter, progress, null);
+	}
+
+	/** As {@link #segment(ImagePlus, Segmenter, Progress)}; {@code stats}, unless null, receives each plane's statistics. */
+	public static List<Instances> segment(ImagePlus imp, Segmenter segmenter, Progress progress, List<Segmenter.Stats> stats) {
 		check(imp);
 		int n = imp.getStackSize();
 		List<Instances> out = new ArrayList<>(n);
@@ -63,6 +68,7 @@ public final class ImagePlusSegmenter {
 			if (progress.isCancelled()) break;
 			if (n > 1) progress.status("Segmenting plane " + z + "/" + n + " of " + imp.getTitle());
 			out.add(segmenter.segment(plane(imp, z), imp.getWidth(), imp.getHeight(), Progress.NONE));
+			if (stats != null) stats.add(segmenter.lastStats());
 			progress.progress(z, n);
 		}
 		return out;

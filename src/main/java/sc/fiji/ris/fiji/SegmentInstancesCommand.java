@@ -74,11 +74,12 @@ public class SegmentInstancesCommand extends ContextCommand {
 			List<Instances> planes;
 			try (RisModel model = Models.open(model_file)) {
 				Segmenter segmenter = new Segmenter(model, o);
-				planes = ImagePlusSegmenter.segment(input, segmenter, progress);
-				Segmenter.Stats st = segmenter.lastStats();
-				if (planes.size() == 1 && st.passes > 1)
-					log.info(String.format(java.util.Locale.ROOT, "%s: the objects looked about %.0f pixels wide, so the image was segmented at that size (Object diameter -1 keeps the model's size).",
-							what, st.objectDiameter));
+				List<Segmenter.Stats> stats = new java.util.ArrayList<>();
+				planes = ImagePlusSegmenter.segment(input, segmenter, progress, stats);
+				String again = Segmenter.resegmented(stats);
+				if (again != null)
+					log.info(what + ": the objects looked larger or smaller than the model's, so it was segmented again " + again
+							+ " (Object diameter -1 keeps the model's size).");
 			}
 			if (refine_with_crf && !progress.isCancelled()) planes = ImagePlusRefiner.refine(input, planes, new DenseCrf(), progress);
 			if (progress.isCancelled()) {

@@ -239,6 +239,27 @@ public final class Segmenter {
 	 * training size, 0.23-0.38 on synthetic nuclei of twice that size.
 	 */
 	public static final double PIECES_LIMIT = 0.2;
+	/**
+	 * Says which planes were segmented again at another object diameter, for a log line: null when none was;
+	 * "at an object diameter of D px" for a single plane (or every plane at one size); otherwise "in K of N planes, at
+	 * object diameters of A-B px".
+	 */
+	public static String resegmented(List<Stats> planes) {
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		int k = 0;
+		for (Stats s : planes) {
+			if (s.passes <= 1) continue;
+			k++;
+			lo = Math.min(lo, s.objectDiameter);
+			hi = Math.max(hi, s.objectDiameter);
+		}
+		if (k == 0) return null;
+		if (planes.size() == 1 || (k == planes.size() && hi - lo < 0.05))
+			return String.format(java.util.Locale.ROOT, "at an object diameter of %.1f px", lo);
+		return String.format(java.util.Locale.ROOT, "in %d of %d planes, at object diameter%s %s px", k, planes.size(), hi - lo < 0.05 ? "" : "s",
+				hi - lo < 0.05 ? String.format(java.util.Locale.ROOT, "%.1f", lo) : String.format(java.util.Locale.ROOT, "%.1f-%.1f", lo, hi));
+	}
+
 	/** Passes over an image at most when estimating the object diameter. */
 	public static final int DIAMETER_PASSES = 3;
 	/** Fewer instances than this do not tell the object diameter. */

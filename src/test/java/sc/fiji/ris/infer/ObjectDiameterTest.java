@@ -264,6 +264,23 @@ class ObjectDiameterTest {
 		assertEquals(0, plain.segment(img, w, h, Progress.NONE).count());
 	}
 
+	private static Segmenter.Stats stats(int passes, double diameter) {
+		Segmenter.Stats s = new Segmenter.Stats();
+		s.passes = passes;
+		s.objectDiameter = diameter;
+		return s;
+	}
+
+	@Test
+	void theLogLineSaysWhichPlanesWereSegmentedAgainAndAtWhatSize() {
+		assertEquals(null, Segmenter.resegmented(List.of(stats(1, 28.2))));
+		assertEquals(null, Segmenter.resegmented(List.of(stats(1, 28.2), stats(1, 28.2))));
+		assertEquals("at an object diameter of 36.4 px", Segmenter.resegmented(List.of(stats(2, 36.4))));
+		assertEquals("at an object diameter of 56.0 px", Segmenter.resegmented(List.of(stats(2, 56), stats(3, 56))));
+		assertEquals("in 1 of 3 planes, at object diameter 14.2 px", Segmenter.resegmented(List.of(stats(1, 28.2), stats(2, 14.2), stats(1, 28.2))));
+		assertEquals("in 2 of 3 planes, at object diameters 14.2-15.0 px", Segmenter.resegmented(List.of(stats(2, 15), stats(2, 14.2), stats(1, 28.2))));
+	}
+
 	@Test
 	void tooFewObjectsDoNotTellTheDiameter() {
 		int w = 120, h = 60;
