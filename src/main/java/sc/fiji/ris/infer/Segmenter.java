@@ -242,7 +242,7 @@ public final class Segmenter {
 	/**
 	 * Says which planes were segmented again at another object diameter, for a log line: null when none was;
 	 * "at an object diameter of D px" for a single plane (or every plane at one size); otherwise "in K of N planes, at
-	 * object diameters of A-B px".
+	 * object diameters A-B px" (or "at object diameter D px" when those K planes share one size).
 	 */
 	public static String resegmented(List<Stats> planes) {
 		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;

@@ -59,7 +59,8 @@ public final class ModelConfig {
 	/**
 	 * The network works on images magnified by this factor: at the model's {@link #objectDiameter} an image is
 	 * resampled to this many network pixels per image pixel, and the results are brought back. Training data were
-	 * magnified the same way. Older packages lack it and read 1.
+	 * magnified the same way. The thresholds in pixels ({@link #minArea}) count network pixels. Older packages lack it
+	 * and read 1.
 	 */
 	public double inputScale = 1;
 
