@@ -11,6 +11,9 @@ Needs Debian's python3-numpy, python3-scipy, python3-skimage and python3-tifffil
                                                ('-': stand-in predictions, the annotated objects of >= 100 px)
   postprocess.py split IMAGES LABELS PRED     split large predictions along dim seams (intensity watershed)
   postprocess.py edges IMAGES LABELS PRED     move each outline to a fraction of its nucleus' brightness
+  postprocess.py shape IMAGES LABELS PRED     split concave predictions at their necks (distance-transform watershed)
+  postprocess.py ceiling IMAGES LABELS PRED   |DiC| and SBD of the annotations without their small objects, and of
+                                               PRED with the small annotated objects it misses added
 
 PRED holds NAME_labels.tif for each NAME.tif of IMAGES.
 """
@@ -197,7 +200,111 @@ def edges(args):
         print("outline at %.1f of the core's brightness: %s" % (a, scores(res[a])))
 
 
+def shape(args):
+    """Predictions whose solidity (area / convex hull area) is below SOL and whose area is at least 0.5 median areas
+    are split by a watershed of their distance transform from its h-maxima (H px); every part must keep at least
+    0.25 median areas. First prints how solid the merged predictions (covering half of two annotated nuclei) are
+    against the others."""
+    from skimage.measure import regionprops
+    from skimage.morphology import h_maxima
+    from skimage.segmentation import watershed
+    grid = [(sol, h) for sol in (0.8, 0.85, 0.88, 0.9) for h in (0.5, 1.0, 1.5, 2.5)]
+    base, res, count = [], {g: [] for g in grid}, {g: 0 for g in grid}
+    merged_sol, other_sol = [], []
+    for name, image, gt, pred in images(*args):
+        base.append(pairs(gt, pred))
+        area = np.bincount(pred.ravel())
+        sizes = area[1:][area[1:] > 0]
+        median = np.median(sizes) if len(sizes) else np.inf
+        gta = np.bincount(gt.ravel())
+        props = [r for r in regionprops(pred) if r.area >= 0.5 * median]
+        cand = []
+        for r in props:
+            sl = r.slice
+            mine = pred[sl] == r.label
+            hit = gt[sl][mine]
+            v, c = np.unique(hit[hit > 0], return_counts=True)
+            covered = (c >= 0.5 * gta[v]).sum() if len(v) else 0
+            (merged_sol if covered >= 2 else other_sol).append(r.solidity)
+            dist = ndi.distance_transform_edt(np.pad(mine, 1))[1:-1, 1:-1]
+            cand.append((r, sl, mine, dist))
+        for g in grid:
+            out = pred.copy()
+            nxt = out.max() + 1
+            for r, sl, mine, dist in cand:
+                if r.solidity >= g[0]:
+                    continue
+                seeds, n = ndi.label(h_maxima(dist, g[1]) & mine)
+                if n < 2:
+                    continue
+                parts = watershed(-dist, seeds, mask=mine)
+                if (np.bincount(parts.ravel())[1:] < 0.25 * median).any():
+                    continue
+                sub = out[sl]
+                for j in range(2, n + 1):
+                    sub[parts == j] = nxt
+                    nxt += 1
+                count[g] += 1
+            res[g].append(pairs(gt, out))
+    ms, os_ = np.array(merged_sol), np.array(other_sol)
+    for t in (0.8, 0.85, 0.88, 0.9, 0.92):
+        print("solidity < %.2f: %4d of %4d merged predictions, %4d of %4d others" % (t, (ms < t).sum(), len(ms), (os_ < t).sum(), len(os_)))
+    print("as they are:", scores(base))
+    for g in grid:
+        print("solidity < %.2f, h %.1f px: %4d split; %s" % (g + (count[g], scores(res[g]))))
+
+
+def bestdice(a, b):
+    """Mean over the objects of a of their best Dice with an object of b (BestDice(a, b)); 0 if b is empty."""
+    ia = np.unique(a[a > 0])
+    if len(ia) == 0:
+        return None
+    both = (a > 0) & (b > 0)
+    key, inter = np.unique(a[both].astype(np.int64) * 1_000_000 + b[both], return_counts=True)
+    aa, ba = np.bincount(a.ravel()), np.bincount(b.ravel())
+    ai, bi = key // 1_000_000, key % 1_000_000
+    dice = 2 * inter / (aa[ai] + ba[bi])
+    best = np.zeros(aa.shape[0])
+    np.maximum.at(best, ai, dice)
+    return best[ia].mean()
+
+
+def sbd_dic(gt, pred):
+    g, p = bestdice(gt, pred), bestdice(pred, gt)
+    sbd = 1.0 if g is None and p is None else 0.0 if g is None or p is None else min(g, p)
+    return sbd, abs(len(np.unique(pred[pred > 0])) - len(np.unique(gt[gt > 0])))
+
+
+def ceiling(args):
+    """What the small annotated objects cost |DiC| and SBD: the annotations themselves without their objects below
+    K px (a perfect segmenter that misses only those), and PRED with every annotated object below K px that no
+    prediction touches added as a perfect instance."""
+    ks = (20, 50, 100, 150)
+    oracle, added, base, nsmall = {k: [] for k in ks}, {k: [] for k in ks}, [], {k: 0 for k in ks}
+    for name, image, gt, pred in images(*args):
+        area = np.bincount(gt.ravel())
+        base.append(sbd_dic(gt, pred))
+        for k in ks:
+            small = (area < k) & (area > 0)
+            small[0] = False
+            nsmall[k] += int(small.sum())
+            oracle[k].append(sbd_dic(gt, np.where(small[gt], 0, gt)))
+            out = pred.copy()
+            nxt = out.max() + 1
+            touched = np.unique(gt[(pred > 0) & (gt > 0)])
+            for l in np.flatnonzero(small):
+                if l not in touched:
+                    out[gt == l] = nxt
+                    nxt += 1
+            added[k].append(sbd_dic(gt, out))
+    m = lambda r: "SBD %.4f  abs DiC %.2f" % tuple(np.mean(np.array(r), axis=0))
+    print("PRED as it is:", m(base))
+    for k in ks:
+        print("objects below %3d px: %4d; annotations without them: %s;  PRED with the untouched ones added: %s" % (
+            k, nsmall[k], m(oracle[k]), m(added[k])))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 5 or sys.argv[1] not in ("spots", "split", "edges"):
+    if len(sys.argv) != 5 or sys.argv[1] not in ("spots", "split", "edges", "shape", "ceiling"):
         sys.exit(__doc__)
     globals()[sys.argv[1]](sys.argv[2:])

@@ -99,6 +99,15 @@ final class Args {
 		return !has("--separate-encoding");
 	}
 
+	/** {@code --flips} and {@code --flip-votes N}: the votes of the flipped views, 0 without {@code --flips}. */
+	int flipVotes() {
+		if (!has("--flips")) {
+			if (get("--flip-votes", null) != null) throw new UsageException("--flip-votes needs --flips.");
+			return 0;
+		}
+		return integer("--flip-votes", 2, 1, 4);
+	}
+
 	/** A mistake in the command line: one sentence, exit code 2. */
 	static final class UsageException extends RuntimeException {
 		UsageException(String message) { super(message); }

@@ -56,14 +56,19 @@ final class SegmentCommand {
 			"                        F1 0.934 against 0.934, SBD 0.883 against 0.884)",
 			"  --no-fill             do not turn unclaimed foreground (pieces of at least half a typical nucleus)",
 			"                        into instances",
+			"  --flips               also segment the image mirrored left-right, top-bottom and both, and keep",
+			"                        the objects at least 2 of the 4 views found, with the pixels at least half",
+			"                        of their views cover: more accurate outlines and fewer stray pieces, 4",
+			"                        times the time",
+			"  --flip-votes N        with --flips: how many of the 4 views must find an object (1-4, default 2)",
 			"  --crf                 refine the masks with the dense CRF (default parameters, see 'ris refine')",
 			"  --verbose             stack traces on errors");
 
 	private SegmentCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err, boolean verbose) throws IOException {
-		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--merge-solidity", "--tile-size", "--object-diameter", "--threads"),
-				Set.of("--help", "--crf", "--overlay", "--shared-encoding", "--separate-encoding", "--no-fill"));
+		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--merge-solidity", "--tile-size", "--object-diameter", "--threads", "--flip-votes"),
+				Set.of("--help", "--crf", "--overlay", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (a.positional().isEmpty()) throw new Args.UsageException("Give at least one image file or folder to segment (see 'ris segment --help').");
 		Segmenter.Options o = new Segmenter.Options();
@@ -83,6 +88,7 @@ final class SegmentCommand {
 		else o.objectDiameterSetting(a.real("--object-diameter", 0, 0, 10000));
 		o.shareEncoder = a.sharedEncoding();
 		o.fillFromForeground = !a.has("--no-fill");
+		o.flipVotes = a.flipVotes();
 		boolean overlay = a.has("--overlay");
 		int threads = a.integer("--threads", 0, 0, 1024);
 		DenseCrf crf = a.has("--crf") ? new DenseCrf() : null;

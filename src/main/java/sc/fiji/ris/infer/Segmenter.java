@@ -96,6 +96,12 @@ public final class Segmenter {
 		 * image that every tile missed.
 		 */
 		public boolean fillFromForeground = true;
+		/**
+		 * Test-time augmentation: 0 = none; otherwise the plane is also segmented mirrored left-right, top-bottom and
+		 * both, and an object is kept when at least this many of the 4 views found it ({@link FlipFusion}). Four
+		 * times the work.
+		 */
+		public int flipVotes = 0;
 	}
 
 	/** Where the time of the last call went, and how much work it was. */
@@ -108,6 +114,8 @@ public final class Segmenter {
 		public double objectDiameter;
 		/** The median diameter of the instances of the last pass, in image pixels; NaN when none was measured. */
 		public double measuredDiameter = Double.NaN;
+		/** Views fused by test-time augmentation (1: none). */
+		public int views = 1;
 	}
 
 	private final RisModel model;
@@ -115,6 +123,8 @@ public final class Segmenter {
 	private final double minConfidence, maskThreshold, mergeSolidity;
 	private final int minArea, tile, overlap, maxSteps, batchSize;
 	private final boolean keepSoftMasks, estimateDiameter;
+	/** Views that must agree on an object, of the 4 flipped views; 0: no test-time augmentation. */
+	private final int flipVotes;
 	/** Smallest piece of unclaimed foreground that becomes an instance; 0: no filling. */
 	private final int fillArea;
 	/** Model pixels per image pixel (1: no rescaling). */
@@ -143,6 +153,8 @@ public final class Segmenter {
 		maxSteps = o.maxSteps > 0 ? o.maxSteps : config.maxSteps;
 		batchSize = Math.max(1, o.batchSize);
 		keepSoftMasks = o.keepSoftMasks;
+		if (o.flipVotes < 0 || o.flipVotes > 4) throw new IllegalArgumentException("The votes of the flipped views must lie in [1, 4] (0 = no flips), not " + o.flipVotes + ".");
+		flipVotes = o.flipVotes;
 		estimateDiameter = o.estimateDiameter && !(o.objectDiameter > 0);
 		modelDiameter = config.objectDiameter * config.inputScale;
 		fillArea = o.fillFromForeground ? (int) Math.round(FILL_FRACTION * Math.PI / 4 * modelDiameter * modelDiameter) : 0;
@@ -195,9 +207,10 @@ public final class Segmenter {
 		double sc = scale;
 		Instances out = segmentAt(pixels, width, height, sc, progress, s);
 		s.objectDiameter = modelDiameter / sc;
+		double used = sc;
 		if (estimateDiameter) {
 			Instances best = out;
-			double bestScore = Double.POSITIVE_INFINITY, bestDiameter = Double.NaN, bestAssumed = s.objectDiameter;
+			double bestScore = Double.POSITIVE_INFINITY, bestDiameter = Double.NaN, bestAssumed = s.objectDiameter, bestScale = sc;
 			for (int pass = 1;; pass++) {
 				double d = medianDiameter(out, DIAMETER_MIN_OBJECTS);
 				if (Double.isNaN(d)) break; // too few objects to tell; keep the best pass so far
@@ -209,6 +222,7 @@ public final class Segmenter {
 					best = out;
 					bestDiameter = d;
 					bestAssumed = modelDiameter / sc;
+					bestScale = sc;
 				}
 				if (!pieces && miss <= Math.log(DIAMETER_TOLERANCE)) break;
 				if (pass == DIAMETER_PASSES || progress.isCancelled()) break;
@@ -222,6 +236,20 @@ public final class Segmenter {
 			out = best;
 			s.measuredDiameter = bestDiameter;
 			s.objectDiameter = bestAssumed;
+			used = bestScale;
+		}
+		if (flipVotes > 0) {
+			List<Instances> views = new ArrayList<>(List.of(out));
+			for (int f = 1; f <= 3 && !progress.isCancelled(); f++) {
+				progress.status("Segmenting a mirrored copy (" + f + " of 3)");
+				views.add(FlipFusion.flip(segmentAt(FlipFusion.flip(pixels, width, height, f), width, height, used, progress, s), f));
+			}
+			if (views.size() == 4) {
+				long t = System.nanoTime();
+				out = FlipFusion.fuse(views, flipVotes, minArea);
+				s.stitchNanos += System.nanoTime() - t;
+				s.views = 4;
+			}
 		}
 		stats = s;
 		return out;

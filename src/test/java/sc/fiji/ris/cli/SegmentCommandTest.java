@@ -476,6 +476,23 @@ class SegmentCommandTest {
 	}
 
 	@Test
+	void flipVotesNeedFlipsAndLieIn1To4() throws IOException {
+		assertRefused(2, new String[] { "--flip-votes", "3", SAMPLES.toString() }, "--flip-votes", "--flips");
+		assertRefused(2, new String[] { "--flips", "--flip-votes", "5", SAMPLES.toString() }, "--flip-votes");
+	}
+
+	@Test
+	void flipsGiveTheSameFilesAndFindTheNuclei() throws IOException {
+		Path in = copySample("IXMtest_A16_s2_5AF2.tif", dir.resolve("in"), "a.tif");
+		Path output = dir.resolve("out");
+		Run r = segment(output, "--flips", in.toString());
+		assertEquals(0, r.code, "exit code" + r.context());
+		int[] counts = assertOutputs(output, "a", open(in));
+		assertTrue(counts[0] >= 10, "the sample image's nuclei are found: " + counts[0] + r.context());
+		assertEquals(new TreeSet<>(outputsOf("a")), files(output), "the three files, nothing else");
+	}
+
+	@Test
 	void minConfidenceAbove1() throws IOException {
 		assertRefused(2, new String[] { "--min-confidence", "2", SAMPLES.toString() }, "--min-confidence");
 	}

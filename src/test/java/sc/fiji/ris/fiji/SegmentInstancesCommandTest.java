@@ -97,6 +97,19 @@ class SegmentInstancesCommandTest {
 	}
 
 	@Test
+	void averagesOverFlippedCopiesWhenAsked() throws Exception {
+		ImagePlus input = Fixtures.open("images", Fixtures.first());
+		CommandModule plain = segment(input, null, 0);
+		CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", null, "flip_averaging", true,
+				"roi_manager", "Don't add", "show_table", false);
+		assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
+		ImagePlus labels = (ImagePlus) m.getOutput("label_image");
+		int count = (Integer) m.getOutput("instance_count"), before = (Integer) plain.getOutput("instance_count");
+		assertEquals(Fixtures.countLabels(labels), count);
+		assertTrue(Math.abs(count - before) <= Math.max(2, before / 5), "about the nuclei one view finds: " + before + " -> " + count);
+	}
+
+	@Test
 	void segmentsEveryFrameOfATimeLapse() throws Exception {
 		ImagePlus a = Fixtures.open("images", Fixtures.first());
 		ImageStack stack = new ImageStack(a.getWidth(), a.getHeight());
