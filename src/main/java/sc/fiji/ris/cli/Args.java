@@ -102,7 +102,7 @@ final class Args {
 	/** {@code --flips} and {@code --flip-votes N}: the votes of the flipped views, 0 without {@code --flips}. */
 	int flipVotes() {
 		if (!has("--flips")) {
-			if (get("--flip-votes", null) != null) throw new UsageException("--flip-votes needs --flips.");
+			if (get("--flip-votes", null) != null) throw new UsageException("--flip-votes applies only with --flips: add --flips or leave out --flip-votes.");
 			return 0;
 		}
 		return integer("--flip-votes", 2, 1, 4);

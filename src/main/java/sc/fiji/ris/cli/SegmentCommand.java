@@ -58,8 +58,8 @@ final class SegmentCommand {
 			"                        into instances",
 			"  --flips               also segment the image mirrored left-right, top-bottom and both, and keep",
 			"                        the objects at least 2 of the 4 views found, with the pixels at least half",
-			"                        of their views cover: more accurate outlines and fewer stray pieces, 4",
-			"                        times the time",
+			"                        of their views cover: more accurate outlines and fewer stray pieces, about",
+			"                        3.5 times the time",
 			"  --flip-votes N        with --flips: how many of the 4 views must find an object (1-4, default 2)",
 			"  --crf                 refine the masks with the dense CRF (default parameters, see 'ris refine')",
 			"  --verbose             stack traces on errors");

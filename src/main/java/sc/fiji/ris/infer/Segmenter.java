@@ -99,7 +99,7 @@ public final class Segmenter {
 		/**
 		 * Test-time augmentation: 0 = none; otherwise the plane is also segmented mirrored left-right, top-bottom and
 		 * both, and an object is kept when at least this many of the 4 views found it ({@link FlipFusion}). Four
-		 * times the work.
+		 * times the network's work.
 		 */
 		public int flipVotes = 0;
 	}
