@@ -205,6 +205,9 @@ public final class Segmenter {
 		if (progress == null) progress = Progress.NONE;
 		Stats s = new Stats();
 		double sc = scale;
+		Progress whole = progress;
+		// with flips, the first view (and its passes at other sizes) fills the first quarter of the progress bar
+		if (flipVotes > 0) progress = part(whole, 0, 4);
 		Instances out = segmentAt(pixels, width, height, sc, progress, s);
 		s.objectDiameter = modelDiameter / sc;
 		double used = sc;
@@ -240,9 +243,9 @@ public final class Segmenter {
 		}
 		if (flipVotes > 0) {
 			List<Instances> views = new ArrayList<>(List.of(out));
-			for (int f = 1; f <= 3 && !progress.isCancelled(); f++) {
-				progress.status("Segmenting a mirrored copy (" + f + " of 3)");
-				views.add(FlipFusion.flip(segmentAt(FlipFusion.flip(pixels, width, height, f), width, height, used, progress, s), f));
+			for (int f = 1; f <= 3 && !whole.isCancelled(); f++) {
+				whole.status("Segmenting a mirrored copy (" + f + " of 3)");
+				views.add(FlipFusion.flip(segmentAt(FlipFusion.flip(pixels, width, height, f), width, height, used, part(whole, f, 4), s), f));
 			}
 			if (views.size() == 4) {
 				long t = System.nanoTime();
@@ -253,6 +256,15 @@ public final class Segmenter {
 		}
 		stats = s;
 		return out;
+	}
+
+	/** Progress of part {@code index} of {@code parts} equal parts of the work, reported as a fraction of the whole. */
+	static Progress part(Progress whole, int index, int parts) {
+		return new Progress() {
+			@Override public void status(String message) { whole.status(message); }
+			@Override public void progress(long done, long total) { whole.progress(index * total + done, parts * total); }
+			@Override public boolean isCancelled() { return whole.isCancelled(); }
+		};
 	}
 
 	/**

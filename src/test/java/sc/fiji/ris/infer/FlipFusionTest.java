@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -177,7 +178,16 @@ class FlipFusionTest {
 		Segmenter.Options o = new Segmenter.Options();
 		o.flipVotes = 2;
 		Segmenter flips = new Segmenter(c, null, new StrayCorner(), o);
-		Instances fused = flips.segment(img, w, h, Progress.NONE);
+		List<Double> fractions = new ArrayList<>();
+		Progress record = new Progress() {
+			@Override public void status(String message) {}
+			@Override public void progress(long done, long total) { fractions.add(done / (double) total); }
+			@Override public boolean isCancelled() { return false; }
+		};
+		Instances fused = flips.segment(img, w, h, record);
+		for (int i = 1; i < fractions.size(); i++) assertTrue(fractions.get(i) >= fractions.get(i - 1), "the progress never goes back: " + fractions);
+		assertEquals(1.0, fractions.get(fractions.size() - 1), 1e-9, "the four views fill the progress bar once: " + fractions);
+		assertTrue(fractions.stream().anyMatch(f -> f > 0.2 && f <= 0.25 + 1e-9), "the first view fills the first quarter: " + fractions);
 		assertEquals(4, flips.lastStats().views);
 		assertEquals(n, fused.count(), "each view put its square in another corner of the image");
 		Evaluation ev = new Evaluation();
