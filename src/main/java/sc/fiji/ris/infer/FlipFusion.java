@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class FlipFusion {
 
-	/** No flip, left-right, top-bottom, both: the views of {@link Segmenter.Options#flipViews}. */
+	/** No flip, left-right, top-bottom, both: the views {@link Segmenter.Options#flipVotes} fuses. */
 	public static final int NONE = 0, HORIZONTAL = 1, VERTICAL = 2, BOTH = 3;
 
 	private FlipFusion() {}
@@ -148,7 +148,7 @@ public final class FlipFusion {
 
 	/** The mean of each kept object's soft masks over the union of their boxes. */
 	private static Instances.SoftMask[] softMasks(List<Instances> views, int[] offset, int[] root, int[] members, int[] newLabel, int n) {
-		int[][] box = new int[n][] ;
+		int[][] box = new int[n][];
 		for (int v = 0; v < views.size(); v++)
 			for (int l = 1; l <= views.get(v).count(); l++) {
 				int t = newLabel[root[offset[v] + l - 1]] - 1;
