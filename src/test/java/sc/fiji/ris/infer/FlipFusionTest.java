@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import sc.fiji.ris.Progress;
@@ -149,24 +150,10 @@ class FlipFusionTest {
 	@Test
 	void theSegmenterFusesFlippedViewsAndDropsWhatOneViewAloneFound() {
 		int w = 150, h = 110;
-		int[] gt = new int[w * h];
-		int n = 0;
-		for (int cy = 25; cy + 14 < h; cy += 50)
-			for (int cx = 25; cx + 14 < w; cx += 50) {
-				n++;
-				for (int y = 0; y < h; y++)
-					for (int x = 0; x < w; x++)
-						if ((x + 0.5 - cx) * (x + 0.5 - cx) + (y + 0.5 - cy) * (y + 0.5 - cy) <= 14 * 14) gt[y * w + x] = n;
-			}
-		float[] img = new float[w * h];
-		for (int p = 0; p < img.length; p++) img[p] = gt[p] > 0 ? 1 : 0;
-		ModelConfig c = new ModelConfig();
-		c.tileSize = 128;
-		c.tileOverlap = 40;
-		c.minArea = 1;
-		c.objectDiameter = 28;
-		c.normLowPercentile = 0;
-		c.normHighPercentile = 100;
+		int[] gt = ObjectDiameterTest.disks(w, h, 28, 50);
+		int n = Arrays.stream(gt).max().getAsInt();
+		float[] img = ObjectDiameterTest.image(gt);
+		ModelConfig c = ObjectDiameterTest.config();
 		c.mergeSolidity = 0;
 
 		Segmenter plain = new Segmenter(c, null, new StrayCorner(), new Segmenter.Options());

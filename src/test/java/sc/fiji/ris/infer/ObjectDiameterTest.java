@@ -82,7 +82,7 @@ class ObjectDiameterTest {
 		}
 	}
 
-	private static ModelConfig config() {
+	static ModelConfig config() {
 		ModelConfig c = new ModelConfig();
 		c.tileSize = 128;
 		c.tileOverlap = 40;
@@ -94,7 +94,7 @@ class ObjectDiameterTest {
 	}
 
 	/** Disks of the given diameter on a grid, labels 1..n. */
-	private static int[] disks(int w, int h, double diameter, int spacing) {
+	static int[] disks(int w, int h, double diameter, int spacing) {
 		int[] labels = new int[w * h];
 		double r = diameter / 2;
 		int l = 0;
@@ -111,7 +111,7 @@ class ObjectDiameterTest {
 	}
 
 	/** The image of a label image: 1 on objects, 0 elsewhere. */
-	private static float[] image(int[] gt) {
+	static float[] image(int[] gt) {
 		float[] img = new float[gt.length];
 		for (int p = 0; p < img.length; p++) img[p] = gt[p] > 0 ? 1 : 0;
 		return img;
