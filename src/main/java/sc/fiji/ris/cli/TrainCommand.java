@@ -71,6 +71,8 @@ final class TrainCommand {
 			"                        cut by a full-resolution foreground head (slower)",
 			"  --seed-weight X       weight of the seed loss, which tells each step's seed to point at its",
 			"                        matched instance (default 1; 0 = the paper's loss only)",
+			"  --border-weight X     extra weight of the seams between touching objects in the soft IoU, so",
+			"                        that masks stop at the seam (default 0 = off)",
 			"  --resume FILE         continue from a checkpoint (last.zip of the checkpoint folder)",
 			"  --start-from FILE     fine-tune an existing model instead of starting from scratch ('bundled':",
 			"                        the model inside the jar)",
@@ -97,7 +99,7 @@ final class TrainCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--lambda", "--min-instance-area", "--seed-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--lambda", "--min-instance-area", "--seed-weight", "--border-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
 				Set.of("--help", "--keep-checkpoints", "--no-spike-rollback", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -122,6 +124,7 @@ final class TrainCommand {
 		o.learningRate = (float) a.real("--learning-rate", 1e-3, 1e-7, 1);
 		o.lambda = (float) a.real("--lambda", 1, 0, 100);
 		o.seedWeight = (float) a.real("--seed-weight", 1, 0, 100);
+		o.borderWeight = (float) a.real("--border-weight", 0, 0, 100);
 		o.minInstanceArea = a.integer("--min-instance-area", 16, 1, 10_000);
 		o.validateEvery = a.integer("--validate-every", 100, 1, Integer.MAX_VALUE);
 		o.checkpointEvery = o.validateEvery;

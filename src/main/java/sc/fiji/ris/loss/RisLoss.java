@@ -34,6 +34,11 @@ import ai.djl.training.loss.Loss;
  * (1/2 for the foreground-head network); the IoU term compares them with the fraction of each cell an instance
  * covers.
  *
+ * <p><b>Border weight</b> (weight {@code w}; not in the paper, 0 by default): pixels within {@link #BORDER_RADIUS}
+ * pixels of two different instances (the seams between touching objects) count {@code 1 + w} times in the soft
+ * IoU's sums, as U-Net weights the borders between touching cells: a mask that spills over the seam into its
+ * neighbour, or covers both, loses more than one that stops at the seam.
+ *
  * <p>Labels: {@code [instances [B, N, H, W] (0/1, padded with empty masks), counts [B] (int)]}. Predictions:
  * {@code [masks [B, T, H/d, W/d] in [0, 1], confidence logits [B, T]]}, optionally followed by the seeds'
  * log-probabilities {@code [B, T, H/4 * W/4]} and by the foreground logits {@code [B, 1, H, W]}.
@@ -42,8 +47,12 @@ public final class RisLoss extends Loss {
 
 	private static final float EPS = 1e-6f;
 
+	/** Pixels within this many pixels (Chebyshev) of two different instances form the seams the border weight weighs. */
+	public static final int BORDER_RADIUS = 3;
+
 	private final float lambda;
 	private final float seedWeight;
+	private final float borderWeight;
 
 	/** @param lambda weight of the confidence term (1 in the paper's code) */
 	public RisLoss(float lambda) {
@@ -55,16 +64,42 @@ public final class RisLoss extends Loss {
 	 * @param seedWeight weight {@code mu} of the seed term (0: off, as in the paper)
 	 */
 	public RisLoss(float lambda, float seedWeight) {
+		this(lambda, seedWeight, 0f);
+	}
+
+	/**
+	 * @param lambda weight of the confidence term (1 in the paper's code)
+	 * @param seedWeight weight {@code mu} of the seed term (0: off, as in the paper)
+	 * @param borderWeight extra weight {@code w} of the seams between touching instances in the soft IoU (0: off)
+	 */
+	public RisLoss(float lambda, float seedWeight, float borderWeight) {
 		super("RisLoss");
 		if (!(lambda >= 0)) throw new IllegalArgumentException("lambda must be non-negative.");
 		if (!(seedWeight >= 0)) throw new IllegalArgumentException("The seed weight must be non-negative.");
+		if (!(borderWeight >= 0)) throw new IllegalArgumentException("The border weight must be non-negative.");
 		this.lambda = lambda;
 		this.seedWeight = seedWeight;
+		this.borderWeight = borderWeight;
 	}
 
 	public float lambda() { return lambda; }
 
 	public float seedWeight() { return seedWeight; }
+
+	public float borderWeight() { return borderWeight; }
+
+	/**
+	 * The per-pixel weights of the soft IoU, {@code [B, H, W]}: {@code 1 + w} on the seams (pixels within
+	 * {@link #BORDER_RADIUS} of two different instances), 1 elsewhere.
+	 */
+	public NDArray pixelWeights(NDArray instances) {
+		Shape s = instances.getShape();
+		NDArray f = instances.toType(DataType.FLOAT32, false);
+		int k = 2 * BORDER_RADIUS + 1;
+		NDArray near = ai.djl.nn.pooling.Pool.maxPool2d(f, new Shape(k, k), new Shape(1, 1), new Shape(BORDER_RADIUS, BORDER_RADIUS), false);
+		NDArray seam = near.sum(new int[] { 1 }).gte(2f).toType(DataType.FLOAT32, false);
+		return seam.mul(borderWeight).add(1f).reshape(s.get(0), s.get(2), s.get(3));
+	}
 
 	@Override
 	public NDArray evaluate(NDList labels, NDList predictions) {
@@ -115,9 +150,20 @@ public final class RisLoss extends Loss {
 		} else {
 			NDArray m = masks.reshape(b, t, hw);
 			NDArray g = gt.reshape(b, n, hw).toType(masks.getDataType(), false);
-			NDArray inter = m.matMul(g.transpose(0, 2, 1)); // [B, T, N]
-			NDArray sm = m.sum(new int[] { 2 }, true); // [B, T, 1]
-			NDArray sg = g.sum(new int[] { 2 }).reshape(b, 1, n); // [B, 1, N]
+			NDArray mw = m, gw = g;
+			if (borderWeight > 0) {
+				NDArray w = pixelWeights(full).toType(masks.getDataType(), false);
+				if (down > 1) {
+					Shape ds = new Shape(down, down);
+					w = ai.djl.nn.pooling.Pool.avgPool2d(w.expandDims(1), ds, ds, new Shape(0, 0), false, true);
+				}
+				w = w.reshape(b, 1, hw);
+				mw = m.mul(w);
+				gw = g.mul(w);
+			}
+			NDArray inter = mw.matMul(g.transpose(0, 2, 1)); // [B, T, N]
+			NDArray sm = mw.sum(new int[] { 2 }, true); // [B, T, 1]
+			NDArray sg = gw.sum(new int[] { 2 }).reshape(b, 1, n); // [B, 1, N]
 			NDArray iou = inter.div(sm.add(sg).sub(inter).add(EPS));
 			NDArray mass = null;
 			float[] values = iou.toType(DataType.FLOAT32, false).toFloatArray();

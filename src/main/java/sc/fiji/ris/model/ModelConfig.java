@@ -98,6 +98,8 @@ public final class ModelConfig {
 		/** Weights of the confidence term (lambda) and of the seed term in the loss. */
 		public double lambda = 1;
 		public double seedWeight;
+		/** Extra weight of the seams between touching instances in the soft IoU (older models: absent, i.e. 0). */
+		public double borderWeight;
 		/** Training crops magnified by factors in [1 / this, this] (1: none; older models: absent, i.e. 1). */
 		public double scaleAugmentation = 1;
 		/** Objects with fewer pixels inside a training crop were background there (older models: absent, i.e. 16). */

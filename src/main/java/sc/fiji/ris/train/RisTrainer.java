@@ -137,6 +137,7 @@ public final class RisTrainer {
 		config.training.seed = options.seed;
 		config.training.curriculum = options.curriculum ? "2 steps, then n+2 steps" : "none (n+2 steps from the start)";
 		config.training.seedWeight = options.seedWeight;
+		config.training.borderWeight = options.borderWeight;
 		config.training.lambda = options.lambda;
 		config.training.minInstanceArea = options.minInstanceArea;
 		config.training.scaleAugmentation = options.scaleAugmentation;
@@ -172,7 +173,7 @@ public final class RisTrainer {
 		List<LabeledImage> synthetic = syntheticPool(options, crop + 2 * margin);
 		Windows valCrops = Windows.of(validationCrops(val, crop, margin), margin, crop);
 
-		RisLoss loss = new RisLoss(options.lambda, options.seedWeight);
+		RisLoss loss = new RisLoss(options.lambda, options.seedWeight, options.borderWeight);
 		float[] learningRate = { options.learningRate };
 		Tracker schedule = update -> learningRate[0];
 		RestartableOptimizer optimizer = new RestartableOptimizer(() -> Adam.builder().optLearningRateTracker(schedule).optClipGrad(options.clipGradient).build());

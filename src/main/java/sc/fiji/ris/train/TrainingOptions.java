@@ -26,6 +26,8 @@ public final class TrainingOptions {
 	public float lambda = 1f;
 	/** Weight of the seed term in the loss (networks with seed attention; 0 turns it off). */
 	public float seedWeight = 1f;
+	/** Extra weight of the seams between touching instances in the soft IoU (0 turns it off; see {@code RisLoss}). */
+	public float borderWeight = 0f;
 	/** Fraction of crops drawn from synthetic nuclei instead of the training images. */
 	public double syntheticFraction = 0;
 	/** Training crops are magnified by a factor drawn log-uniformly from [1 / this, this]; 1 = no rescaling. */
@@ -85,6 +87,7 @@ public final class TrainingOptions {
 			throw new IllegalArgumentException("--context-margin must be 0, 16, 32, 48 or 64, not " + contextMargin + ".");
 		if (!(lambda >= 0)) throw new IllegalArgumentException("--lambda must not be negative.");
 		if (!(seedWeight >= 0)) throw new IllegalArgumentException("--seed-weight must not be negative.");
+		if (!(borderWeight >= 0)) throw new IllegalArgumentException("--border-weight must not be negative.");
 		if (validateEvery < 1 || checkpointEvery < 1) throw new IllegalArgumentException("--validate-every must be at least 1.");
 	}
 }

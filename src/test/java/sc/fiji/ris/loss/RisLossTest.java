@@ -40,6 +40,48 @@ class RisLossTest {
 		}
 	}
 
+	/** Two instances touching side by side on an 8x12 image: A in columns 0-5, B in columns 6-11. */
+	private static float[] touching() {
+		float[] g = new float[2 * 96];
+		for (int y = 0; y < 8; y++)
+			for (int x = 0; x < 12; x++) g[(x < 6 ? 0 : 96) + y * 12 + x] = 1;
+		return g;
+	}
+
+	/** One step's mask: columns from..to (inclusive) of every row. */
+	private static float[] columns(int from, int to) {
+		float[] m = new float[96];
+		for (int y = 0; y < 8; y++)
+			for (int x = from; x <= to; x++) m[y * 12 + x] = 1;
+		return m;
+	}
+
+	@Test
+	void borderWeightWeighsTheSeamBetweenTouchingInstances() {
+		try (NDManager m = PyTorchRuntime.start(0).newBaseManager()) {
+			NDList labels = new NDList(m.create(touching(), new Shape(1, 2, 8, 12)), m.create(new int[] { 2 }));
+			// the seam: columns within 3 pixels of both instances, 3 to 8
+			float[] w = new RisLoss(1f, 0f, 4f).pixelWeights(labels.get(0)).toFloatArray();
+			for (int x = 0; x < 12; x++) assertEquals(x >= 3 && x <= 8 ? 5 : 1, w[5 * 12 + x], 0, "column " + x);
+			// a mask that spills one column into B, and one that misses A's outer column, far from the seam
+			NDList spill = new NDList(m.create(columns(0, 6), new Shape(1, 1, 8, 12)), m.create(new float[] { 0 }, new Shape(1, 1)));
+			NDList shortfall = new NDList(m.create(columns(1, 5), new Shape(1, 1, 8, 12)), m.create(new float[] { 0 }, new Shape(1, 1)));
+			// unweighted: 48 / 56 and 40 / 48, so the spill scores better
+			assertEquals(48 / 56.0, new RisLoss(1f).evaluateParts(labels, spill).get(2).getFloat(), 1e-5);
+			assertEquals(40 / 48.0, new RisLoss(1f).evaluateParts(labels, shortfall).get(2).getFloat(), 1e-5);
+			// weighted (A weighs 3 * 8 + 5 * 24 = 144; the spilt column 40): 144 / 184 and 136 / 144, the spill scores worse
+			RisLoss weighted = new RisLoss(1f, 0f, 4f);
+			assertEquals(144 / 184.0, weighted.evaluateParts(labels, spill).get(2).getFloat(), 1e-5);
+			assertEquals(136 / 144.0, weighted.evaluateParts(labels, shortfall).get(2).getFloat(), 1e-5);
+			// masks at half the labels' resolution (foreground-head networks) see the weights averaged per cell
+			float[] half = new float[24];
+			for (int y = 0; y < 4; y++)
+				for (int x = 0; x < 3; x++) half[y * 6 + x] = 1; // exactly A
+			NDList coarse = new NDList(m.create(half, new Shape(1, 1, 4, 6)), m.create(new float[] { 0 }, new Shape(1, 1)));
+			assertEquals(1, weighted.evaluateParts(labels, coarse).get(2).getFloat(), 1e-5);
+		}
+	}
+
 	@Test
 	void valuesByHand() {
 		try (NDManager m = PyTorchRuntime.start(0).newBaseManager()) {
