@@ -99,13 +99,16 @@ final class Args {
 		return !has("--separate-encoding");
 	}
 
-	/** {@code --flips} and {@code --flip-votes N}: the votes of the flipped views, 0 without {@code --flips}. */
+	/**
+	 * {@code --flips} and {@code --flip-votes N}: the votes of the flipped views, 0 without {@code --flips}, -1 (the
+	 * model's) with {@code --flips} alone.
+	 */
 	int flipVotes() {
 		if (!has("--flips")) {
 			if (get("--flip-votes", null) != null) throw new UsageException("--flip-votes applies only with --flips: add --flips or leave out --flip-votes.");
 			return 0;
 		}
-		return integer("--flip-votes", 2, 1, 4);
+		return get("--flip-votes", null) == null ? -1 : integer("--flip-votes", 2, 1, 4);
 	}
 
 	/** A mistake in the command line: one sentence, exit code 2. */

@@ -139,7 +139,7 @@ final class ImageBench {
 			options.shareEncoder = a.sharedEncoding();
 			options.regionMargin = a.integer("--region-margin", -1, 0, 256);
 			options.fillFromForeground = !a.has("--no-fill");
-			options.flipVotes = a.has("--flips") ? 2 : 0;
+			options.flipVotes = a.has("--flips") ? -1 : 0;
 			Segmenter seg = new Segmenter(model, options);
 			// warm-up on the first image: JIT and PyTorch's first-call costs are not what a user waits for per image
 			ImagePlus warm = ImageFiles.open(files.get(0));

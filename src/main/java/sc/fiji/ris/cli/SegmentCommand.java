@@ -59,8 +59,10 @@ final class SegmentCommand {
 			"  --flips               also segment the image mirrored left-right, top-bottom and both, and keep",
 			"                        the objects at least 2 of the 4 views found, with the pixels at least half",
 			"                        of their views cover: more accurate outlines and fewer stray pieces, about",
-			"                        3.5 times the time",
-			"  --flip-votes N        with --flips: how many of the 4 views must find an object (1-4, default 2)",
+			"                        3.5 times the time; the thresholds (and votes) not given are those the model",
+			"                        was tuned with for flips ('ris tune --flips'), else its usual ones",
+			"  --flip-votes N        with --flips: how many of the 4 views must find an object (1-4, default:",
+			"                        the model's, else 2)",
 			"  --crf                 refine the masks with the dense CRF (default parameters, see 'ris refine')",
 			"  --verbose             stack traces on errors");
 

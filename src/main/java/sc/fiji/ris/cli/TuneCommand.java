@@ -14,6 +14,8 @@ import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.eval.Evaluation;
 import sc.fiji.ris.eval.EvaluationResult;
 import sc.fiji.ris.fiji.ImagePlusSegmenter;
+import sc.fiji.ris.infer.FlipFusion;
+import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.ModelConfig;
@@ -24,7 +26,8 @@ import sc.fiji.ris.model.RisModel;
  * {@code ris tune}: chooses a model's decision thresholds (minimum confidence, mask threshold, minimum area, merge
  * solidity, and optionally the mask growth) on validation images, on whole images as {@code ris segment} sees them.
  * Each image is decoded once per mask growth; every combination is then painted, stitched and scored without
- * running the network again.
+ * running the network again. With {@code --flips} it chooses the thresholds and votes of test-time augmentation
+ * instead: each image is decoded as it is and mirrored three ways, and every combination fuses the four views.
  */
 final class TuneCommand {
 
@@ -46,6 +49,11 @@ final class TuneCommand {
 			"  --output FILE        write the model with the best thresholds and its whole-image validation scores",
 			"                       in config.json: among the combinations within 0.003 of the best mean F1 (IoU",
 			"                       0.5..0.9), the one with the smallest |DiC|",
+			"  --flips              tune the image fused with its three mirrored copies ('ris segment --flips'):",
+			"                       each image is decoded 4 times, and --output writes the choice as the",
+			"                       model's thresholds for --flips, leaving its one-view thresholds as they are",
+			"  --flip-votes LIST    with --flips: how many of the 4 views must find an object, to try",
+			"                       (default 2,3)",
 			"  --threads N          PyTorch threads (default: all cores)",
 			"  --separate-encoding  every tile encoded on its own (see 'ris segment --help')",
 			"  --no-fill            no instances from unclaimed foreground (see 'ris segment --help')");
@@ -54,8 +62,8 @@ final class TuneCommand {
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--merge-solidities", "--mask-growths", "--output",
-						"--threads"),
-				Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill"));
+						"--threads", "--flip-votes"),
+				Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		Path modelFile = Path.of(a.required("--model"));
 		double[] confs = list(a.get("--confidences", "0.3,0.4,0.5,0.6,0.7"), "--confidences", 0, 1);
@@ -63,6 +71,13 @@ final class TuneCommand {
 		double[] areas = list(a.get("--min-areas", "0,15,30,60"), "--min-areas", 0, 1e9);
 		double[] solidities = list(a.get("--merge-solidities", "0,0.85,0.9,0.95"), "--merge-solidities", 0, 1);
 		double[] growths = a.has("--mask-growths") ? list(a.get("--mask-growths", ""), "--mask-growths", 0, 16) : null;
+		boolean flips = a.has("--flips");
+		if (!flips && a.has("--flip-votes")) throw new Args.UsageException("--flip-votes applies only with --flips: add --flips or leave out --flip-votes.");
+		if (flips && growths != null)
+			throw new Args.UsageException("--mask-growths cannot be tuned with --flips: tune the growth without --flips first, then tune that model with --flips.");
+		double[] votes = flips ? list(a.get("--flip-votes", "2,3"), "--flip-votes", 1, 4) : new double[] { 0 };
+		for (double v : votes)
+			if (v != Math.rint(v)) throw new Args.UsageException("The values of --flip-votes must be whole numbers of views, not " + v + ".");
 		if (growths != null) for (double g : growths)
 			if (g != Math.rint(g)) throw new Args.UsageException("The values of --mask-growths must be whole numbers of cells, not " + g + ".");
 		List<ImagePairs.Pair> pairs = ImagePairs.pair(Path.of(a.required("--images")), Path.of(a.required("--labels")), "--images", "--labels");
@@ -74,53 +89,87 @@ final class TuneCommand {
 			o.fillFromForeground = !a.has("--no-fill");
 			List<int[]> truth = new ArrayList<>();
 			for (ImagePairs.Pair p : pairs) truth.add(ImageFiles.labels(ImageFiles.open(p.labels), 1, p.labels));
-			if (growths == null) growths = new double[] { model.config().maskGrowth };
-			out.printf(Locale.ROOT, "%10s %10s %8s %8s %8s %8s %8s %8s %8s%n", "min_conf", "mask_thr", "min_area", "merge", "f1@0.5", "mean_f1", "sbd", "abs_dic",
-					"growth");
+			int modelGrowth = model.config().maskGrowth;
+			if (growths == null) growths = new double[] { modelGrowth };
+			out.printf(Locale.ROOT, "%10s %10s %8s %8s %8s %8s %8s %8s %8s%s%n", "min_conf", "mask_thr", "min_area", "merge", "f1@0.5", "mean_f1", "sbd", "abs_dic",
+					"growth", flips ? "    votes" : "");
 			List<double[]> combos = new ArrayList<>();
 			List<EvaluationResult> results = new ArrayList<>();
 			for (double g : growths) {
 				// the growth acts while decoding: the images are decoded again for each value
 				model.config().maskGrowth = (int) g;
 				Segmenter seg = new Segmenter(model, o);
-				List<Segmenter.Decoded> decoded = new ArrayList<>();
+				int views = flips ? 4 : 1;
+				// decoded.get(i)[f]: image i, mirrored by FlipFusion's flip f (0: as it is)
+				List<Segmenter.Decoded[]> decoded = new ArrayList<>();
 				for (ImagePairs.Pair p : pairs) {
 					ImagePlus img = ImageFiles.open(p.image);
-					decoded.add(seg.decodeAll(ImagePlusSegmenter.plane(img, 1), img.getWidth(), img.getHeight()));
+					int w = img.getWidth(), h = img.getHeight();
+					float[] plane = ImagePlusSegmenter.plane(img, 1);
+					Segmenter.Decoded[] d = new Segmenter.Decoded[views];
+					for (int f = 0; f < views; f++) d[f] = seg.decodeAll(FlipFusion.flip(plane, w, h, f), w, h);
+					decoded.add(d);
 				}
 				for (double c : confs)
 					for (double t : thrs)
 						for (double ar : areas)
 							for (double so : solidities) {
-								Evaluation ev = new Evaluation();
-								for (int i = 0; i < decoded.size(); i++)
-									ev.add(pairs.get(i).name, seg.assemble(decoded.get(i), c, t, (int) ar, so).labels(), truth.get(i));
-								EvaluationResult r = ev.result();
-								out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.2f %8.4f %8.4f %8.4f %8.2f %8.0f%n", c, t, ar, so, r.f1(0), r.meanF1(), r.sbd(), r.absDic(), g);
-								combos.add(new double[] { c, t, ar, so, g });
-								results.add(r);
+								Evaluation[] ev = new Evaluation[votes.length];
+								for (int v = 0; v < votes.length; v++) ev[v] = new Evaluation();
+								for (int i = 0; i < decoded.size(); i++) {
+									List<Instances> assembled = new ArrayList<>();
+									for (int f = 0; f < views; f++) assembled.add(FlipFusion.flip(seg.assemble(decoded.get(i)[f], c, t, (int) ar, so), f));
+									for (int v = 0; v < votes.length; v++) {
+										Instances in = flips ? FlipFusion.fuse(assembled, (int) votes[v], (int) ar) : assembled.get(0);
+										ev[v].add(pairs.get(i).name, in.labels(), truth.get(i));
+									}
+								}
+								for (int v = 0; v < votes.length; v++) {
+									EvaluationResult r = ev[v].result();
+									out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.2f %8.4f %8.4f %8.4f %8.2f %8.0f%s%n", c, t, ar, so, r.f1(0), r.meanF1(), r.sbd(), r.absDic(),
+											g, flips ? String.format(Locale.ROOT, " %8.0f", votes[v]) : "");
+									combos.add(new double[] { c, t, ar, so, g, votes[v] });
+									results.add(r);
+								}
 							}
 			}
 			int pick = choose(results);
 			double[] choice = combos.get(pick);
 			EvaluationResult bestResult = results.get(pick);
 			out.printf(Locale.ROOT,
-					"best: min_confidence %.2f, mask_threshold %.2f, min_area %.0f, merge_solidity %.2f, mask_growth %.0f: F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n",
-					choice[0], choice[1], choice[2], choice[3], choice[4], bestResult.f1(0), bestResult.meanF1(), bestResult.sbd(), bestResult.absDic());
+					"best%s: min_confidence %.2f, mask_threshold %.2f, min_area %.0f, merge_solidity %.2f, mask_growth %.0f%s: F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n",
+					flips ? " with --flips" : "", choice[0], choice[1], choice[2], choice[3], choice[4], flips ? String.format(Locale.ROOT, ", votes %.0f", choice[5]) : "",
+					bestResult.f1(0), bestResult.meanF1(), bestResult.sbd(), bestResult.absDic());
 			if (a.has("--output")) {
 				ModelConfig cfg = model.config();
-				cfg.minConfidence = choice[0];
-				cfg.maskThreshold = choice[1];
-				cfg.minArea = (int) choice[2];
-				cfg.mergeSolidity = choice[3];
+				String key = "whole_image_";
 				cfg.maskGrowth = (int) choice[4];
+				if (flips) {
+					ModelConfig.FlipDecisions fd = new ModelConfig.FlipDecisions();
+					fd.votes = (int) choice[5];
+					fd.minConfidence = choice[0];
+					fd.maskThreshold = choice[1];
+					fd.minArea = (int) choice[2];
+					fd.mergeSolidity = choice[3];
+					cfg.flips = fd;
+					key = "whole_image_flips_";
+				} else {
+					cfg.minConfidence = choice[0];
+					cfg.maskThreshold = choice[1];
+					cfg.minArea = (int) choice[2];
+					cfg.mergeSolidity = choice[3];
+					if (cfg.flips != null && cfg.maskGrowth != modelGrowth) {
+						cfg.flips = null;
+						out.println("The model's thresholds for --flips were chosen at another mask growth and are left out: tune the new model with --flips.");
+					}
+				}
 				var v = cfg.training.validation;
-				v.put("whole_image_images", (double) bestResult.images());
-				v.put("whole_image_f1@0.5", bestResult.f1(0));
-				v.put("whole_image_mean_f1", bestResult.meanF1());
-				v.put("whole_image_sbd", bestResult.sbd());
-				v.put("whole_image_abs_dic", bestResult.absDic());
-				v.put("whole_image_pq", bestResult.pq());
+				v.put(key + "images", (double) bestResult.images());
+				v.put(key + "f1@0.5", bestResult.f1(0));
+				v.put(key + "mean_f1", bestResult.meanF1());
+				v.put(key + "sbd", bestResult.sbd());
+				v.put(key + "abs_dic", bestResult.absDic());
+				v.put(key + "pq", bestResult.pq());
 				ModelPackage.save(model, a.path("--output"));
 				out.println("Wrote " + a.path("--output"));
 			}

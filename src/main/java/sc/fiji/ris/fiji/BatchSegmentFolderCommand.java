@@ -62,7 +62,7 @@ public class BatchSegmentFolderCommand extends ContextCommand {
 			try (RisModel model = Models.open(model_file)) {
 				Segmenter.Options o = new Segmenter.Options();
 				o.keepSoftMasks = refine_with_crf;
-				o.flipVotes = flip_averaging ? 2 : 0;
+				o.flipVotes = flip_averaging ? -1 : 0;
 				o.objectDiameterSetting(object_diameter);
 				s = FolderSegmentation.run(files, out, new Segmenter(model, o), refine_with_crf ? new DenseCrf() : null, progress,
 						(message, unexpected) -> log.error(message, unexpected), log::warn);

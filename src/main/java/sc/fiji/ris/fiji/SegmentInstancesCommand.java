@@ -73,7 +73,7 @@ public class SegmentInstancesCommand extends ContextCommand {
 			o.tileSize = tile_size;
 			o.objectDiameterSetting(object_diameter);
 			o.keepSoftMasks = refine_with_crf;
-			o.flipVotes = flip_averaging ? 2 : 0;
+			o.flipVotes = flip_averaging ? -1 : 0;
 			List<Instances> planes;
 			try (RisModel model = Models.open(model_file)) {
 				Segmenter segmenter = new Segmenter(model, o);

@@ -98,8 +98,9 @@ public final class Segmenter {
 		public boolean fillFromForeground = true;
 		/**
 		 * Test-time augmentation: 0 = none; otherwise the plane is also segmented mirrored left-right, top-bottom and
-		 * both, and an object is kept when at least this many of the 4 views found it ({@link FlipFusion}). Four
-		 * times the network's work.
+		 * both, and an object is kept when at least this many of the 4 views found it ({@link FlipFusion}); -1: as
+		 * many as the model's {@link ModelConfig#flips} say (2 when it has none). Four times the network's work. With
+		 * flips, the thresholds left to the model come from its {@link ModelConfig#flips} when it has them.
 		 */
 		public int flipVotes = 0;
 	}
@@ -143,18 +144,19 @@ public final class Segmenter {
 	public Segmenter(ModelConfig config, RisModel model, Decoder decoder, Options o) {
 		this.model = model;
 		this.config = config;
-		minConfidence = Double.isNaN(o.minConfidence) ? config.minConfidence : o.minConfidence;
-		maskThreshold = Double.isNaN(o.maskThreshold) ? config.maskThreshold : o.maskThreshold;
-		mergeSolidity = Double.isNaN(o.mergeSolidity) ? config.mergeSolidity : o.mergeSolidity;
+		if (o.flipVotes < -1 || o.flipVotes > 4) throw new IllegalArgumentException("The votes of the flipped views must lie in [1, 4] (0 = no flips), not " + o.flipVotes + ".");
+		ModelConfig.FlipDecisions fd = o.flipVotes != 0 ? config.flips : null;
+		flipVotes = o.flipVotes >= 0 ? o.flipVotes : fd != null ? fd.votes : 2;
+		minConfidence = !Double.isNaN(o.minConfidence) ? o.minConfidence : fd != null ? fd.minConfidence : config.minConfidence;
+		maskThreshold = !Double.isNaN(o.maskThreshold) ? o.maskThreshold : fd != null ? fd.maskThreshold : config.maskThreshold;
+		mergeSolidity = !Double.isNaN(o.mergeSolidity) ? o.mergeSolidity : fd != null ? fd.mergeSolidity : config.mergeSolidity;
 		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new IllegalArgumentException("The merge solidity must lie in [0, 1] (0 = never join), not " + mergeSolidity + ".");
-		minArea = o.minArea >= 0 ? o.minArea : config.minArea;
+		minArea = o.minArea >= 0 ? o.minArea : fd != null ? fd.minArea : config.minArea;
 		tile = o.tileSize > 0 ? o.tileSize : config.tileSize;
 		overlap = o.tileOverlap >= 0 ? o.tileOverlap : Math.min(config.tileOverlap, tile / 2 - 8);
 		maxSteps = o.maxSteps > 0 ? o.maxSteps : config.maxSteps;
 		batchSize = Math.max(1, o.batchSize);
 		keepSoftMasks = o.keepSoftMasks;
-		if (o.flipVotes < 0 || o.flipVotes > 4) throw new IllegalArgumentException("The votes of the flipped views must lie in [1, 4] (0 = no flips), not " + o.flipVotes + ".");
-		flipVotes = o.flipVotes;
 		estimateDiameter = o.estimateDiameter && !(o.objectDiameter > 0);
 		modelDiameter = config.objectDiameter * config.inputScale;
 		fillArea = o.fillFromForeground ? (int) Math.round(FILL_FRACTION * Math.PI / 4 * modelDiameter * modelDiameter) : 0;

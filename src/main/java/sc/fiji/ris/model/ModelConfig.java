@@ -83,6 +83,22 @@ public final class ModelConfig {
 	 * {@code ris tune}; older models lack it and read 0.
 	 */
 	public double mergeSolidity = 0;
+	/**
+	 * The decisions for test-time augmentation by flips ({@code ris segment --flips}), chosen on validation data by
+	 * {@code ris tune --flips}; null (older models, or never tuned with flips): the one-view decisions above and 2
+	 * votes.
+	 */
+	public FlipDecisions flips;
+
+	/** The thresholds used when the image is segmented as it is and mirrored, and the four views fused. */
+	public static final class FlipDecisions {
+		/** How many of the 4 views must find an object. */
+		public int votes = 2;
+		public double minConfidence = 0.5;
+		public double maskThreshold = 0.5;
+		public int minArea = 15;
+		public double mergeSolidity = 0;
+	}
 
 	// ---- provenance
 	public Provenance training = new Provenance();
@@ -143,6 +159,9 @@ public final class ModelConfig {
 		if (maskGrowth < 0 || maskGrowth > 16) throw new IllegalArgumentException("The model's maskGrowth must lie in [0, 16], not " + maskGrowth + ".");
 		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The model's minConfidence must lie in [0, 1].");
 		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("The model's maskThreshold must lie in (0, 1).");
+		if (flips != null && (flips.votes < 1 || flips.votes > 4 || !(flips.minConfidence >= 0 && flips.minConfidence <= 1)
+				|| !(flips.maskThreshold > 0 && flips.maskThreshold < 1) || flips.minArea < 0 || !(flips.mergeSolidity >= 0 && flips.mergeSolidity <= 1)))
+			throw new IllegalArgumentException("The model's flips thresholds must have votes in [1, 4], minConfidence in [0, 1], maskThreshold in (0, 1), a minArea of at least 0 and mergeSolidity in [0, 1].");
 		if (!(normLowPercentile >= 0 && normLowPercentile < normHighPercentile && normHighPercentile <= 100))
 			throw new IllegalArgumentException("The model's normalisation percentiles must satisfy 0 <= low < high <= 100.");
 	}

@@ -48,6 +48,62 @@ class TuneCommandTest {
 		assertTrue(text.contains(String.format(Locale.ROOT, "merge_solidity %.2f", c.mergeSolidity)), text);
 	}
 
+	@Test
+	void withFlipsTunesTheVotesAndWritesThemBesideTheOneViewThresholds() throws Exception {
+		Path out = dir.resolve("flips.zip");
+		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+		int code = Main.run(new String[] { "tune", "--threads", "2", "--model", ModelPackage.bundledCopy().toString(), "--images", "sample-images/images",
+				"--labels", "sample-images/labels", "--confidences", "0.6", "--thresholds", "0.5", "--min-areas", "15", "--merge-solidities", "0.9",
+				"--flips", "--flip-votes", "1,3", "--output", out.toString() }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+		String text = o.toString(StandardCharsets.UTF_8);
+		assertEquals(0, code, text + e.toString(StandardCharsets.UTF_8));
+		List<String[]> rows = text.lines().map(String::trim).filter(l -> l.matches("0\\.\\d0 .*")).map(l -> l.split("\\s+")).collect(Collectors.toList());
+		assertEquals(2, rows.size(), "2 votes:\n" + text);
+		assertEquals("1", rows.get(0)[9]);
+		assertEquals("3", rows.get(1)[9]);
+		assertTrue(Double.parseDouble(rows.get(0)[7]) != Double.parseDouble(rows.get(1)[7]) || !rows.get(0)[4].equals(rows.get(1)[4]), "1 vote of 4 and 3 differ:\n" + text);
+		ModelConfig bundled = ModelPackage.readConfig(ModelPackage.bundledCopy()), c = ModelPackage.readConfig(out);
+		double top = Math.max(Double.parseDouble(rows.get(0)[5]), Double.parseDouble(rows.get(1)[5]));
+		int pick = -1;
+		for (int i = 0; i < 2; i++) {
+			String[] r = rows.get(i);
+			if (Double.parseDouble(r[5]) < top - 0.003 - 1e-4) continue;
+			if (pick < 0 || Double.parseDouble(r[7]) < Double.parseDouble(rows.get(pick)[7])
+					|| (r[7].equals(rows.get(pick)[7]) && Double.parseDouble(r[5]) > Double.parseDouble(rows.get(pick)[5]))) pick = i;
+		}
+		assertEquals(Integer.parseInt(rows.get(pick)[9]), c.flips.votes);
+		assertEquals(0.6, c.flips.minConfidence, 1e-9);
+		assertEquals(15, c.flips.minArea);
+		assertEquals(0.9, c.flips.mergeSolidity, 1e-9);
+		assertEquals(bundled.minConfidence, c.minConfidence, 1e-9, "the one-view thresholds stay");
+		assertEquals(bundled.minArea, c.minArea);
+		assertEquals(Double.parseDouble(rows.get(pick)[5]), c.training.validation.get("whole_image_flips_mean_f1"), 1e-4);
+		assertEquals(bundled.training.validation.get("whole_image_mean_f1"), c.training.validation.get("whole_image_mean_f1"), 1e-12);
+
+		// 'ris segment --flips' with the tuned model uses its choice, and scores what tune said
+		Path seg = dir.resolve("seg");
+		assertEquals(0, Main.run(new String[] { "segment", "--threads", "2", "--model", out.toString(), "--flips", "--object-diameter", "model", "--output",
+				seg.toString(), "sample-images/images" }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)), e.toString(StandardCharsets.UTF_8));
+		ByteArrayOutputStream eo = new ByteArrayOutputStream();
+		assertEquals(0, Main.run(new String[] { "evaluate", "--pred", seg.toString(), "--gt", "sample-images/labels" }, new PrintStream(eo, true, StandardCharsets.UTF_8),
+				new PrintStream(e, true, StandardCharsets.UTF_8)));
+		String report = eo.toString(StandardCharsets.UTF_8);
+		assertTrue(report.contains(rows.get(pick)[5]), "mean F1 " + rows.get(pick)[5] + " expected in:\n" + report);
+	}
+
+	@Test
+	void flipOptionsAreRefusedWhereTheyCannotApply() throws Exception {
+		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+		String model = ModelPackage.bundledCopy().toString();
+		assertEquals(2, Main.run(new String[] { "tune", "--model", model, "--images", "sample-images/images", "--labels", "sample-images/labels", "--flip-votes", "2" },
+				new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
+		assertTrue(e.toString(StandardCharsets.UTF_8).contains("--flip-votes applies only with --flips"), e.toString(StandardCharsets.UTF_8));
+		e.reset();
+		assertEquals(2, Main.run(new String[] { "tune", "--model", model, "--images", "sample-images/images", "--labels", "sample-images/labels", "--flips", "--mask-growths", "4,5" },
+				new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
+		assertTrue(e.toString(StandardCharsets.UTF_8).contains("--mask-growths cannot be tuned with --flips"), e.toString(StandardCharsets.UTF_8));
+	}
+
 	/** 500 one-pixel nuclei on even pixels; the prediction misses the first {@code missed} and adds {@code spurious}. */
 	private static sc.fiji.ris.eval.EvaluationResult result(int missed, int spurious) {
 		int[] gt = new int[1000], pred = new int[1000];

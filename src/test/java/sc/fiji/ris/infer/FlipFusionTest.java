@@ -185,4 +185,30 @@ class FlipFusionTest {
 		o.flipVotes = 5;
 		assertThrows(IllegalArgumentException.class, () -> new Segmenter(c, null, new StrayCorner(), o));
 	}
+
+	@Test
+	void withFlipsTheModelsFlipDecisionsApplyUnlessGiven() {
+		int w = 150, h = 110;
+		int[] gt = ObjectDiameterTest.disks(w, h, 28, 50);
+		int n = Arrays.stream(gt).max().getAsInt();
+		float[] img = ObjectDiameterTest.image(gt);
+		ModelConfig c = ObjectDiameterTest.config();
+		c.mergeSolidity = 0;
+		Segmenter.Options o = new Segmenter.Options();
+		o.flipVotes = -1;
+		assertEquals(n, new Segmenter(c, null, new StrayCorner(), o).segment(img, w, h, Progress.NONE).count(), "no flip decisions: 2 votes");
+		c.flips = new ModelConfig.FlipDecisions();
+		c.flips.votes = 1;
+		c.flips.minArea = c.minArea;
+		c.flips.minConfidence = c.minConfidence;
+		c.flips.maskThreshold = c.maskThreshold;
+		assertEquals(n + 4, new Segmenter(c, null, new StrayCorner(), o).segment(img, w, h, Progress.NONE).count(), "the model's 1 vote");
+		c.flips.minArea = 1_000_000;
+		assertEquals(0, new Segmenter(c, null, new StrayCorner(), o).segment(img, w, h, Progress.NONE).count(), "the model's minimum area for flips");
+		assertEquals(n + 1, new Segmenter(c, null, new StrayCorner(), new Segmenter.Options()).segment(img, w, h, Progress.NONE).count(),
+				"one view keeps the one-view thresholds");
+		o.minArea = c.minArea;
+		o.flipVotes = 2;
+		assertEquals(n, new Segmenter(c, null, new StrayCorner(), o).segment(img, w, h, Progress.NONE).count(), "thresholds and votes given win");
+	}
 }
