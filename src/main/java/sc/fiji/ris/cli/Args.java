@@ -100,6 +100,19 @@ final class Args {
 	}
 
 	/**
+	 * {@code --object-diameter D|auto|model} as {@code Segmenter.Options.objectDiameterSetting} takes it: D pixels, 0
+	 * for 'auto' (the default) or -1 for 'model'.
+	 */
+	double objectDiameter() {
+		String diameter = get("--object-diameter", "auto").trim();
+		if (diameter.equalsIgnoreCase("auto")) return 0;
+		if (diameter.equalsIgnoreCase("model")) return -1;
+		if (!diameter.matches("[0-9.eE+-]+"))
+			throw new UsageException("The option --object-diameter needs a number of pixels, 'auto' or 'model', not '" + diameter + "'.");
+		return real("--object-diameter", 0, 0, 10000);
+	}
+
+	/**
 	 * {@code --flips} and {@code --flip-votes N}: the votes of the flipped views, 0 without {@code --flips}, -1 (the
 	 * model's) with {@code --flips} alone.
 	 */

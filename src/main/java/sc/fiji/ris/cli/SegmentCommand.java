@@ -57,12 +57,12 @@ final class SegmentCommand {
 			"  --no-fill             do not turn unclaimed foreground (pieces of at least half a typical nucleus)",
 			"                        into instances",
 			"  --flips               also segment the image mirrored left-right, top-bottom and both, and keep",
-			"                        the objects at least 2 of the 4 views found, with the pixels at least half",
-			"                        of their views cover: more accurate outlines and fewer stray pieces, about",
-			"                        3.5 times the time; the thresholds (and votes) not given are those the model",
-			"                        was tuned with for flips ('ris tune --flips'), else its usual ones",
-			"  --flip-votes N        with --flips: how many of the 4 views must find an object (1-4, default:",
-			"                        the model's, else 2)",
+			"                        the objects enough of the 4 views found, with the pixels at least half of",
+			"                        their views cover: more accurate outlines and fewer stray pieces, about 3.5",
+			"                        times the time; the votes and thresholds not given are those the model was",
+			"                        tuned with for flips ('ris tune --flips'; bundled model: 3 votes, minimum",
+			"                        confidence 0.4), else its one-view thresholds and 2 votes",
+			"  --flip-votes N        with --flips: how many of the 4 views must find an object (1-4)",
 			"  --crf                 refine the masks with the dense CRF (default parameters, see 'ris refine')",
 			"  --verbose             stack traces on errors");
 
@@ -82,12 +82,7 @@ final class SegmentCommand {
 		o.tileSize = a.integer("--tile-size", 0, 0, 4096);
 		if (o.tileSize != 0 && (o.tileSize < 32 || o.tileSize % 8 != 0))
 			throw new Args.UsageException("The option --tile-size must be 0 (the model's) or a multiple of 8 of at least 32, not " + o.tileSize + ".");
-		String diameter = a.get("--object-diameter", "auto").trim();
-		if (diameter.equalsIgnoreCase("auto")) o.objectDiameterSetting(0);
-		else if (diameter.equalsIgnoreCase("model")) o.objectDiameterSetting(-1);
-		else if (!diameter.matches("[0-9.eE+-]+"))
-			throw new Args.UsageException("The option --object-diameter needs a number of pixels, 'auto' or 'model', not '" + diameter + "'.");
-		else o.objectDiameterSetting(a.real("--object-diameter", 0, 0, 10000));
+		o.objectDiameterSetting(a.objectDiameter());
 		o.shareEncoder = a.sharedEncoding();
 		o.fillFromForeground = !a.has("--no-fill");
 		o.flipVotes = a.flipVotes();

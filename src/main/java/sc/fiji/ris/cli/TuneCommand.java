@@ -26,8 +26,9 @@ import sc.fiji.ris.model.RisModel;
  * {@code ris tune}: chooses a model's decision thresholds (minimum confidence, mask threshold, minimum area, merge
  * solidity, and optionally the mask growth) on validation images, on whole images as {@code ris segment} sees them.
  * Each image is decoded once per mask growth; every combination is then painted, stitched and scored without
- * running the network again. With {@code --flips} it chooses the thresholds and votes of test-time augmentation
- * instead: each image is decoded as it is and mirrored three ways, and every combination fuses the four views.
+ * running the network again (one image at a time, so that memory does not grow with the number of images). With
+ * {@code --flips} it chooses the thresholds and votes of test-time augmentation instead: each image is decoded as it
+ * is and mirrored three ways, and every combination fuses the four views.
  */
 final class TuneCommand {
 
@@ -54,6 +55,9 @@ final class TuneCommand {
 			"                       model's thresholds for --flips, leaving its one-view thresholds as they are",
 			"  --flip-votes LIST    with --flips: how many of the 4 views must find an object, to try",
 			"                       (default 2,3)",
+			"  --object-diameter D  the objects' diameter in pixels, 'auto' or 'model', as for 'ris segment'",
+			"                       (default auto: each image is decoded at the size 'ris segment' would settle",
+			"                       on with the model's thresholds)",
 			"  --threads N          PyTorch threads (default: all cores)",
 			"  --separate-encoding  every tile encoded on its own (see 'ris segment --help')",
 			"  --no-fill            no instances from unclaimed foreground (see 'ris segment --help')");
@@ -62,7 +66,7 @@ final class TuneCommand {
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--merge-solidities", "--mask-growths", "--output",
-						"--threads", "--flip-votes"),
+						"--threads", "--flip-votes", "--object-diameter"),
 				Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		Path modelFile = Path.of(a.required("--model"));
@@ -83,10 +87,18 @@ final class TuneCommand {
 		List<ImagePairs.Pair> pairs = ImagePairs.pair(Path.of(a.required("--images")), Path.of(a.required("--labels")), "--images", "--labels");
 		PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
 		try (RisModel model = ModelPackage.load(modelFile)) {
-			Segmenter.Options o = new Segmenter.Options();
-			o.minConfidence = Arrays.stream(confs).min().getAsDouble();
-			o.shareEncoder = a.sharedEncoding();
-			o.fillFromForeground = !a.has("--no-fill");
+			double minConf = Arrays.stream(confs).min().getAsDouble();
+			double diameterSetting = a.objectDiameter();
+			boolean shared = a.sharedEncoding(), fill = !a.has("--no-fill");
+			// decoding options at an object diameter (0: the model's)
+			java.util.function.DoubleFunction<Segmenter.Options> decoding = diameter -> {
+				Segmenter.Options o = new Segmenter.Options();
+				o.minConfidence = minConf;
+				o.shareEncoder = shared;
+				o.fillFromForeground = fill;
+				if (diameter > 0) o.objectDiameterSetting(diameter);
+				return o;
+			};
 			List<int[]> truth = new ArrayList<>();
 			for (ImagePairs.Pair p : pairs) truth.add(ImageFiles.labels(ImageFiles.open(p.labels), 1, p.labels));
 			int modelGrowth = model.config().maskGrowth;
@@ -98,40 +110,66 @@ final class TuneCommand {
 			for (double g : growths) {
 				// the growth acts while decoding: the images are decoded again for each value
 				model.config().maskGrowth = (int) g;
-				Segmenter seg = new Segmenter(model, o);
-				int views = flips ? 4 : 1;
-				// decoded.get(i)[f]: image i, mirrored by FlipFusion's flip f (0: as it is)
-				List<Segmenter.Decoded[]> decoded = new ArrayList<>();
-				for (ImagePairs.Pair p : pairs) {
-					ImagePlus img = ImageFiles.open(p.image);
-					int w = img.getWidth(), h = img.getHeight();
-					float[] plane = ImagePlusSegmenter.plane(img, 1);
-					Segmenter.Decoded[] d = new Segmenter.Decoded[views];
-					for (int f = 0; f < views; f++) d[f] = seg.decodeAll(FlipFusion.flip(plane, w, h, f), w, h);
-					decoded.add(d);
+				Segmenter seg = new Segmenter(model, decoding.apply(Math.max(0, diameterSetting)));
+				// with 'auto', the size 'ris segment' settles on (with the model's thresholds), and a segmenter for each such size
+				Segmenter sizer = null;
+				if (diameterSetting == 0) {
+					Segmenter.Options so = new Segmenter.Options();
+					so.shareEncoder = shared;
+					so.fillFromForeground = fill;
+					so.flipVotes = flips ? -1 : 0;
+					so.objectDiameterSetting(0);
+					sizer = new Segmenter(model, so);
 				}
+				java.util.Map<Double, Segmenter> bySize = new java.util.HashMap<>();
+				int[] resized = { 0 };
+				int views = flips ? 4 : 1;
+				List<double[]> grid = new ArrayList<>();
 				for (double c : confs)
 					for (double t : thrs)
 						for (double ar : areas)
-							for (double so : solidities) {
-								Evaluation[] ev = new Evaluation[votes.length];
-								for (int v = 0; v < votes.length; v++) ev[v] = new Evaluation();
-								for (int i = 0; i < decoded.size(); i++) {
-									List<Instances> assembled = new ArrayList<>();
-									for (int f = 0; f < views; f++) assembled.add(FlipFusion.flip(seg.assemble(decoded.get(i)[f], c, t, (int) ar, so), f));
-									for (int v = 0; v < votes.length; v++) {
-										Instances in = flips ? FlipFusion.fuse(assembled, (int) votes[v], (int) ar) : assembled.get(0);
-										ev[v].add(pairs.get(i).name, in.labels(), truth.get(i));
-									}
-								}
-								for (int v = 0; v < votes.length; v++) {
-									EvaluationResult r = ev[v].result();
-									out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.2f %8.4f %8.4f %8.4f %8.2f %8.0f%s%n", c, t, ar, so, r.f1(0), r.meanF1(), r.sbd(), r.absDic(),
-											g, flips ? String.format(Locale.ROOT, " %8.0f", votes[v]) : "");
-									combos.add(new double[] { c, t, ar, so, g, votes[v] });
-									results.add(r);
-								}
-							}
+							for (double so : solidities) grid.add(new double[] { c, t, ar, so });
+				Evaluation[][] ev = new Evaluation[grid.size()][votes.length];
+				for (Evaluation[] e : ev)
+					for (int v = 0; v < votes.length; v++) e[v] = new Evaluation();
+				// one image at a time, so that only its decoded views are held
+				for (int i = 0; i < pairs.size(); i++) {
+					ImagePlus img = ImageFiles.open(pairs.get(i).image);
+					int w = img.getWidth(), h = img.getHeight();
+					float[] plane = ImagePlusSegmenter.plane(img, 1);
+					// d[f]: the image mirrored by FlipFusion's flip f (0: as it is)
+					Segmenter at = seg;
+					if (sizer != null) {
+						double diameter = sizer.objectDiameter(plane, w, h);
+						if (Math.abs(Math.log(diameter / model.config().objectDiameter)) >= 0.02) {
+							at = bySize.computeIfAbsent(diameter, dd -> new Segmenter(model, decoding.apply(dd)));
+							resized[0]++;
+						}
+					}
+					Segmenter.Decoded[] d = new Segmenter.Decoded[views];
+					for (int f = 0; f < views; f++) d[f] = at.decodeAll(FlipFusion.flip(plane, w, h, f), w, h);
+					for (int k = 0; k < grid.size(); k++) {
+						double[] q = grid.get(k);
+						List<Instances> assembled = new ArrayList<>();
+						for (int f = 0; f < views; f++) assembled.add(FlipFusion.flip(at.assemble(d[f], q[0], q[1], (int) q[2], q[3]), f));
+						for (int v = 0; v < votes.length; v++) {
+							Instances in = flips ? FlipFusion.fuse(assembled, (int) votes[v], (int) q[2]) : assembled.get(0);
+							ev[k][v].add(pairs.get(i).name, in.labels(), truth.get(i));
+						}
+					}
+				}
+				for (int k = 0; k < grid.size(); k++) {
+					double[] q = grid.get(k);
+					for (int v = 0; v < votes.length; v++) {
+						EvaluationResult r = ev[k][v].result();
+						out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.2f %8.4f %8.4f %8.4f %8.2f %8.0f%s%n", q[0], q[1], q[2], q[3], r.f1(0), r.meanF1(), r.sbd(), r.absDic(),
+								g, flips ? String.format(Locale.ROOT, " %8.0f", votes[v]) : "");
+						combos.add(new double[] { q[0], q[1], q[2], q[3], g, votes[v] });
+						results.add(r);
+					}
+				}
+				if (sizer != null && resized[0] > 0)
+					out.printf(Locale.ROOT, "(%d of %d images decoded at another object diameter, as 'ris segment' would)%n", resized[0], pairs.size());
 			}
 			int pick = choose(results);
 			double[] choice = combos.get(pick);

@@ -117,6 +117,8 @@ public final class Segmenter {
 		public double measuredDiameter = Double.NaN;
 		/** Views fused by test-time augmentation (1: none). */
 		public int views = 1;
+		/** Network pixels per image pixel of the kept pass. */
+		double scale = 1;
 	}
 
 	private final RisModel model;
@@ -206,13 +208,45 @@ public final class Segmenter {
 		if (pixels.length != width * height) throw new IllegalArgumentException("The plane has " + pixels.length + " pixels, expected " + width * height + ".");
 		if (progress == null) progress = Progress.NONE;
 		Stats s = new Stats();
-		double sc = scale;
 		Progress whole = progress;
 		// with flips, the first view (and its passes at other sizes) fills the first quarter of the progress bar
-		if (flipVotes > 0) progress = part(whole, 0, 4);
+		Instances out = firstView(pixels, width, height, flipVotes > 0 ? part(whole, 0, 4) : progress, s);
+		if (flipVotes > 0) {
+			double used = s.scale;
+			List<Instances> views = new ArrayList<>(List.of(out));
+			for (int f = 1; f <= 3 && !whole.isCancelled(); f++) {
+				whole.status("Segmenting a mirrored copy (" + f + " of 3)");
+				views.add(FlipFusion.flip(segmentAt(FlipFusion.flip(pixels, width, height, f), width, height, used, part(whole, f, 4), s), f));
+			}
+			if (views.size() == 4) {
+				long t = System.nanoTime();
+				out = FlipFusion.fuse(views, flipVotes, minArea);
+				s.stitchNanos += System.nanoTime() - t;
+				s.views = 4;
+			}
+		}
+		stats = s;
+		return out;
+	}
+
+	/**
+	 * The object diameter, in image pixels, at which {@link #segment(float[], int, int, Progress)} segments this plane:
+	 * the option's or the model's, or, with {@link Options#estimateDiameter}, the one the passes settle on (one view,
+	 * whatever the flips). For tuning thresholds on whole images as they are segmented.
+	 */
+	public double objectDiameter(float[] pixels, int width, int height) {
+		Stats s = new Stats();
+		if (estimateDiameter) firstView(pixels, width, height, Progress.NONE, s);
+		else s.objectDiameter = modelDiameter / scale;
+		return s.objectDiameter;
+	}
+
+	/** The plane as it is, at the option's or model's size, or at the estimated size (sets the diameters and passes of {@code s}). */
+	private Instances firstView(float[] pixels, int width, int height, Progress progress, Stats s) {
+		double sc = scale;
 		Instances out = segmentAt(pixels, width, height, sc, progress, s);
 		s.objectDiameter = modelDiameter / sc;
-		double used = sc;
+		s.scale = sc;
 		if (estimateDiameter) {
 			Instances best = out;
 			double bestScore = Double.POSITIVE_INFINITY, bestDiameter = Double.NaN, bestAssumed = s.objectDiameter, bestScale = sc;
@@ -241,22 +275,8 @@ public final class Segmenter {
 			out = best;
 			s.measuredDiameter = bestDiameter;
 			s.objectDiameter = bestAssumed;
-			used = bestScale;
+			s.scale = bestScale;
 		}
-		if (flipVotes > 0) {
-			List<Instances> views = new ArrayList<>(List.of(out));
-			for (int f = 1; f <= 3 && !whole.isCancelled(); f++) {
-				whole.status("Segmenting a mirrored copy (" + f + " of 3)");
-				views.add(FlipFusion.flip(segmentAt(FlipFusion.flip(pixels, width, height, f), width, height, used, part(whole, f, 4), s), f));
-			}
-			if (views.size() == 4) {
-				long t = System.nanoTime();
-				out = FlipFusion.fuse(views, flipVotes, minArea);
-				s.stitchNanos += System.nanoTime() - t;
-				s.views = 4;
-			}
-		}
-		stats = s;
 		return out;
 	}
 

@@ -82,7 +82,7 @@ class TuneCommandTest {
 
 		// 'ris segment --flips' with the tuned model uses its choice, and scores what tune said
 		Path seg = dir.resolve("seg");
-		assertEquals(0, Main.run(new String[] { "segment", "--threads", "2", "--model", out.toString(), "--flips", "--object-diameter", "model", "--output",
+		assertEquals(0, Main.run(new String[] { "segment", "--threads", "2", "--model", out.toString(), "--flips", "--output",
 				seg.toString(), "sample-images/images" }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)), e.toString(StandardCharsets.UTF_8));
 		ByteArrayOutputStream eo = new ByteArrayOutputStream();
 		assertEquals(0, Main.run(new String[] { "evaluate", "--pred", seg.toString(), "--gt", "sample-images/labels" }, new PrintStream(eo, true, StandardCharsets.UTF_8),

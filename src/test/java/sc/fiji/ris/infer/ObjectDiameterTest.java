@@ -184,6 +184,7 @@ class ObjectDiameterTest {
 		assertEquals(13, s.objectDiameter, 1.5, "the diameter the second pass assumed");
 		assertEquals(13, s.measuredDiameter, 1.5);
 		assertEquals(1.0, f1(inst, gt), 1e-9);
+		assertEquals(s.objectDiameter, seg[0].objectDiameter(image(gt), w, h), 1e-12, "what ris tune asks: the size segment settles on");
 	}
 
 	@Test
@@ -200,6 +201,7 @@ class ObjectDiameterTest {
 		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, true), seg);
 		assertEquals(2, seg[0].lastStats().passes);
 		assertEquals(56, seg[0].lastStats().objectDiameter, 1);
+		assertEquals(seg[0].lastStats().objectDiameter, seg[0].objectDiameter(image(gt), w, h), 1e-12);
 		assertEquals(n, inst.count());
 		assertEquals(1.0, f1(inst, gt), 1e-9);
 	}
@@ -212,6 +214,7 @@ class ObjectDiameterTest {
 		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, true), seg);
 		assertEquals(1, seg[0].lastStats().passes);
 		assertEquals(28, seg[0].lastStats().objectDiameter, 1e-9);
+		assertEquals(28, seg[0].objectDiameter(image(gt), w, h), 1e-9);
 		assertEquals(1.0, f1(inst, gt), 1e-9);
 		assertEquals(0, Segmenter.sharedOutline(inst), 1e-9, "separate disks share no outline");
 		// a diameter given by the user is used as it is, even a wrong one
@@ -220,6 +223,7 @@ class ObjectDiameterTest {
 		given.segment(img, w, h, Progress.NONE);
 		assertEquals(1, given.lastStats().passes);
 		assertEquals(20, given.lastStats().objectDiameter, 0.5);
+		assertEquals(given.lastStats().objectDiameter, given.objectDiameter(image(disks(150, 110, 13, 30)), 150, 110), 1e-12, "given: not estimated");
 		// -1: the model's own size, no estimate, even for objects of half the size
 		int[] small = disks(150, 110, 13, 30);
 		float[] smallImg = image(small);
