@@ -122,7 +122,7 @@ final class TuneCommand {
 					sizer = new Segmenter(model, so);
 				}
 				java.util.Map<Double, Segmenter> bySize = new java.util.HashMap<>();
-				int[] resized = { 0 };
+				int resized = 0;
 				int views = flips ? 4 : 1;
 				List<double[]> grid = new ArrayList<>();
 				for (double c : confs)
@@ -137,15 +137,15 @@ final class TuneCommand {
 					ImagePlus img = ImageFiles.open(pairs.get(i).image);
 					int w = img.getWidth(), h = img.getHeight();
 					float[] plane = ImagePlusSegmenter.plane(img, 1);
-					// d[f]: the image mirrored by FlipFusion's flip f (0: as it is)
 					Segmenter at = seg;
 					if (sizer != null) {
 						double diameter = sizer.objectDiameter(plane, w, h);
 						if (Math.abs(Math.log(diameter / model.config().objectDiameter)) >= 0.02) {
 							at = bySize.computeIfAbsent(diameter, dd -> new Segmenter(model, decoding.apply(dd)));
-							resized[0]++;
+							resized++;
 						}
 					}
+					// d[f]: the image mirrored by FlipFusion's flip f (0: as it is)
 					Segmenter.Decoded[] d = new Segmenter.Decoded[views];
 					for (int f = 0; f < views; f++) d[f] = at.decodeAll(FlipFusion.flip(plane, w, h, f), w, h);
 					for (int k = 0; k < grid.size(); k++) {
@@ -168,8 +168,8 @@ final class TuneCommand {
 						results.add(r);
 					}
 				}
-				if (sizer != null && resized[0] > 0)
-					out.printf(Locale.ROOT, "(%d of %d images decoded at another object diameter, as 'ris segment' would)%n", resized[0], pairs.size());
+				if (sizer != null && resized > 0)
+					out.printf(Locale.ROOT, "(%d of %d images decoded at another object diameter, as 'ris segment' would)%n", resized, pairs.size());
 			}
 			int pick = choose(results);
 			double[] choice = combos.get(pick);
