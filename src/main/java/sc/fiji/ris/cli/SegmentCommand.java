@@ -122,6 +122,7 @@ final class SegmentCommand {
 		PyTorchRuntime.start(threads);
 		try (RisModel model = modelFile == null ? ModelPackage.loadBundled() : ModelPackage.load(modelFile)) {
 			Segmenter segmenter = new Segmenter(model, o);
+			if (segmenter.flipSettings() != null) out.println("Segmenting " + segmenter.flipSettings() + ".");
 			try {
 				Files.createDirectories(outDir);
 			} catch (IOException e) {

@@ -64,7 +64,9 @@ public class BatchSegmentFolderCommand extends ContextCommand {
 				o.keepSoftMasks = refine_with_crf;
 				o.flipVotes = flip_averaging ? -1 : 0;
 				o.objectDiameterSetting(object_diameter);
-				s = FolderSegmentation.run(files, out, new Segmenter(model, o), refine_with_crf ? new DenseCrf() : null, progress,
+				Segmenter segmenter = new Segmenter(model, o);
+				if (segmenter.flipSettings() != null) log.info("Batch Segment Folder: " + segmenter.flipSettings() + ".");
+				s = FolderSegmentation.run(files, out, segmenter, refine_with_crf ? new DenseCrf() : null, progress,
 						(message, unexpected) -> log.error(message, unexpected), log::warn);
 			}
 			String summary = "Batch Segment Folder: " + s.processed() + " of " + files.size() + " images segmented" + (s.failed() > 0 ? ", " + s.failed() + " failed" : "")

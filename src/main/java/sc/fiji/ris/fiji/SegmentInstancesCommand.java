@@ -77,6 +77,7 @@ public class SegmentInstancesCommand extends ContextCommand {
 			List<Instances> planes;
 			try (RisModel model = Models.open(model_file)) {
 				Segmenter segmenter = new Segmenter(model, o);
+				if (segmenter.flipSettings() != null) log.info(what + ": " + segmenter.flipSettings() + ".");
 				List<Segmenter.Stats> stats = new java.util.ArrayList<>();
 				planes = ImagePlusSegmenter.segment(input, segmenter, progress, stats);
 				String again = Segmenter.resegmented(stats);

@@ -181,6 +181,16 @@ public final class Segmenter {
 
 	public RisModel model() { return model; }
 	public int tileSize() { return tile; }
+
+	/**
+	 * The settings in use, in words, for logs: with flips, the votes and thresholds (which may come from the model's
+	 * flip decisions); null for one view.
+	 */
+	public String flipSettings() {
+		if (flipVotes == 0) return null;
+		return String.format(java.util.Locale.ROOT, "4 flipped views, objects kept when %d found them; minimum confidence %.2f, mask threshold %.2f, minimum area %d, merge solidity %.2f",
+				flipVotes, minConfidence, maskThreshold, minArea, mergeSolidity);
+	}
 	/** Statistics of the last call to a segment method. */
 	public Stats lastStats() { return stats; }
 

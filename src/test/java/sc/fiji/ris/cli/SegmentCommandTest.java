@@ -490,6 +490,9 @@ class SegmentCommandTest {
 		int[] counts = assertOutputs(output, "a", open(in));
 		assertTrue(counts[0] >= 10, "the sample image's nuclei are found: " + counts[0] + r.context());
 		assertEquals(new TreeSet<>(outputsOf("a")), files(output), "the three files, nothing else");
+		sc.fiji.ris.model.ModelConfig.FlipDecisions fd = sc.fiji.ris.io.ModelPackage.readConfig(sc.fiji.ris.io.ModelPackage.bundledCopy()).flips;
+		assertTrue(r.out.contains(String.format(java.util.Locale.ROOT, "objects kept when %d found them; minimum confidence %.2f", fd.votes, fd.minConfidence)),
+				"says the bundled model's settings for flips: " + r.out);
 	}
 
 	@Test
