@@ -120,11 +120,27 @@ def spots(args):
         print("k %2d, area >= %2d, peak ratio >= %.1f: %4d right, %4d wrong; %s" % (g + tuple(found[g]) + (scores(extra[g]),)))
 
 
+def split_at_maxima(out, sl, mine, v, h, min_area, nxt):
+    """Splits the object `mine` (inside `out[sl]`) by a watershed of -v from its h-maxima, unless that gives fewer
+    than 2 parts or a part below min_area; new parts get labels nxt, nxt + 1, ... Returns (next free label, 1 if split)."""
+    from skimage.morphology import h_maxima
+    from skimage.segmentation import watershed
+    seeds, n = ndi.label(h_maxima(v, h) & mine)
+    if n < 2:
+        return nxt, 0
+    parts = watershed(-v, seeds, mask=mine)
+    if (np.bincount(parts.ravel())[1:] < min_area).any():
+        return nxt, 0
+    sub = out[sl]
+    for j in range(2, n + 1):
+        sub[parts == j] = nxt
+        nxt += 1
+    return nxt, 1
+
+
 def split(args):
     """Predictions of at least A times the image's median area are split by a watershed of the smoothed image
     (sigma S) from its h-maxima (H, as a fraction of the instance's range); no part below 0.3 median areas."""
-    from skimage.morphology import h_maxima
-    from skimage.segmentation import watershed
     grid = [(a, s, h) for a in (1.2, 1.5) for s in (1.5, 2.5) for h in (0.05, 0.1, 0.2)]
     base, res, count = [], {g: [] for g in grid}, {g: 0 for g in grid}
     for name, image, gt, pred in images(*args):
@@ -145,17 +161,8 @@ def split(args):
                     v = smooth[sl]
                     lo, hi = v[mine].min(), v[mine].max()
                     v = np.where(mine, (v - lo) / (hi - lo + 1e-9), 0)
-                    seeds, n = ndi.label(h_maxima(v, g[2]) & mine)
-                    if n < 2:
-                        continue
-                    parts = watershed(-v, seeds, mask=mine)
-                    if (np.bincount(parts.ravel())[1:] < 0.3 * median).any():
-                        continue
-                    sub = out[sl]
-                    for j in range(2, n + 1):
-                        sub[parts == j] = nxt
-                        nxt += 1
-                    count[g] += 1
+                    nxt, split = split_at_maxima(out, sl, mine, v, g[2], 0.3 * median, nxt)
+                    count[g] += split
                 res[g].append(pairs(gt, out))
     print("as they are:", scores(base))
     for g in grid:
@@ -206,8 +213,6 @@ def shape(args):
     0.25 median areas. First prints how solid the merged predictions (covering half of two annotated nuclei) are
     against the others."""
     from skimage.measure import regionprops
-    from skimage.morphology import h_maxima
-    from skimage.segmentation import watershed
     grid = [(sol, h) for sol in (0.8, 0.85, 0.88, 0.9) for h in (0.5, 1.0, 1.5, 2.5)]
     base, res, count = [], {g: [] for g in grid}, {g: 0 for g in grid}
     merged_sol, other_sol = [], []
@@ -234,17 +239,8 @@ def shape(args):
             for r, sl, mine, dist in cand:
                 if r.solidity >= g[0]:
                     continue
-                seeds, n = ndi.label(h_maxima(dist, g[1]) & mine)
-                if n < 2:
-                    continue
-                parts = watershed(-dist, seeds, mask=mine)
-                if (np.bincount(parts.ravel())[1:] < 0.25 * median).any():
-                    continue
-                sub = out[sl]
-                for j in range(2, n + 1):
-                    sub[parts == j] = nxt
-                    nxt += 1
-                count[g] += 1
+                nxt, split = split_at_maxima(out, sl, mine, dist, g[1], 0.25 * median, nxt)
+                count[g] += split
             res[g].append(pairs(gt, out))
     ms, os_ = np.array(merged_sol), np.array(other_sol)
     for t in (0.8, 0.85, 0.88, 0.9, 0.92):

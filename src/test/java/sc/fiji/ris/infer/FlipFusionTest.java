@@ -147,14 +147,24 @@ class FlipFusionTest {
 		}
 	}
 
+	/** Disks of the model's size on a 150x110 image, and the stand-in model's config (no joining of touching parts). */
+	private static final class Disks {
+		final int w = 150, h = 110;
+		final int[] gt = ObjectDiameterTest.disks(w, h, 28, 50);
+		final int n = Arrays.stream(gt).max().getAsInt();
+		final float[] img = ObjectDiameterTest.image(gt);
+		final ModelConfig config = ObjectDiameterTest.config();
+
+		Disks() { config.mergeSolidity = 0; }
+	}
+
 	@Test
 	void theSegmenterFusesFlippedViewsAndDropsWhatOneViewAloneFound() {
-		int w = 150, h = 110;
-		int[] gt = ObjectDiameterTest.disks(w, h, 28, 50);
-		int n = Arrays.stream(gt).max().getAsInt();
-		float[] img = ObjectDiameterTest.image(gt);
-		ModelConfig c = ObjectDiameterTest.config();
-		c.mergeSolidity = 0;
+		Disks d = new Disks();
+		int w = d.w, h = d.h, n = d.n;
+		int[] gt = d.gt;
+		float[] img = d.img;
+		ModelConfig c = d.config;
 
 		Segmenter plain = new Segmenter(c, null, new StrayCorner(), new Segmenter.Options());
 		Instances one = plain.segment(img, w, h, Progress.NONE);
@@ -188,12 +198,11 @@ class FlipFusionTest {
 
 	@Test
 	void withFlipsTheModelsFlipDecisionsApplyUnlessGiven() {
-		int w = 150, h = 110;
-		int[] gt = ObjectDiameterTest.disks(w, h, 28, 50);
-		int n = Arrays.stream(gt).max().getAsInt();
-		float[] img = ObjectDiameterTest.image(gt);
-		ModelConfig c = ObjectDiameterTest.config();
-		c.mergeSolidity = 0;
+		Disks d = new Disks();
+		int w = d.w, h = d.h, n = d.n;
+		int[] gt = d.gt;
+		float[] img = d.img;
+		ModelConfig c = d.config;
 		Segmenter.Options o = new Segmenter.Options();
 		o.flipVotes = -1;
 		assertEquals(n, new Segmenter(c, null, new StrayCorner(), o).segment(img, w, h, Progress.NONE).count(), "no flip decisions: 2 votes");
