@@ -14,6 +14,10 @@ Needs Debian's python3-numpy, python3-scipy, python3-skimage and python3-tifffil
   postprocess.py shape IMAGES LABELS PRED     split concave predictions at their necks (distance-transform watershed)
   postprocess.py ceiling IMAGES LABELS PRED   |DiC| and SBD of the annotations without their small objects, and of
                                                PRED with the small annotated objects it misses added
+  postprocess.py small IMAGES LABELS PRED     where the annotated objects under 150 px are (image edge, touching a
+                                               nucleus, alone), how bright, and how much of them PRED covers
+  postprocess.py merged IMAGES LABELS PRED    the areas of the predictions that merge annotated nuclei, against the
+                                               others (relative to the median prediction of their image)
 
 PRED holds NAME_labels.tif for each NAME.tif of IMAGES.
 """
@@ -300,7 +304,64 @@ def ceiling(args):
             k, nsmall[k], m(oracle[k]), m(added[k])))
 
 
+def small(args):
+    rows = []  # area, on the image's edge, touching another object, alone, relative brightness, covered, matched
+    for name, image, gt, pred in images(*args):
+        if not gt.any():
+            continue
+        h, w = gt.shape
+        back, fore = np.median(image[gt == 0]), np.median(image[gt > 0])
+        ga, pa = np.bincount(gt.ravel()), np.bincount(pred.ravel())
+        for i, sl in enumerate(ndi.find_objects(gt), start=1):
+            if sl is None or ga[i] >= 150:
+                continue
+            win = box(sl, 1, gt.shape)
+            mine = gt[win] == i
+            edge = sl[0].start == 0 or sl[1].start == 0 or sl[0].stop == h or sl[1].stop == w
+            ring = ndi.binary_dilation(mine, FOUR) & ~mine
+            touch = bool(np.any(gt[win][ring] > 0))
+            p = pred[win][mine]
+            ids, inter = np.unique(p[p > 0], return_counts=True)
+            iou = (inter / (ga[i] + pa[ids] - inter)).max() if len(ids) else 0.0
+            rows.append((ga[i], edge, touch, not edge and not touch, (image[win][mine].mean() - back) / (fore - back),
+                         (p > 0).mean(), iou > 0.5))
+    r = np.array(rows, dtype=np.float64)
+    for lo, hi in ((0, 20), (20, 50), (50, 100), (100, 150)):
+        s = (r[:, 0] >= lo) & (r[:, 0] < hi)
+        alone = s & (r[:, 3] > 0)
+        print("%3d-%3d px: %3d objects, %3d on the image's edge (%3d matched), %3d touching a nucleus (%3d matched), "
+              "%3d alone (%3d matched; brightness %.2f of the way from background to nuclei, median; "
+              "%.2f of their pixels covered by a prediction, mean)" % (
+                  lo, hi, s.sum(), (s & (r[:, 1] > 0)).sum(), (s & (r[:, 1] > 0) & (r[:, 6] > 0)).sum(),
+                  (s & (r[:, 2] > 0)).sum(), (s & (r[:, 2] > 0) & (r[:, 6] > 0)).sum(), alone.sum(),
+                  (alone & (r[:, 6] > 0)).sum(), np.median(r[alone, 4]) if alone.any() else np.nan,
+                  r[alone, 5].mean() if alone.any() else np.nan))
+
+
+def merged(args):
+    merging, others = [], []
+    for name, image, gt, pred in images(*args):
+        pa = np.bincount(pred.ravel())
+        ids = np.nonzero(pa)[0]
+        ids = ids[ids > 0]
+        if len(ids) == 0:
+            continue
+        median = np.median(pa[ids])
+        ga = np.bincount(gt.ravel())
+        for j, sl in enumerate(ndi.find_objects(pred), start=1):
+            if sl is None:
+                continue
+            g = gt[sl][pred[sl] == j]
+            inside = np.bincount(g[g > 0], minlength=len(ga))
+            # an annotated nucleus is taken by this prediction when more than half of it lies inside
+            (merging if (inside > 0.5 * ga).sum() >= 2 else others).append(pa[j] / median)
+    m, o = np.array(merging), np.array(others)
+    print("%d predictions merge two or more annotated nuclei, %d others" % (len(m), len(o)))
+    for t in (1.2, 1.4, 1.6, 1.8, 2.0):
+        print("larger than %.1f times the median prediction: %3d merging, %4d others" % (t, (m > t).sum(), (o > t).sum()))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 5 or sys.argv[1] not in ("spots", "split", "edges", "shape", "ceiling"):
+    if len(sys.argv) != 5 or sys.argv[1] not in ("spots", "split", "edges", "shape", "ceiling", "small", "merged"):
         sys.exit(__doc__)
     globals()[sys.argv[1]](sys.argv[2:])
