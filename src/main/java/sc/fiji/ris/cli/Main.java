@@ -26,7 +26,18 @@ public final class Main {
 	private Main() {}
 
 	public static void main(String[] args) {
+		quietLogging();
 		System.exit(run(args, System.out, System.err));
+	}
+
+	/**
+	 * The launcher has no SLF4J binding (Fiji brings its own), so SLF4J would open every command with three lines of
+	 * warnings about it. It gets the no-operation provider and reports only its own errors, unless the user set either
+	 * property.
+	 */
+	static void quietLogging() {
+		if (System.getProperty("slf4j.provider") == null) System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+		if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
 	}
 
 	/** Runs a command and returns its exit code (for tests). */
