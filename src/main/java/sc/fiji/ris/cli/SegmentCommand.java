@@ -120,10 +120,13 @@ final class SegmentCommand {
 			return 1;
 		}
 		PyTorchRuntime.start(threads);
+		boolean createdOutDir = false;
+		int written = 0;
 		try (RisModel model = modelFile == null ? ModelPackage.loadBundled() : ModelPackage.load(modelFile)) {
 			Segmenter segmenter = new Segmenter(model, o);
 			if (segmenter.flipSettings() != null) out.println("Segmenting " + segmenter.flipSettings() + ".");
 			try {
+				createdOutDir = !Files.exists(outDir);
 				Files.createDirectories(outDir);
 			} catch (IOException e) {
 				throw new IOException("The output folder " + outDir + " cannot be created (" + e.getMessage() + ").", e);
@@ -139,6 +142,7 @@ final class SegmentCommand {
 					List<Instances> planes = ImagePlusSegmenter.segment(imp, segmenter, Progress.NONE, stats);
 					if (crf != null) planes = ImagePlusRefiner.refine(imp, planes, crf, Progress.NONE);
 					SegmentationFiles.write(imp, planes, outDir, name, overlay);
+					written++;
 					int n = planes.stream().mapToInt(Instances::count).sum();
 					String again = o.estimateDiameter ? Segmenter.resegmented(stats) : null;
 					String rescaled = again == null ? "" : ", segmented again " + again;
@@ -154,6 +158,12 @@ final class SegmentCommand {
 					failed++;
 				}
 			}
+		}
+		if (written == 0) {
+			// every image failed: leave no empty output folder behind
+			if (createdOutDir) Files.deleteIfExists(outDir);
+			err.printf(Locale.ROOT, "%d input%s failed; no results were written.%n", failed, failed == 1 ? "" : "s");
+			return 1;
 		}
 		if (failed > 0) {
 			err.printf(Locale.ROOT, "%d input%s failed; the results of the others are in %s.%n", failed, failed == 1 ? "" : "s", outDir);

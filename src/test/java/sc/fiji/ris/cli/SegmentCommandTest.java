@@ -446,6 +446,25 @@ class SegmentCommandTest {
 	}
 
 	@Test
+	void onlyBadFilesLeaveNoOutputFolder() throws IOException {
+		Path bad = Files.write(dir.resolve("bad.tif"), "not an image\n".getBytes(StandardCharsets.UTF_8));
+		Path output = dir.resolve("out");
+		Run r = segment(output, bad.toString());
+		assertEquals(1, r.code, "exit code" + r.context());
+		assertEquals(List.of("Error: ", "1 input failed; no results were written."),
+				r.errLines().stream().map(l -> l.startsWith("Error: ") ? "Error: " : l).collect(Collectors.toList()), r.context());
+		assertTrue(r.errLines().get(0).contains(bad.toString()), "names the file" + r.context());
+		assertFalse(Files.exists(output), "no empty output folder" + r.context());
+
+		// a folder the user made is theirs: it stays, empty
+		Files.createDirectories(output);
+		r = segment(output, bad.toString());
+		assertEquals(1, r.code, "exit code" + r.context());
+		assertTrue(Files.isDirectory(output), "the user's folder stays" + r.context());
+		assertEquals(Set.of(), files(output), "nothing written into it" + r.context());
+	}
+
+	@Test
 	void outputIsAFile() throws IOException {
 		Path file = Files.writeString(dir.resolve("results.txt"), "keep me\n");
 		Set<String> before = listing();
