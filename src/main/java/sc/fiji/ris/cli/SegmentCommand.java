@@ -120,13 +120,13 @@ final class SegmentCommand {
 			return 1;
 		}
 		PyTorchRuntime.start(threads);
-		boolean createdOutDir = false;
+		Path createdFrom = null; // the outermost folder of the output path that this run creates
 		int written = 0;
 		try (RisModel model = modelFile == null ? ModelPackage.loadBundled() : ModelPackage.load(modelFile)) {
 			Segmenter segmenter = new Segmenter(model, o);
 			if (segmenter.flipSettings() != null) out.println("Segmenting " + segmenter.flipSettings() + ".");
 			try {
-				createdOutDir = !Files.exists(outDir);
+				for (Path q = outDir.toAbsolutePath(); q != null && !Files.exists(q); q = q.getParent()) createdFrom = q;
 				Files.createDirectories(outDir);
 			} catch (IOException e) {
 				throw new IOException("The output folder " + outDir + " cannot be created (" + e.getMessage() + ").", e);
@@ -160,8 +160,8 @@ final class SegmentCommand {
 			}
 		}
 		if (written == 0) {
-			// every image failed: leave no empty output folder behind
-			if (createdOutDir) Files.deleteIfExists(outDir);
+			// every image failed: remove the folders this run created, so that no empty output is left behind
+			if (createdFrom != null) removeEmpty(outDir.toAbsolutePath(), createdFrom);
 			err.printf(Locale.ROOT, "%d input%s failed; no results were written.%n", failed, failed == 1 ? "" : "s");
 			return 1;
 		}
@@ -171,5 +171,16 @@ final class SegmentCommand {
 		}
 		out.printf(Locale.ROOT, "Wrote results for %d image%s to %s%n", inputs.size(), inputs.size() == 1 ? "" : "s", outDir);
 		return 0;
+	}
+
+	/** Deletes {@code folder} and its parents up to {@code outermost}, as long as they are empty. */
+	private static void removeEmpty(Path folder, Path outermost) {
+		for (Path q = folder; q != null && q.startsWith(outermost); q = q.getParent()) {
+			try {
+				Files.deleteIfExists(q);
+			} catch (IOException e) {
+				return; // not empty (or not ours to delete): leave it
+			}
+		}
 	}
 }

@@ -455,6 +455,9 @@ class SegmentCommandTest {
 				r.errLines().stream().map(l -> l.startsWith("Error: ") ? "Error: " : l).collect(Collectors.toList()), r.context());
 		assertTrue(r.errLines().get(0).contains(bad.toString()), "names the file" + r.context());
 		assertFalse(Files.exists(output), "no empty output folder" + r.context());
+		r = segment(output.resolve("a").resolve("b"), bad.toString());
+		assertEquals(1, r.code, "exit code" + r.context());
+		assertFalse(Files.exists(output), "none of the folders it created" + r.context());
 
 		// a folder the user made is theirs: it stays, empty
 		Files.createDirectories(output);
