@@ -2,6 +2,7 @@ package sc.fiji.ris.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import sc.fiji.ris.fiji.CommandFailure;
 
 /**
  * The {@code ris} launcher: {@code java -jar target/ris.jar COMMAND [options]}. Runs the same core as the Fiji
@@ -64,7 +65,9 @@ public final class Main {
 			err.println("Error: " + e.getMessage());
 			return 2;
 		} catch (Exception | LinkageError e) {
-			String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+			// a file error carries its sentence in its reason (or only a path, for plain NIO ones): say it as Fiji does
+			String msg = CommandFailure.sentence(e);
+			if (msg == null) msg = e.getMessage() == null ? e.toString() : e.getMessage();
 			err.println("Error: " + msg);
 			if (verbose) e.printStackTrace(err);
 			return 1;

@@ -104,6 +104,15 @@ class TuneCommandTest {
 		assertTrue(e.toString(StandardCharsets.UTF_8).contains("--mask-growths cannot be tuned with --flips"), e.toString(StandardCharsets.UTF_8));
 	}
 
+	@Test
+	void aMissingModelIsNamedOnce() {
+		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+		String missing = dir.resolve("missing.zip").toString();
+		assertEquals(1, Main.run(new String[] { "tune", "--model", missing, "--images", "sample-images/images", "--labels", "sample-images/labels" },
+				new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
+		assertEquals("Error: The model file " + missing + " does not exist.", e.toString(StandardCharsets.UTF_8).strip());
+	}
+
 	/** 500 one-pixel nuclei on even pixels; the prediction misses the first {@code missed} and adds {@code spurious}. */
 	private static sc.fiji.ris.eval.EvaluationResult result(int missed, int spurious) {
 		int[] gt = new int[1000], pred = new int[1000];
