@@ -58,7 +58,7 @@ final class SegmentCommand {
 			"                        into instances",
 			"  --flips               also segment the image mirrored left-right, top-bottom and both, and keep",
 			"                        the objects enough of the 4 views found, with the pixels at least half of",
-			"                        their views cover: more accurate outlines and fewer stray pieces, about 3.5",
+			"                        their views cover: more accurate outlines and fewer stray pieces, about 3.3",
 			"                        times the time; the votes and thresholds not given are those the model was",
 			"                        tuned with for flips ('ris tune --flips'; bundled model: 3 votes, minimum",
 			"                        confidence 0.4), else its one-view thresholds and 2 votes",
