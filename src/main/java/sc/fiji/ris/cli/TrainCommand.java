@@ -49,6 +49,10 @@ final class TrainCommand {
 			"                        encoding are segmented (0, 16, 32, 48 or 64; default: as the model given",
 			"                        to --resume or --start-from, 0 for a new model)",
 			"  --learning-rate X     Adam learning rate (default 0.001)",
+			"  --gradient-norm-limit F",
+			"                        scale each batch's gradient down to F times the running mean of the",
+			"                        gradient's global norm when it is larger (F >= 1, or 0 for no limit;",
+			"                        default 2)",
 			"  --no-spike-rollback   keep going after a loss spike (default: go back to the weights of a recent",
 			"                        checkpoint, with fresh optimiser moments, when the loss of 10 iterations",
 			"                        jumps above 3 times its level)",
@@ -99,7 +103,7 @@ final class TrainCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--lambda", "--min-instance-area", "--seed-weight", "--border-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--gradient-norm-limit", "--lambda", "--min-instance-area", "--seed-weight", "--border-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
 				Set.of("--help", "--keep-checkpoints", "--no-spike-rollback", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -122,6 +126,7 @@ final class TrainCommand {
 		o.inputScale = a.has("--input-scale") ? a.real("--input-scale", 1, 0.5, 2) : -1;
 		o.contextMargin = a.integer("--context-margin", -1, 0, 64);
 		o.learningRate = (float) a.real("--learning-rate", 1e-3, 1e-7, 1);
+		o.gradientNormLimit = a.real("--gradient-norm-limit", 2, 0, 1000);
 		o.lambda = (float) a.real("--lambda", 1, 0, 100);
 		o.seedWeight = (float) a.real("--seed-weight", 1, 0, 100);
 		o.borderWeight = (float) a.real("--border-weight", 0, 0, 100);

@@ -122,6 +122,10 @@ public final class ModelConfig {
 		public int minInstanceArea = 16;
 		/** Context margin around training crops in pixels (0 = none; see the trainer). */
 		public int contextMargin = 0;
+		/** The gradient's global norm was limited to this multiple of its running mean (0: not limited). */
+		public double gradientNormLimit;
+		/** Batches whose gradient was scaled down to that limit. */
+		public long limitedBatches;
 		/** Times a loss spike sent the run back to earlier weights (see the trainer). */
 		public int rollbacks;
 		/** Curriculum stage reached (1: two steps, 2: n + 2 steps). */

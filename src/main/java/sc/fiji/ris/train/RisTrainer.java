@@ -179,6 +179,8 @@ public final class RisTrainer {
 		RestartableOptimizer optimizer = new RestartableOptimizer(() -> Adam.builder().optLearningRateTracker(schedule).optClipGrad(options.clipGradient).build());
 		DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(optimizer);
 		LossSpikeGuard guard = new LossSpikeGuard();
+		GradientNormLimit normLimit = new GradientNormLimit(options.gradientNormLimit);
+		config.training.gradientNormLimit = options.gradientNormLimit;
 		// weights to go back to after a loss spike: taken at a checkpoint, trusted once the loss stayed normal after it
 		float[][] good = null, pending = null;
 		long goodIteration = -1, pendingIteration = -1;
@@ -208,6 +210,7 @@ public final class RisTrainer {
 							|| seconds >= options.stage1MaxShare * budgetSeconds)) {
 						stage = 2;
 						guard.reset();
+						normLimit.reset();
 						progress.status("Curriculum: stage 2 (all instances, n + 2 steps) from iteration " + iteration + ".");
 					}
 					learningRate[0] = (float) (options.learningRate * learningRateFactor(options.decay,
@@ -231,6 +234,11 @@ public final class RisTrainer {
 						continue;
 					}
 					skippedInARow = 0;
+					double scale = normLimit.scale(terms[4]);
+					if (scale < 1) {
+						scaleGradients(parameters, scale);
+						config.training.limitedBatches++;
+					}
 					trainer.step();
 					iteration++;
 					if (afterUpdate != null) afterUpdate.accept(iteration, parameters);
@@ -248,6 +256,7 @@ public final class RisTrainer {
 								else if (++stale >= options.stage1Patience) {
 									stage = 2;
 									guard.reset();
+									normLimit.reset();
 									progress.status("Curriculum: validation stopped improving; stage 2 (n + 2 steps) from iteration " + iteration + ".");
 								}
 							} else {
@@ -284,6 +293,7 @@ public final class RisTrainer {
 										+ " times after going back to the weights of iteration " + goodIteration + "; resume from " + best + " with a lower --learning-rate.");
 							setWeights(parameters, good);
 							optimizer.restart();
+							normLimit.reset();
 							pending = null;
 							config.training.rollbacks++;
 							progress.status(String.format(Locale.ROOT, "iteration %d: the loss jumped to %.3f (%.1f times its level); back to the weights of iteration %d (%d so far).",
@@ -522,15 +532,34 @@ public final class RisTrainer {
 	 * can be skipped without its NaN or infinity reaching the optimizer (Adam would carry it into every weight).
 	 */
 	static boolean gradientsFiniteElseZeroed(List<NDArray> parameters) {
-		boolean finite = true;
+		return Double.isFinite(gradientNormElseZeroed(parameters));
+	}
+
+	/**
+	 * The global L2 norm of the gradients of {@code parameters}; when it is not finite, every gradient is zeroed and
+	 * NaN is returned.
+	 */
+	static double gradientNormElseZeroed(List<NDArray> parameters) {
+		double squares = 0;
 		for (NDArray p : parameters) {
-			try (NDArray g = p.getGradient(); NDArray a = g.abs(); NDArray s = a.sum()) {
-				if (!Float.isFinite(s.getFloat())) { finite = false; break; }
+			try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray s = sq.sum()) {
+				squares += s.getFloat();
+			}
+			if (!Double.isFinite(squares)) break;
+		}
+		if (Double.isFinite(squares)) return Math.sqrt(squares);
+		// the engine's own zeroing (as after an update): writing zeros through a Java buffer is not safe for gradients
+		for (NDArray p : parameters) ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p);
+		return Double.NaN;
+	}
+
+	/** Multiplies every gradient of {@code parameters} by {@code factor}, in place. */
+	static void scaleGradients(List<NDArray> parameters, double factor) {
+		for (NDArray p : parameters) {
+			try (NDArray g = p.getGradient()) {
+				g.muli((float) factor);
 			}
 		}
-		// the engine's own zeroing (as after an update): writing zeros through a Java buffer is not safe for gradients
-		if (!finite) for (NDArray p : parameters) ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p);
-		return finite;
 	}
 
 	/**
@@ -560,10 +589,11 @@ public final class RisTrainer {
 			NDList parts = loss.evaluateParts(new NDList(target, scope.create(counts)), pred);
 			NDArray total = loss.total(parts);
 			gc.backward(total);
-			if (parameters != null && !gradientsFiniteElseZeroed(parameters)) return null;
+			double norm = parameters == null ? Double.NaN : gradientNormElseZeroed(parameters);
+			if (parameters != null && Double.isNaN(norm)) return null;
 			NDArray matched = parts.get(2);
 			double meanMatched = matched.size() == 0 ? 0 : matched.mean().getFloat();
-			return new double[] { total.getFloat(), parts.get(0).getFloat(), parts.get(1).getFloat(), meanMatched };
+			return new double[] { total.getFloat(), parts.get(0).getFloat(), parts.get(1).getFloat(), meanMatched, norm };
 		}
 	}
 

@@ -22,6 +22,8 @@ public final class TrainingOptions {
 	public boolean decay = true;
 	/** Element-wise gradient clipping. */
 	public float clipGradient = 5f;
+	/** The global norm of each batch's gradient is limited to this multiple of its running mean (0 = no limit). */
+	public double gradientNormLimit = 2;
 	/** Weight of the confidence BCE in the loss. */
 	public float lambda = 1f;
 	/** Weight of the seed term in the loss (networks with seed attention; 0 turns it off). */
@@ -87,6 +89,8 @@ public final class TrainingOptions {
 			throw new IllegalArgumentException("--context-margin must be 0, 16, 32, 48 or 64, not " + contextMargin + ".");
 		if (!(lambda >= 0)) throw new IllegalArgumentException("--lambda must not be negative.");
 		if (!(seedWeight >= 0)) throw new IllegalArgumentException("--seed-weight must not be negative.");
+		if (!(gradientNormLimit == 0 || gradientNormLimit >= 1))
+			throw new IllegalArgumentException("--gradient-norm-limit must be 0 (no limit) or at least 1, not " + gradientNormLimit + ".");
 		if (!(borderWeight >= 0)) throw new IllegalArgumentException("--border-weight must not be negative.");
 		if (validateEvery < 1 || checkpointEvery < 1) throw new IllegalArgumentException("--validate-every must be at least 1.");
 	}
