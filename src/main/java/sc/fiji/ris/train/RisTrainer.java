@@ -43,8 +43,9 @@ import sc.fiji.ris.model.RisModel;
 /**
  * Trains a RIS network end to end with the curriculum of the paper: stage 1 unrolls 2 steps (the network learns
  * to find two instances, matched to the best two of the n) until validation stops improving; stage 2 unrolls n + 2
- * steps so that it learns every instance and when to stop. Adam with element-wise gradient clipping, random crops
- * with augmentation, nuclei cut by the crop border kept as instances.
+ * steps so that it learns every instance and when to stop. Adam with element-wise gradient clipping and each
+ * batch's gradient norm limited to a multiple of its running mean ({@link GradientNormLimit}), random crops with
+ * augmentation, nuclei cut by the crop border kept as instances.
  *
  * <p>Validation runs on fixed crops of the validation images: in stage 1 the mean soft IoU of the two matched
  * steps, in stage 2 the real metrics after full decoding (F1 at IoU 0.5 decides the best checkpoint). Checkpoints

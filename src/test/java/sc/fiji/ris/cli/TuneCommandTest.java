@@ -53,7 +53,7 @@ class TuneCommandTest {
 		Path out = dir.resolve("flips.zip");
 		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
 		int code = Main.run(new String[] { "tune", "--threads", "2", "--model", ModelPackage.bundledCopy().toString(), "--images", "sample-images/images",
-				"--labels", "sample-images/labels", "--confidences", "0.6", "--thresholds", "0.5", "--min-areas", "15", "--merge-solidities", "0.9",
+				"--labels", "sample-images/labels", "--confidences", "0.3", "--thresholds", "0.5", "--min-areas", "15", "--merge-solidities", "0.9",
 				"--flips", "--flip-votes", "1,3", "--output", out.toString() }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
 		String text = o.toString(StandardCharsets.UTF_8);
 		assertEquals(0, code, text + e.toString(StandardCharsets.UTF_8));
@@ -72,7 +72,7 @@ class TuneCommandTest {
 					|| (r[7].equals(rows.get(pick)[7]) && Double.parseDouble(r[5]) > Double.parseDouble(rows.get(pick)[5]))) pick = i;
 		}
 		assertEquals(Integer.parseInt(rows.get(pick)[9]), c.flips.votes);
-		assertEquals(0.6, c.flips.minConfidence, 1e-9);
+		assertEquals(0.3, c.flips.minConfidence, 1e-9);
 		assertEquals(15, c.flips.minArea);
 		assertEquals(0.9, c.flips.mergeSolidity, 1e-9);
 		assertEquals(bundled.minConfidence, c.minConfidence, 1e-9, "the one-view thresholds stay");
