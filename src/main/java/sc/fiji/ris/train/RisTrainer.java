@@ -529,16 +529,9 @@ public final class RisTrainer {
 	static final int MAX_SKIPPED_IN_A_ROW = 20;
 
 	/**
-	 * Whether the gradients of all {@code parameters} are finite; if not, sets them all to zero, so that the batch
-	 * can be skipped without its NaN or infinity reaching the optimizer (Adam would carry it into every weight).
-	 */
-	static boolean gradientsFiniteElseZeroed(List<NDArray> parameters) {
-		return Double.isFinite(gradientNormElseZeroed(parameters));
-	}
-
-	/**
-	 * The global L2 norm of the gradients of {@code parameters}; when it is not finite, every gradient is zeroed and
-	 * NaN is returned.
+	 * The global L2 norm of the gradients of {@code parameters}. When it is not finite, every gradient is set to zero
+	 * and NaN is returned, so that the batch can be skipped without its NaN or infinity reaching the optimizer (Adam
+	 * would carry it into every weight).
 	 */
 	static double gradientNormElseZeroed(List<NDArray> parameters) {
 		double squares = 0;
