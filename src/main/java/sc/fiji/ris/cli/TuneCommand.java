@@ -25,7 +25,8 @@ import sc.fiji.ris.model.RisModel;
 /**
  * {@code ris tune}: chooses a model's decision thresholds (minimum confidence, mask threshold, minimum area, merge
  * solidity, and optionally the mask growth) on validation images, on whole images as {@code ris segment} sees them.
- * Each image is decoded once per mask growth; every combination is then painted, stitched and scored without
+ * Each image is decoded once per mask growth (again at another size where {@code --object-diameter auto} settles on
+ * one, as for {@code ris segment}); every combination is then painted, stitched and scored without
  * running the network again (one image at a time, so that memory does not grow with the number of images). With
  * {@code --flips} it chooses the thresholds and votes of test-time augmentation instead: each image is decoded as it
  * is and mirrored three ways, and every combination fuses the four views.
@@ -138,16 +139,19 @@ final class TuneCommand {
 					int w = img.getWidth(), h = img.getHeight();
 					float[] plane = ImagePlusSegmenter.plane(img, 1);
 					Segmenter at = seg;
+					// d[f]: the image mirrored by FlipFusion's flip f (0: as it is)
+					Segmenter.Decoded[] d = new Segmenter.Decoded[views];
 					if (sizer != null) {
-						double diameter = sizer.objectDiameter(plane, w, h);
+						// the model's size: its decoding also gives the sizer's first pass
+						d[0] = seg.decodeAll(plane, w, h);
+						double diameter = sizer.objectDiameter(plane, w, h, d[0]);
 						if (Math.abs(Math.log(diameter / model.config().objectDiameter)) >= 0.02) {
 							at = bySize.computeIfAbsent(diameter, dd -> new Segmenter(model, decoding.apply(dd)));
+							d[0] = null;
 							resized++;
 						}
 					}
-					// d[f]: the image mirrored by FlipFusion's flip f (0: as it is)
-					Segmenter.Decoded[] d = new Segmenter.Decoded[views];
-					for (int f = 0; f < views; f++) d[f] = at.decodeAll(FlipFusion.flip(plane, w, h, f), w, h);
+					for (int f = 0; f < views; f++) if (d[f] == null) d[f] = at.decodeAll(FlipFusion.flip(plane, w, h, f), w, h);
 					for (int k = 0; k < grid.size(); k++) {
 						double[] q = grid.get(k);
 						List<Instances> assembled = new ArrayList<>();

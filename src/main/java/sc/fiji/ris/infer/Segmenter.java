@@ -220,7 +220,7 @@ public final class Segmenter {
 		Stats s = new Stats();
 		Progress whole = progress;
 		// with flips, the first view (and its passes at other sizes) fills the first quarter of the progress bar
-		Instances out = firstView(pixels, width, height, flipVotes > 0 ? part(whole, 0, 4) : progress, s);
+		Instances out = firstView(pixels, width, height, flipVotes > 0 ? part(whole, 0, 4) : progress, s, null);
 		if (flipVotes > 0) {
 			double used = s.scale;
 			List<Instances> views = new ArrayList<>(List.of(out));
@@ -245,16 +245,36 @@ public final class Segmenter {
 	 * whatever the flips). For tuning thresholds on whole images as they are segmented.
 	 */
 	public double objectDiameter(float[] pixels, int width, int height) {
+		return objectDiameter(pixels, width, height, null);
+	}
+
+	/**
+	 * As {@link #objectDiameter(float[], int, int)}, with the first pass taken from {@code decoded} when it can be:
+	 * the plane as {@link #decodeAll} of a segmenter with the same options decoded it, at this segmenter's scale and
+	 * tiles and at a minimum confidence no higher than this one's (otherwise, or when null, the plane is decoded
+	 * again). Spares {@code ris tune} a second decoding of each image at the model's size.
+	 */
+	public double objectDiameter(float[] pixels, int width, int height, Decoded decoded) {
 		Stats s = new Stats();
-		if (estimateDiameter) firstView(pixels, width, height, Progress.NONE, s);
+		if (estimateDiameter) firstView(pixels, width, height, Progress.NONE, s, fits(decoded) ? decoded : null);
 		else s.objectDiameter = modelDiameter / scale;
 		return s.objectDiameter;
 	}
 
-	/** The plane as it is, at the option's or model's size, or at the estimated size (sets the diameters and passes of {@code s}). */
-	private Instances firstView(float[] pixels, int width, int height, Progress progress, Stats s) {
+	/** Whether this segmenter's first pass can be assembled from {@code d} exactly as it would decode it itself. */
+	private boolean fits(Decoded d) {
+		return d != null && d.scale == scale && d.tile == tile && d.overlap == overlap && d.minConfidence <= minConfidence
+				&& d.fillArea == fillArea;
+	}
+
+	/**
+	 * The plane as it is, at the option's or model's size, or at the estimated size (sets the diameters and passes of
+	 * {@code s}); the first pass assembled from {@code decoded} when not null.
+	 */
+	private Instances firstView(float[] pixels, int width, int height, Progress progress, Stats s, Decoded decoded) {
 		double sc = scale;
-		Instances out = segmentAt(pixels, width, height, sc, progress, s);
+		Instances out = decoded != null ? assemble(decoded, minConfidence, maskThreshold, minArea, mergeSolidity)
+				: segmentAt(pixels, width, height, sc, progress, s);
 		s.objectDiameter = modelDiameter / sc;
 		s.scale = sc;
 		if (estimateDiameter) {
@@ -621,6 +641,9 @@ public final class Segmenter {
 		/** The image's own size; differs from the decoded size when the image was resampled for the network. */
 		int imageWidth, imageHeight;
 		final int[] xs, ys;
+		/** How it was decoded: network pixels per image pixel, tiles, minimum confidence and fill area. */
+		double scale = 1, minConfidence;
+		int tile, overlap, fillArea;
 		final List<List<TileDecoder.Emission>> emissions = new ArrayList<>();
 		/** The image's foreground probability (each pixel from the tile that owns it), or null. */
 		float[] foreground;
@@ -652,6 +675,11 @@ public final class Segmenter {
 		Decoded d = new Decoded(width, height, xs, ys);
 		d.imageWidth = imageWidth;
 		d.imageHeight = imageHeight;
+		d.scale = scale;
+		d.minConfidence = minConfidence;
+		d.tile = tile;
+		d.overlap = overlap;
+		d.fillArea = fillArea;
 		int[][] ownX = owned(xs, width, tile), ownY = owned(ys, height, tile);
 		int nTiles = xs.length * ys.length;
 		int batch = batchTiles(xs.length);

@@ -207,6 +207,43 @@ class ObjectDiameterTest {
 	}
 
 	@Test
+	void tuningsOwnDecodingAtTheModelsSizeServesAsTheFirstPassWhenItFits() {
+		int[] calls = new int[1];
+		SizeOracle oracle = new SizeOracle(28, 0.4, false);
+		Decoder counting = (tiles, size, maxSteps, minConfidence, cancelled) -> {
+			calls[0]++;
+			return oracle.decode(tiles, size, maxSteps, minConfidence, cancelled);
+		};
+		Segmenter sizer = new Segmenter(config(), null, counting, new Segmenter.Options().objectDiameterSetting(0));
+		Segmenter.Options lower = new Segmenter.Options();
+		lower.minConfidence = 0.3;
+		Segmenter.Options higher = new Segmenter.Options();
+		higher.minConfidence = 0.95;
+		Segmenter.Options other = new Segmenter.Options().objectDiameterSetting(20);
+		for (int[] size : new int[][] { { 200, 160, 27, 45 }, { 150, 110, 13, 30 } }) {
+			int w = size[0], h = size[1];
+			float[] img = image(disks(w, h, size[2], size[3]));
+			calls[0] = 0;
+			double alone = sizer.objectDiameter(img, w, h);
+			int aloneCalls = calls[0];
+			// decoded as ris tune decodes at the model's size, at a lower minimum confidence: no first decoding of its own
+			calls[0] = 0;
+			Segmenter.Decoded d = new Segmenter(config(), null, counting, lower).decodeAll(img, w, h);
+			int firstPass = calls[0];
+			calls[0] = 0;
+			assertEquals(alone, sizer.objectDiameter(img, w, h, d), 1e-12, "disks of " + size[2] + " px");
+			assertEquals(aloneCalls - firstPass, calls[0], "decodings left for the sizer, disks of " + size[2] + " px");
+			assertEquals(size[2] == 27 ? 0 : 1, Math.signum(calls[0]), "only the disks of half the size take a second pass");
+			// decoded at a higher minimum confidence, or at another size: not used
+			for (Segmenter.Options o : List.of(higher, other)) {
+				calls[0] = 0;
+				assertEquals(alone, sizer.objectDiameter(img, w, h, new Segmenter(config(), null, oracle, o).decodeAll(img, w, h)), 1e-12);
+				assertEquals(aloneCalls, calls[0]);
+			}
+		}
+	}
+
+	@Test
 	void objectsOfTheModelsSizeTakeOnePassAndAGivenDiameterIsNotSecondGuessed() {
 		int w = 200, h = 160;
 		int[] gt = disks(w, h, 27, 45);
