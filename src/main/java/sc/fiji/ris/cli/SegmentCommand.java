@@ -61,7 +61,7 @@ final class SegmentCommand {
 			"                        their views cover: more accurate outlines and fewer stray pieces, about 3.3",
 			"                        times the time; the votes and thresholds not given are those the model was",
 			"                        tuned with for flips ('ris tune --flips'; bundled model: 3 votes, minimum",
-			"                        confidence 0.3), else its one-view thresholds and 2 votes",
+			"                        confidence 0.5), else its one-view thresholds and 2 votes",
 			"  --flip-votes N        with --flips: how many of the 4 views must find an object (1-4)",
 			"  --crf                 refine the masks with the dense CRF (default parameters, see 'ris refine')",
 			"  --verbose             stack traces on errors");
