@@ -212,7 +212,9 @@ public final class Segmenter {
 	 * instance, objects larger than the model knows were cut into pieces of its own size: the next pass assumes
 	 * objects twice as large. Otherwise, if their median equivalent diameter is off the model's by more than
 	 * {@link #DIAMETER_TOLERANCE}, the next pass assumes the measured diameter. At most {@link #DIAMETER_PASSES}
-	 * passes; the result is the pass whose objects were not cut into pieces and came out nearest the model's size.
+	 * passes; the result is the pass whose objects were not cut into pieces and came out nearest the model's size. A
+	 * first pass of the model's size with more than {@link #SUSPECT_LIMIT} of shared outlines is checked by one pass
+	 * at half the scale.
 	 */
 	public Instances segment(float[] pixels, int width, int height, Progress progress) {
 		if (pixels.length != width * height) throw new IllegalArgumentException("The plane has " + pixels.length + " pixels, expected " + width * height + ".");
@@ -283,7 +285,8 @@ public final class Segmenter {
 			for (int pass = 1;; pass++) {
 				double d = medianDiameter(out, DIAMETER_MIN_OBJECTS);
 				if (Double.isNaN(d)) break; // too few objects to tell; keep the best pass so far
-				boolean pieces = sharedOutline(out) > PIECES_LIMIT;
+				double shared = sharedOutline(out);
+				boolean pieces = shared > PIECES_LIMIT;
 				double miss = Math.abs(Math.log(d * sc / modelDiameter));
 				double score = (pieces ? 100 : 0) + miss;
 				if (score < bestScore) {
@@ -293,7 +296,23 @@ public final class Segmenter {
 					bestAssumed = modelDiameter / sc;
 					bestScale = sc;
 				}
-				if (!pieces && miss <= Math.log(DIAMETER_TOLERANCE)) break;
+				if (!pieces && miss <= Math.log(DIAMETER_TOLERANCE)) {
+					if (pass == 1 && shared > SUSPECT_LIMIT && DIAMETER_PASSES > 1 && !progress.isCancelled() && sc / 2 >= MIN_SCALE) {
+						// many shared outlines, short of the limit: objects twice as large may have been cut in two
+						progress.status(String.format(java.util.Locale.ROOT, "Segmenting again, for objects about %.0f pixels wide", modelDiameter / (sc / 2)));
+						Instances whole = segmentAt(pixels, width, height, sc / 2, progress, s);
+						s.passes = 2;
+						double dw = medianDiameter(whole, DIAMETER_MIN_OBJECTS);
+						if (!Double.isNaN(dw) && sharedOutline(whole) < WHOLE_FRACTION * shared
+								&& Math.abs(Math.log(dw * sc / 2 / modelDiameter)) <= Math.log(DIAMETER_TOLERANCE)) {
+							best = whole;
+							bestDiameter = dw;
+							bestAssumed = modelDiameter / (sc / 2);
+							bestScale = sc / 2;
+						}
+					}
+					break;
+				}
 				if (pass == DIAMETER_PASSES || progress.isCancelled()) break;
 				double next = Math.max(MIN_SCALE, Math.min(MAX_SCALE, pieces ? sc / 2 : modelDiameter / d));
 				if (Math.abs(Math.log(next / sc)) < 0.02) break; // at the limit of rescaling: no other size to try
@@ -327,10 +346,20 @@ public final class Segmenter {
 	public static final double DIAMETER_TOLERANCE = 1.2;
 	/**
 	 * Above this fraction of instance outlines facing another instance, objects were cut into pieces. With the
-	 * bundled model: 0.00-0.09 on the 50 BBBC039 val images and 0.04-0.10 on synthetic clustered nuclei of the
-	 * training size, 0.23-0.38 on synthetic nuclei of twice that size.
+	 * bundled model at the model's own size: at most 0.06 on the 50 BBBC039 val images and 0.05-0.11 on synthetic
+	 * clustered nuclei of the training size, 0.19-0.28 on synthetic nuclei of twice that size; but also 0.15-0.17
+	 * on those clustered nuclei of twice the size once segmented at their own size.
 	 */
 	public static final double PIECES_LIMIT = 0.2;
+	/**
+	 * Above this fraction of shared outlines (and up to {@link #PIECES_LIMIT}), a first pass of objects of about the
+	 * model's size may still hold objects twice as large cut in two: the image is segmented again at half the scale,
+	 * and that pass is taken when its objects come out at the model's size and share less than
+	 * {@link #WHOLE_FRACTION} of the first pass's shared outline.
+	 */
+	public static final double SUSPECT_LIMIT = 0.15;
+	/** See {@link #SUSPECT_LIMIT}. */
+	public static final double WHOLE_FRACTION = 0.6;
 	/**
 	 * Says which planes were segmented again at another object diameter, for a log line: null when none was;
 	 * "at an object diameter of D px" for a single plane (or every plane at one size); otherwise "in K of N planes, at

@@ -206,6 +206,47 @@ class ObjectDiameterTest {
 		assertEquals(1.0, f1(inst, gt), 1e-9);
 	}
 
+	/** Disks {@code {cx, cy, diameter}}, labels 1..n in that order. */
+	static int[] disks(int w, int h, double[][] disks) {
+		int[] labels = new int[w * h];
+		for (int l = 0; l < disks.length; l++) {
+			double cx = disks[l][0], cy = disks[l][1], r = disks[l][2] / 2;
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					double dx = x + 0.5 - cx, dy = y + 0.5 - cy;
+					if (dx * dx + dy * dy <= r * r) labels[y * w + x] = l + 1;
+				}
+		}
+		return labels;
+	}
+
+	@Test
+	void aFirstPassWithManySharedOutlinesShortOfTheLimitIsCheckedAtHalfTheScale() {
+		// a few disks twice the model's size, cut in pieces as they are, among many of the model's size: the shared
+		// outlines come out above the suspect limit but below the pieces limit
+		int w = 500, h = 500;
+		List<double[]> layout = new ArrayList<>();
+		for (int cy = 40; cy < h - 30; cy += 60)
+			for (int cx = 40; cx < w - 30; cx += 60) layout.add(new double[] { cx, cy, 27 });
+		for (int i : new int[] { 9, 20, 31, 42, 53 }) layout.get(i)[2] = 56;
+		int[] gt = disks(w, h, layout.toArray(new double[0][]));
+		Instances asTheyAre = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), new Segmenter.Options()).segment(image(gt), w, h, Progress.NONE);
+		double shared = Segmenter.sharedOutline(asTheyAre);
+		assertTrue(shared > Segmenter.SUSPECT_LIMIT && shared <= Segmenter.PIECES_LIMIT, "shared outlines as they are: " + shared);
+		// where the smaller disks vanish at half the scale, the large ones come out whole at the model's size: taken
+		Segmenter[] seg = new Segmenter[1];
+		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.75, true), seg);
+		assertEquals(2, seg[0].lastStats().passes);
+		assertEquals(56, seg[0].lastStats().objectDiameter, 1);
+		assertEquals(seg[0].lastStats().objectDiameter, seg[0].objectDiameter(image(gt), w, h), 1e-12);
+		assertEquals(layout.stream().filter(d -> d[2] == 56).count(), inst.count(), "the large disks, whole");
+		// where the smaller disks are found at half the scale too, they set the median: that pass is not taken
+		inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, true), seg);
+		assertEquals(2, seg[0].lastStats().passes);
+		assertEquals(28, seg[0].lastStats().objectDiameter, 1e-9);
+		assertArrayEquals(asTheyAre.labels(), inst.labels(), "the first pass, as it was");
+	}
+
 	@Test
 	void tuningsOwnDecodingAtTheModelsSizeServesAsTheFirstPassWhenItFits() {
 		int[] calls = new int[1];
