@@ -30,8 +30,10 @@ import sc.fiji.ris.infer.Instances;
  * nothing and an instance cannot wander off. Instances whose grown boxes overlap are refined together, one group per
  * solve with only its own labels, groups in parallel (the common fork-join pool, one thread per core); a group of more
  * than {@value #MAX_GROUP_LABELS} instances (a confluent cluster) is cut into overlapping windows, each of which keeps
- * the pixels of its core. Each instance finally keeps its largest 4-connected piece; an instance left without pixels
- * is removed and the labels are made consecutive again, keeping their order, confidences and soft masks.
+ * the pixels of its core. An instance the solve left with less than 80% of its pixels keeps its input mask
+ * ({@link #KEEP_FRACTION}: the CRF refines outlines, it does not remove instances). Each instance finally keeps its
+ * largest 4-connected piece; an instance without pixels in the input is removed and the labels are made consecutive
+ * again, keeping their order, confidences and soft masks.
  * <p>
  * Intensities: the appearance kernel's width theta_beta is meant for intensities scaled by percentiles
  * ({@link #normalise}). Instances of this class are immutable and thread-safe.
@@ -42,6 +44,11 @@ public final class DenseCrf {
 	static final int MAX_GROUP_LABELS = 12;
 	/** Side of a window's core when a large group is cut, and the context added around it. */
 	static final int WINDOW_CORE = 128, WINDOW_HALO = 24;
+	/**
+	 * An instance the solve leaves with less than this fraction of its pixels keeps its input mask. Chosen on 25
+	 * BBBC039 val images with the bundled model (bench/RESULTS.md, fourteenth round).
+	 */
+	static final double KEEP_FRACTION = 0.8;
 	/** Soft-mask probabilities are clipped to [MIN_PROBABILITY, 1 - MIN_PROBABILITY] so that unaries stay finite. */
 	static final float MIN_PROBABILITY = 1e-4f;
 
@@ -209,6 +216,7 @@ public final class DenseCrf {
 			smoothness.add(mf.smoothnessNanos);
 		});
 
+		keepGutted(labels, raw, count);
 		int[] kept = new int[count];
 		int[] out = InstancePainter.largestPieces(raw, width, height, count, 1, kept);
 		int n = 0;
@@ -231,6 +239,25 @@ public final class DenseCrf {
 			stats.totalNanos = System.nanoTime() - start;
 		}
 		return result;
+	}
+
+	/**
+	 * Gives each instance that the solve left with less than {@link #KEEP_FRACTION} of its pixels its input mask back
+	 * (taking those pixels from whatever label the solve gave them): the CRF refines outlines, it does not remove the
+	 * small, dim nuclei that the model found and the smoothness and appearance kernels would otherwise absorb.
+	 */
+	static void keepGutted(int[] labels, int[] raw, int count) {
+		int[] before = new int[count + 1], after = new int[count + 1];
+		for (int l : labels) before[l]++;
+		for (int l : raw) after[l]++;
+		boolean[] revert = new boolean[count + 1];
+		boolean any = false;
+		for (int l = 1; l <= count; l++) any |= revert[l] = before[l] > 0 && after[l] < KEEP_FRACTION * before[l];
+		if (!any) return;
+		for (int i = 0; i < raw.length; i++) {
+			if (revert[raw[i]] && labels[i] != raw[i]) raw[i] = 0;
+			if (revert[labels[i]]) raw[i] = labels[i];
+		}
 	}
 
 	/** The grown boxes of the instances, inclusive, indexed by label. */

@@ -17,7 +17,8 @@ import sc.fiji.ris.infer.Instances;
  * The dense CRF on toy images: mean field recovers the truth from noisy unaries (one object, and two touching objects
  * of different brightness); a perfect segmentation of synthetic nuclei stays almost unchanged, also when a confluent
  * cluster is cut into windows; a pixel only ever takes a label whose grown box it lies in; an instance that the
- * evidence removes vanishes from the labels, confidences and soft masks; an empty label image comes back unchanged;
+ * evidence would empty keeps its input mask, one without pixels vanishes from the labels, confidences and soft
+ * masks; an empty label image comes back unchanged;
  * results do not depend on thread scheduling; bad input is refused with one sentence.
  */
 class DenseCrfTest {
@@ -235,10 +236,10 @@ class DenseCrfTest {
 	}
 
 	@Test
-	void aVanishingInstanceIsRemovedCleanly() {
+	void anInstanceTheSolveWouldEmptyKeepsItsInputMask() {
 		int w = 72, h = 30;
 		int[] truth = rectangles(w, h, new int[] { 4, 8, 19, 21 }, new int[] { 28, 8, 43, 21 }, new int[] { 52, 8, 67, 21 });
-		// the middle object is not in the image, and its soft mask says so
+		// the middle object is not in the image, and its soft mask says so: the solve takes all of its pixels
 		int[] shown = truth.clone();
 		for (int i = 0; i < shown.length; i++) if (shown[i] == 2) shown[i] = 0;
 		float[] img = render(shown, new float[] { 1, 1, 1 }, 0.02, 8);
@@ -248,13 +249,36 @@ class DenseCrfTest {
 			for (int i = 0; i < v.length; i++) v[i] = l == 2 ? 0.01f : truth[i] == l ? 0.95f : 0.05f;
 			masks[l - 1] = new Instances.SoftMask(0, 0, w, h, v);
 		}
+		int[] raw = truth.clone();
+		for (int i = 0; i < raw.length; i++) if (raw[i] == 2) raw[i] = i % 3 == 0 ? 1 : 0; // what such a solve leaves
+		DenseCrf.keepGutted(truth, raw, 3);
+		assertArrayEquals(truth, raw, "the emptied instance has its input pixels back, also those a neighbour took");
 		Instances in = new Instances(w, h, truth.clone(), new float[] { 0.9f, 0.8f, 0.7f }, masks);
 		Instances out = new DenseCrf(TOY).refineNormalised(img, in, null);
+		assertEquals(3, out.count());
+		assertArrayEquals(new float[] { 0.9f, 0.8f, 0.7f }, out.confidences());
+		for (int i = 0; i < truth.length; i++) assertEquals(truth[i] == 2, out.labels()[i] == 2, "the middle instance as it came in");
+		assertTrue(errors(out.labels(), truth) <= 4, "changed pixels: " + errors(out.labels(), truth));
+	}
+
+	@Test
+	void anInstanceWithoutPixelsIsRemovedCleanly() {
+		int w = 72, h = 30;
+		int[] truth = rectangles(w, h, new int[] { 4, 8, 19, 21 }, new int[] { 52, 8, 67, 21 });
+		for (int i = 0; i < truth.length; i++) if (truth[i] == 2) truth[i] = 3; // label 2 has no pixels
+		float[] img = render(truth, new float[] { 1, 1, 1 }, 0.02, 8);
+		Instances.SoftMask[] masks = new Instances.SoftMask[3];
+		for (int l = 1; l <= 3; l++) {
+			float[] v = new float[w * h];
+			for (int i = 0; i < v.length; i++) v[i] = truth[i] == l ? 0.95f : 0.05f;
+			masks[l - 1] = new Instances.SoftMask(0, 0, w, h, v);
+		}
+		Instances out = new DenseCrf(TOY).refineNormalised(img, new Instances(w, h, truth.clone(), new float[] { 0.9f, 0.8f, 0.7f }, masks), null);
 		assertEquals(2, out.count());
 		assertArrayEquals(new float[] { 0.9f, 0.7f }, out.confidences());
 		assertSame(masks[0], out.softMask(1));
 		assertSame(masks[2], out.softMask(2));
-		int[] expected = shown.clone();
+		int[] expected = truth.clone();
 		for (int i = 0; i < expected.length; i++) if (expected[i] == 3) expected[i] = 2;
 		assertTrue(errors(out.labels(), expected) <= 4, "changed pixels: " + errors(out.labels(), expected));
 		for (int l : out.labels()) assertTrue(l >= 0 && l <= 2);
