@@ -346,9 +346,10 @@ public final class Segmenter {
 	public static final double DIAMETER_TOLERANCE = 1.2;
 	/**
 	 * Above this fraction of instance outlines facing another instance, objects were cut into pieces. With the
-	 * previous bundled model ({@code g5} in bench/RESULTS.md) at the model's own size: at most 0.06 on the 50 BBBC039 val images and 0.05-0.11 on synthetic
-	 * clustered nuclei of the training size, 0.19-0.28 on synthetic nuclei of twice that size; but also 0.15-0.17
-	 * on those clustered nuclei of twice the size once segmented at their own size.
+	 * previous bundled model ({@code g5} in bench/RESULTS.md) at the model's own size: at most 0.06 on the 50
+	 * BBBC039 val images (0.07 with the current one) and 0.05-0.11 on synthetic clustered nuclei of the training
+	 * size, 0.19-0.28 on synthetic nuclei of twice that size; but also 0.15-0.17 on those clustered nuclei of twice
+	 * the size once segmented at their own size.
 	 */
 	public static final double PIECES_LIMIT = 0.2;
 	/**
