@@ -119,6 +119,8 @@ public final class Segmenter {
 		public int views = 1;
 		/** Network pixels per image pixel of the kept pass. */
 		double scale = 1;
+		/** Whether the kept pass is at another size than the first (a later pass may be tried and not kept). */
+		public boolean resized;
 	}
 
 	private final RisModel model;
@@ -324,6 +326,7 @@ public final class Segmenter {
 			out = best;
 			s.measuredDiameter = bestDiameter;
 			s.objectDiameter = bestAssumed;
+			s.resized = bestScale != scale;
 			s.scale = bestScale;
 		}
 		return out;
@@ -370,7 +373,7 @@ public final class Segmenter {
 		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
 		int k = 0;
 		for (Stats s : planes) {
-			if (s.passes <= 1) continue;
+			if (!s.resized) continue;
 			k++;
 			lo = Math.min(lo, s.objectDiameter);
 			hi = Math.max(hi, s.objectDiameter);

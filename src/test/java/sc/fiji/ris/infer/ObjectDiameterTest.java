@@ -95,19 +95,11 @@ class ObjectDiameterTest {
 
 	/** Disks of the given diameter on a grid, labels 1..n. */
 	static int[] disks(int w, int h, double diameter, int spacing) {
-		int[] labels = new int[w * h];
+		List<double[]> grid = new ArrayList<>();
 		double r = diameter / 2;
-		int l = 0;
 		for (int cy = spacing / 2; cy + r < h; cy += spacing)
-			for (int cx = spacing / 2; cx + r < w; cx += spacing) {
-				l++;
-				for (int y = 0; y < h; y++)
-					for (int x = 0; x < w; x++) {
-						double dx = x + 0.5 - cx, dy = y + 0.5 - cy;
-						if (dx * dx + dy * dy <= r * r) labels[y * w + x] = l;
-					}
-			}
-		return labels;
+			for (int cx = spacing / 2; cx + r < w; cx += spacing) grid.add(new double[] { cx, cy, diameter });
+		return disks(w, h, grid.toArray(new double[0][]));
 	}
 
 	/** The image of a label image: 1 on objects, 0 elsewhere. */
@@ -245,6 +237,7 @@ class ObjectDiameterTest {
 		assertEquals(2, seg[0].lastStats().passes);
 		assertEquals(28, seg[0].lastStats().objectDiameter, 1e-9);
 		assertArrayEquals(asTheyAre.labels(), inst.labels(), "the first pass, as it was");
+		assertEquals(null, Segmenter.resegmented(List.of(seg[0].lastStats())), "the log does not say it was segmented again at another size");
 	}
 
 	@Test
@@ -349,6 +342,7 @@ class ObjectDiameterTest {
 	private static Segmenter.Stats stats(int passes, double diameter) {
 		Segmenter.Stats s = new Segmenter.Stats();
 		s.passes = passes;
+		s.resized = passes > 1;
 		s.objectDiameter = diameter;
 		return s;
 	}
