@@ -30,13 +30,15 @@ final class BenchCommand {
 			"Usage: ris bench network [--model FILE] [--tile N] [--batch N] [--train-batch N] [--hidden N] [--encoder-channels L]",
 			"                         [--mask-channels N] [--repeat N] [--threads N]",
 			"       ris bench images [--model FILE] [--batch N] [--tile-size N] [--max-steps N] [--repeat N] [--threads N]",
-			"                        [--limit N] [--labels-out DIR] [--separate-encoding] [--region-margin N] [--no-fill] [--flips] DIR",
+			"                        [--limit N] [--labels-out DIR] [--separate-encoding] [--region-margin N] [--no-fill] [--flips]",
+			"                        [--object-diameter D|auto|model] DIR",
 			"       ris bench scaling [--model FILE] [--sizes N,N,...] [--threads N] IMAGE",
 			"       ris bench tiling [--model FILE] [--crop N] [--max-steps N] [--limit N] --gt LABELS DIR",
-			"       ris bench figure [--model FILE] --gt LABELS --output PNG IMAGE",
+			"       ris bench figure [--model FILE] [--object-diameter D|auto|model] --gt LABELS --output PNG IMAGE",
 			"       ris bench synthetic [--variant default|half|double|other] [--count N] [--size WxH] [--seed S] OUT",
 			"       ris bench classical [--repeat N] [--limit N] [--labels-out DIR] DIR",
-			"       ris bench crf [--model FILE | --labels-dir DIR] [--gt DIR] [--repeat N] [--limit N] [CRF options] DIR",
+			"       ris bench crf [--model FILE | --labels-dir DIR] [--gt DIR] [--repeat N] [--limit N] [--object-diameter D|auto|model]",
+			"                     [CRF options] DIR",
 			"",
 			"  network   time the encoder, one decoding step and one training iteration on random input",
 			"  images    time whole-image segmentation of every image in DIR (read, normalise, network,",
@@ -64,6 +66,7 @@ final class BenchCommand {
 			"                 encoded with it (default: the model's training context margin)",
 			"  --no-fill      'images': no instances from unclaimed foreground (see 'ris segment --help')",
 			"  --flips        'images': fuse the image with its three mirrored copies (see 'ris segment --help')",
+			"  --object-diameter D|auto|model  'images', 'figure', 'crf': as for 'ris segment' (default auto)",
 			"  --hidden N     ConvLSTM hidden channels of the random network (default 12)",
 			"  --encoder-channels L, --mask-channels N  the random network's widths (as for 'ris train')",
 			"  --repeat N     timed repetitions (default 5)",
@@ -75,7 +78,7 @@ final class BenchCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Set<String> valued = new java.util.HashSet<>(RefineCommand.CRF_OPTIONS);
 		valued.addAll(Set.of("--model", "--tile", "--batch", "--train-batch", "--region-margin", "--hidden", "--encoder-channels", "--mask-channels", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt",
-				"--tile-size", "--max-steps", "--sizes", "--variant", "--count", "--seed", "--size", "--output", "--crop"));
+				"--tile-size", "--max-steps", "--object-diameter", "--sizes", "--variant", "--count", "--seed", "--size", "--output", "--crop"));
 		Args a = new Args("bench", args, 1, valued, Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips"));
 		if (a.has("--help") || a.positional().isEmpty()) { out.println(HELP); return a.has("--help") ? 0 : 2; }
 		String mode = a.positional().get(0);

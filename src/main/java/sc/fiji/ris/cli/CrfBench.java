@@ -52,7 +52,7 @@ final class CrfBench {
 		try (RisModel model = labelsDir != null ? null : a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
 			Segmenter segmenter = null;
 			if (model != null) {
-				Segmenter.Options o = new Segmenter.Options();
+				Segmenter.Options o = new Segmenter.Options().objectDiameterSetting(a.objectDiameter());
 				o.keepSoftMasks = true;
 				segmenter = new Segmenter(model, o);
 			}

@@ -42,7 +42,7 @@ final class FigureBench {
 		int[] gt = ImageFiles.labels(gtImp, 1, gtFile);
 		Instances result;
 		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
-			result = new Segmenter(model, new Segmenter.Options()).segment(px, w, h, Progress.NONE);
+			result = new Segmenter(model, new Segmenter.Options().objectDiameterSetting(a.objectDiameter())).segment(px, w, h, Progress.NONE);
 		}
 		ColorProcessor empty = OverlayImages.render(px, new int[w * h], w, h);
 		ColorProcessor ris = OverlayImages.render(px, result);

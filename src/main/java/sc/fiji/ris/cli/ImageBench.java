@@ -132,7 +132,7 @@ final class ImageBench {
 		Path tmp = Files.createTempDirectory("ris-bench");
 		Path labelsOut = a.path("--labels-out");
 		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
-			Segmenter.Options options = new Segmenter.Options();
+			Segmenter.Options options = new Segmenter.Options().objectDiameterSetting(a.objectDiameter());
 			options.batchSize = a.integer("--batch", options.batchSize, 1, 4096);
 			options.tileSize = a.integer("--tile-size", 0, 0, 1 << 14);
 			options.maxSteps = a.integer("--max-steps", 0, 0, 100000);
