@@ -3,7 +3,7 @@ package sc.fiji.ris.data;
 import java.util.Arrays;
 import java.util.List;
 
-/** Object sizes in annotated images, for the model's {@code objectDiameter}. */
+/** Object sizes and crowding in annotated images, for the model's {@code objectDiameter} and {@code sharedOutline}. */
 public final class InstanceSizes {
 
 	private InstanceSizes() {}
@@ -30,5 +30,46 @@ public final class InstanceSizes {
 		double[] d = Arrays.copyOf(all, n);
 		Arrays.sort(d);
 		return n % 2 == 1 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+	}
+
+	/**
+	 * The fraction of the objects' outlines that faces another object rather than background, pooled over the images
+	 * (pixel edges inside each image, 4-connected); 0 without objects.
+	 */
+	public static double sharedOutline(List<LabeledImage> images) {
+		long toBackground = 0, between = 0;
+		for (LabeledImage im : images) {
+			long[] e = outlineEdges(im.labels(), im.width(), im.height());
+			toBackground += e[0];
+			between += e[1];
+		}
+		return sharedFraction(toBackground, between);
+	}
+
+	/**
+	 * The pixel edges (4-connected, inside the image) of a row-major label image that lie on an object's outline:
+	 * {@code {between an object and background, between two objects}}.
+	 */
+	public static long[] outlineEdges(int[] labels, int width, int height) {
+		long toBackground = 0, between = 0;
+		for (int y = 0; y < height; y++)
+			for (int x = 0; x < width; x++) {
+				int a = labels[y * width + x];
+				if (x + 1 < width) {
+					int b = labels[y * width + x + 1];
+					if (a != b) { if (a > 0 && b > 0) between++; else toBackground++; }
+				}
+				if (y + 1 < height) {
+					int b = labels[(y + 1) * width + x];
+					if (a != b) { if (a > 0 && b > 0) between++; else toBackground++; }
+				}
+			}
+		return new long[] { toBackground, between };
+	}
+
+	/** Of all outline edges (an edge between two objects is on both outlines), the fraction between two objects. */
+	public static double sharedFraction(long toBackground, long between) {
+		long total = toBackground + 2 * between;
+		return total == 0 ? 0 : 2.0 * between / total;
 	}
 }

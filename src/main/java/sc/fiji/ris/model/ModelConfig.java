@@ -57,6 +57,13 @@ public final class ModelConfig {
 	/** Typical object diameter in pixels in the training data (for rescaling other data). */
 	public double objectDiameter = 28;
 	/**
+	 * How crowded the training objects were: the fraction of their outlines that faces another object, pooled over
+	 * the training labels (BBBC039's training set: 0.05). The object-diameter estimate takes instances that share
+	 * much more of their outlines than this for objects cut into pieces (see {@code Segmenter.piecesLimit}). 0 in
+	 * packages written before this field existed: the estimate then keeps its fixed limits.
+	 */
+	public double sharedOutline = 0;
+	/**
 	 * The network works on images magnified by this factor: at the model's {@link #objectDiameter} an image is
 	 * resampled to this many network pixels per image pixel, and the results are brought back. Training data were
 	 * magnified the same way. The thresholds in pixels ({@link #minArea}) count network pixels. Older packages lack it
@@ -159,6 +166,7 @@ public final class ModelConfig {
 		if (!(inputScale >= 0.25 && inputScale <= 4))
 			throw new IllegalArgumentException("The model's inputScale must lie in [0.25, 4], not " + inputScale + ".");
 		if (maxSteps < 1) throw new IllegalArgumentException("The model's maxSteps must be at least 1.");
+		if (!(sharedOutline >= 0 && sharedOutline <= 1)) throw new IllegalArgumentException("The model's sharedOutline must lie in [0, 1], not " + sharedOutline + ".");
 		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new IllegalArgumentException("The model's mergeSolidity must lie in [0, 1], not " + mergeSolidity + ".");
 		if (maskGrowth < 0 || maskGrowth > 16) throw new IllegalArgumentException("The model's maskGrowth must lie in [0, 16], not " + maskGrowth + ".");
 		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The model's minConfidence must lie in [0, 1].");

@@ -134,6 +134,8 @@ public final class RisTrainer {
 			// the size of the objects this model learns, for the object-diameter option at inference
 			double diameter = sc.fiji.ris.data.InstanceSizes.medianDiameter(train);
 			if (!Double.isNaN(diameter)) config.objectDiameter = Math.round(diameter * 10) / 10.0;
+			// how crowded they are, so that the estimate does not take objects as crowded for pieces
+			config.sharedOutline = Math.round(sc.fiji.ris.data.InstanceSizes.sharedOutline(train) * 1000) / 1000.0;
 		}
 		config.training.seed = options.seed;
 		config.training.curriculum = options.curriculum ? "2 steps, then n+2 steps" : "none (n+2 steps from the start)";

@@ -198,6 +198,81 @@ class ObjectDiameterTest {
 		assertEquals(1.0, f1(inst, gt), 1e-9);
 	}
 
+	/**
+	 * Emits each 4-connected patch of one value of at least 0.5 and {@link #MIN_PATCH} pixels (touching objects are
+	 * painted in different values), at most {@code maxSteps} per tile.
+	 */
+	static class PatchOracle implements Decoder {
+		static final int MIN_PATCH = 30;
+
+		@Override
+		public List<List<TileDecoder.Emission>> decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
+				java.util.function.BooleanSupplier cancelled) {
+			List<List<TileDecoder.Emission>> out = new ArrayList<>();
+			for (float[] t : batch) {
+				boolean[] seen = new boolean[t.length];
+				List<TileDecoder.Emission> em = new ArrayList<>();
+				for (int p0 = 0; p0 < t.length && em.size() < maxSteps; p0++) {
+					if (t[p0] < 0.5f || seen[p0]) continue;
+					List<Integer> patch = new ArrayList<>(List.of(p0));
+					seen[p0] = true;
+					for (int k = 0; k < patch.size(); k++) {
+						int p = patch.get(k), x = p % size, y = p / size;
+						int[][] nb = { { x - 1, y }, { x + 1, y }, { x, y - 1 }, { x, y + 1 } };
+						for (int[] q : nb) {
+							if (q[0] < 0 || q[1] < 0 || q[0] >= size || q[1] >= size) continue;
+							int i = q[1] * size + q[0];
+							if (!seen[i] && t[i] == t[p0]) { seen[i] = true; patch.add(i); }
+						}
+					}
+					if (patch.size() < MIN_PATCH) continue;
+					float[] mask = new float[t.length];
+					for (int p : patch) mask[p] = 1;
+					em.add(new TileDecoder.Emission(mask, 0.9f));
+				}
+				out.add(em);
+			}
+			return out;
+		}
+	}
+
+	@Test
+	void objectsAsCrowdedAsTheModelsTrainingObjectsAreNotTakenForPieces() {
+		// cells of the model's size packed in a grid, each touching its four neighbours
+		int w = 300, h = 240;
+		int[] gt = disks(w, h, 28, 27);
+		int n = 0;
+		for (int l : gt) n = Math.max(n, l);
+		int columns = 0;
+		for (int cx = 27 / 2; cx + 14 < w; cx += 27) columns++;
+		float[] img = new float[w * h];
+		for (int p = 0; p < img.length; p++) {
+			int l = gt[p] - 1;
+			if (l >= 0) img[p] = 0.6f + 0.1f * (l % columns % 2 + 2 * (l / columns % 2));
+		}
+		ModelConfig crowded = config();
+		Instances first = new Segmenter(crowded, null, new PatchOracle(), new Segmenter.Options()).segment(img, w, h, Progress.NONE);
+		assertEquals(n, first.count());
+		assertEquals(1.0, f1(first, gt), 1e-9);
+		double shared = Segmenter.sharedOutline(first);
+		// they share more of their outlines than the fixed limit allows, as much as the cells a model was trained on
+		// share of theirs (0.3): such a model segments the image once, at its own size
+		crowded.sharedOutline = 0.3;
+		assertTrue(shared > Segmenter.PIECES_LIMIT && shared <= Segmenter.piecesLimit(crowded.sharedOutline), "shared outlines: " + shared);
+		Segmenter seg = new Segmenter(crowded, null, new PatchOracle(), new Segmenter.Options().objectDiameterSetting(0));
+		Instances inst = seg.segment(img, w, h, Progress.NONE);
+		assertEquals(1, seg.lastStats().passes);
+		assertEquals(28, seg.lastStats().objectDiameter, 1e-9);
+		assertArrayEquals(first.labels(), inst.labels(), "the first pass, as it was");
+		// a model that learnt objects sharing a twentieth of their outlines (BBBC039's) takes them for pieces
+		crowded.sharedOutline = 0.05;
+		seg = new Segmenter(crowded, null, new PatchOracle(), new Segmenter.Options().objectDiameterSetting(0));
+		seg.segment(img, w, h, Progress.NONE);
+		assertTrue(seg.lastStats().passes > 1, "passes: " + seg.lastStats().passes);
+		assertEquals(Segmenter.PIECES_LIMIT, Segmenter.piecesLimit(0.05), 0);
+		assertEquals(Segmenter.PIECES_LIMIT, Segmenter.piecesLimit(0), 0, "older packages, without the field");
+	}
+
 	/** Disks {@code {cx, cy, diameter}}, labels 1..n in that order. */
 	static int[] disks(int w, int h, double[][] disks) {
 		int[] labels = new int[w * h];

@@ -34,6 +34,18 @@ class RisTrainerTest {
 		return out;
 	}
 
+	/** Two bright 12x12 squares side by side, labels 1 and 2. */
+	private static LabeledImage touchingPair() {
+		float[] px = new float[64 * 64];
+		int[] labels = new int[64 * 64];
+		for (int y = 20; y < 32; y++)
+			for (int x = 20; x < 44; x++) {
+				px[y * 64 + x] = 1;
+				labels[y * 64 + x] = x < 32 ? 1 : 2;
+			}
+		return new LabeledImage("pair", 64, 64, px, labels);
+	}
+
 	private static ModelConfig tiny() {
 		ModelConfig c = new ModelConfig();
 		c.encoderChannels = new int[] { 8, 12, 16, 16 };
@@ -174,7 +186,7 @@ class RisTrainerTest {
 
 	@Test
 	void anInputScaleMagnifiesTheDataIsRecordedAndIsKeptByFineTuning() throws IOException {
-		List<LabeledImage> imgs = images(2, 30);
+		List<LabeledImage> imgs = new ArrayList<>(images(2, 30));
 		List<LabeledImage> big = RisTrainer.magnified(imgs, 1.5);
 		assertEquals(96, big.get(0).width());
 		assertEquals(96, big.get(0).height());
@@ -183,6 +195,7 @@ class RisTrainerTest {
 		for (int l : big.get(0).labels()) after.add(l);
 		assertEquals(before, after, "every instance keeps its label");
 		assertEquals(sc.fiji.ris.data.InstanceSizes.medianDiameter(imgs) * 1.5, sc.fiji.ris.data.InstanceSizes.medianDiameter(big), 1.5);
+		imgs.add(touchingPair());
 
 		TrainingOptions o = new TrainingOptions();
 		o.iterations = 4;
@@ -195,6 +208,9 @@ class RisTrainerTest {
 			assertEquals(1.5, m.config().inputScale, 1e-12);
 			assertEquals(Math.round(sc.fiji.ris.data.InstanceSizes.medianDiameter(imgs) * 10) / 10.0, m.config().objectDiameter, 1e-9,
 					"the object diameter is in the pixels of the images given, before magnification");
+			assertTrue(sc.fiji.ris.data.InstanceSizes.sharedOutline(imgs) > 0.01, "two of the objects touch");
+			assertEquals(Math.round(sc.fiji.ris.data.InstanceSizes.sharedOutline(imgs) * 1000) / 1000.0, m.config().sharedOutline, 1e-9,
+					"how crowded the training objects are");
 		}
 		TrainingOptions ft = new TrainingOptions();
 		ft.iterations = 2;
