@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,25 @@ import sc.fiji.ris.model.ModelConfig;
  * come back at the input's size.
  */
 class ObjectDiameterTest {
+
+	/**
+	 * The 4-connected patch of a {@code size} x {@code size} tile that grows from pixel {@code p0} over the pixels
+	 * {@code joins} accepts and that are not yet {@code seen} (marks them seen).
+	 */
+	static List<Integer> patch(int size, int p0, boolean[] seen, java.util.function.IntPredicate joins) {
+		List<Integer> patch = new ArrayList<>(List.of(p0));
+		seen[p0] = true;
+		for (int k = 0; k < patch.size(); k++) {
+			int p = patch.get(k), x = p % size, y = p / size;
+			int[][] nb = { { x - 1, y }, { x + 1, y }, { x, y - 1 }, { x, y + 1 } };
+			for (int[] q : nb) {
+				if (q[0] < 0 || q[1] < 0 || q[0] >= size || q[1] >= size) continue;
+				int i = q[1] * size + q[0];
+				if (!seen[i] && joins.test(i)) { seen[i] = true; patch.add(i); }
+			}
+		}
+		return patch;
+	}
 
 	/** Emits the bright connected blobs of a tile whose equivalent diameter is within 25% of {@code diameter}. */
 	static class SizeOracle implements Decoder {
@@ -42,27 +60,14 @@ class ObjectDiameterTest {
 				java.util.function.BooleanSupplier cancelled) {
 			List<List<TileDecoder.Emission>> out = new ArrayList<>();
 			for (float[] t : batch) {
-				int[] seen = new int[t.length];
+				boolean[] seen = new boolean[t.length];
 				List<TileDecoder.Emission> em = new ArrayList<>();
 				for (int p0 = 0; p0 < t.length; p0++) {
-					if (t[p0] < 0.5f || seen[p0] != 0) continue;
+					if (t[p0] < 0.5f || seen[p0]) continue;
+					List<Integer> blob = patch(size, p0, seen, i -> t[i] >= 0.5f);
 					float[] mask = new float[t.length];
-					int area = 0;
-					ArrayDeque<Integer> queue = new ArrayDeque<>();
-					queue.add(p0);
-					seen[p0] = 1;
-					while (!queue.isEmpty()) {
-						int p = queue.poll();
-						mask[p] = 1;
-						area++;
-						int x = p % size, y = p / size;
-						int[][] nb = { { x - 1, y }, { x + 1, y }, { x, y - 1 }, { x, y + 1 } };
-						for (int[] q : nb) {
-							if (q[0] < 0 || q[1] < 0 || q[0] >= size || q[1] >= size) continue;
-							int i = q[1] * size + q[0];
-							if (seen[i] == 0 && t[i] >= 0.5f) { seen[i] = 1; queue.add(i); }
-						}
-					}
+					for (int p : blob) mask[p] = 1;
+					int area = blob.size();
 					double d = Math.sqrt(4 * area / Math.PI);
 					if (d >= smallest * diameter && d <= 1.25 * diameter) em.add(new TileDecoder.Emission(mask, 0.9f));
 					else if (d > 1.25 * diameter && cutLarge) {
@@ -214,17 +219,8 @@ class ObjectDiameterTest {
 				List<TileDecoder.Emission> em = new ArrayList<>();
 				for (int p0 = 0; p0 < t.length && em.size() < maxSteps; p0++) {
 					if (t[p0] < 0.5f || seen[p0]) continue;
-					List<Integer> patch = new ArrayList<>(List.of(p0));
-					seen[p0] = true;
-					for (int k = 0; k < patch.size(); k++) {
-						int p = patch.get(k), x = p % size, y = p / size;
-						int[][] nb = { { x - 1, y }, { x + 1, y }, { x, y - 1 }, { x, y + 1 } };
-						for (int[] q : nb) {
-							if (q[0] < 0 || q[1] < 0 || q[0] >= size || q[1] >= size) continue;
-							int i = q[1] * size + q[0];
-							if (!seen[i] && t[i] == t[p0]) { seen[i] = true; patch.add(i); }
-						}
-					}
+					float value = t[p0];
+					List<Integer> patch = patch(size, p0, seen, i -> t[i] == value);
 					if (patch.size() < MIN_PATCH) continue;
 					float[] mask = new float[t.length];
 					for (int p : patch) mask[p] = 1;
