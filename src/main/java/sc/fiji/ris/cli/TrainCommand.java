@@ -63,6 +63,10 @@ final class TrainCommand {
 			"  --lambda X            weight of the confidence loss (default 1)",
 			"  --min-instance-area N objects with fewer pixels inside a training crop are background there, not",
 			"                        targets (default 16; smaller: the model learns to find smaller objects)",
+			"  --small-object-crops F",
+			"                        fraction of the crops from the training images placed around an object",
+			"                        smaller than a quarter of the median object, 0..1 (default 0: all at",
+			"                        random); the model sees rare small objects more often",
 			"  --hidden N            ConvLSTM hidden channels of a new network (default 12)",
 			"  --encoder-channels L  encoder channels at full, 1/2, 1/4 and 1/8 resolution of a new network",
 			"                        (default 8,16,24,32); three numbers: no 1/8 scale (a shallower encoder)",
@@ -103,7 +107,7 @@ final class TrainCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--gradient-norm-limit", "--lambda", "--min-instance-area", "--seed-weight", "--border-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--gradient-norm-limit", "--lambda", "--min-instance-area", "--small-object-crops", "--seed-weight", "--border-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
 				Set.of("--help", "--keep-checkpoints", "--no-spike-rollback", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -131,6 +135,7 @@ final class TrainCommand {
 		o.seedWeight = (float) a.real("--seed-weight", 1, 0, 100);
 		o.borderWeight = (float) a.real("--border-weight", 0, 0, 100);
 		o.minInstanceArea = a.integer("--min-instance-area", 16, 1, 10_000);
+		o.smallObjectCrops = a.real("--small-object-crops", 0, 0, 1);
 		o.validateEvery = a.integer("--validate-every", 100, 1, Integer.MAX_VALUE);
 		o.checkpointEvery = o.validateEvery;
 		o.keepCheckpoints = a.has("--keep-checkpoints");

@@ -105,6 +105,42 @@ public final class CropSampler {
 	}
 
 	/**
+	 * Draws one crop as {@link #sample} does, but placed so that it holds the source pixel ({@code px}, {@code py}) at
+	 * least a quarter of the crop in from each side wherever the source allows (with scale augmentation, a quarter of
+	 * the magnified window): for crops around chosen objects, such as rare small ones.
+	 *
+	 * @throws IllegalArgumentException if the pixel lies outside the source
+	 */
+	public LabeledImage sampleAround(LabeledImage source, int px, int py, SplittableRandom rnd) {
+		if (px < 0 || py < 0 || px >= source.width() || py >= source.height())
+			throw new IllegalArgumentException("The pixel (" + px + ", " + py + ") lies outside the " + source.width() + "x" + source.height() + " source.");
+		if (maxScale > 1) {
+			double scale = Math.exp((2 * rnd.nextDouble() - 1) * Math.log(maxScale));
+			int window = Math.max(1, (int) Math.round(cropSize / scale));
+			if (window != cropSize) {
+				int x0 = originAround(px, source.width(), window, rnd);
+				int y0 = originAround(py, source.height(), window, rnd);
+				return relabel(augmentation.apply(resampled(source, x0, y0, window), rnd));
+			}
+		}
+		int x0 = originAround(px, source.width(), cropSize, rnd);
+		int y0 = originAround(py, source.height(), cropSize, rnd);
+		return relabel(augmentation.apply(extract(source, x0, y0), rnd));
+	}
+
+	/** A window origin, uniform among those that keep {@code p} a quarter window in, and the window inside the source where it fits. */
+	private static int originAround(int p, int size, int window, SplittableRandom rnd) {
+		int inset = window / 4;
+		int lo = p - window + 1 + inset, hi = p - inset;
+		if (size >= window) {
+			lo = Math.max(lo, 0);
+			hi = Math.min(hi, size - window);
+			if (lo > hi) return Math.min(Math.max(p - window / 2, 0), size - window);
+		}
+		return lo + rnd.nextInt(hi - lo + 1);
+	}
+
+	/**
 	 * Draws a crop whose central window ({@code margin} pixels in from each side) is a training target and whose
 	 * margin is context (see {@code RisTrainer}). In each dimension where the source holds the whole crop, the crop
 	 * lies inside it at a uniformly random position, exactly as {@link #sample} draws it (same random stream, same

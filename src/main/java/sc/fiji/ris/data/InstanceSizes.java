@@ -1,5 +1,6 @@
 package sc.fiji.ris.data;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,6 +31,50 @@ public final class InstanceSizes {
 		double[] d = Arrays.copyOf(all, n);
 		Arrays.sort(d);
 		return n % 2 == 1 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+	}
+
+	/**
+	 * The objects smaller than {@code fraction} times the median area of all objects of the images, each as
+	 * {@code {image index, x, y}} of its pixel nearest its centroid (a pixel of the object even when it is not convex).
+	 */
+	public static List<int[]> smallObjects(List<LabeledImage> images, double fraction) {
+		List<int[]> all = new ArrayList<>();
+		List<Integer> areas = new ArrayList<>();
+		for (int i = 0; i < images.size(); i++) {
+			LabeledImage im = images.get(i);
+			int[] labels = im.labels();
+			int w = im.width(), max = 0;
+			for (int l : labels) max = Math.max(max, l);
+			long[] sx = new long[max + 1], sy = new long[max + 1];
+			int[] area = new int[max + 1];
+			for (int k = 0; k < labels.length; k++) {
+				int l = labels[k];
+				area[l]++;
+				sx[l] += k % w;
+				sy[l] += k / w;
+			}
+			double[] best = new double[max + 1];
+			int[] at = new int[max + 1];
+			Arrays.fill(best, Double.POSITIVE_INFINITY);
+			for (int k = 0; k < labels.length; k++) {
+				int l = labels[k];
+				if (l == 0) continue;
+				double dx = k % w - sx[l] / (double) area[l], dy = k / w - sy[l] / (double) area[l], d = dx * dx + dy * dy;
+				if (d < best[l]) { best[l] = d; at[l] = k; }
+			}
+			for (int l = 1; l <= max; l++) {
+				if (area[l] == 0) continue;
+				all.add(new int[] { i, at[l] % w, at[l] / w });
+				areas.add(area[l]);
+			}
+		}
+		if (all.isEmpty()) return all;
+		int[] sorted = areas.stream().mapToInt(Integer::intValue).sorted().toArray();
+		int n = sorted.length;
+		double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+		List<int[]> small = new ArrayList<>();
+		for (int k = 0; k < all.size(); k++) if (areas.get(k) < fraction * median) small.add(all.get(k));
+		return small;
 	}
 
 	/**

@@ -125,6 +125,8 @@ public final class ModelConfig {
 		public double borderWeight;
 		/** Training crops magnified by factors in [1 / this, this] (1: none; older models: absent, i.e. 1). */
 		public double scaleAugmentation = 1;
+		/** Fraction of training crops placed around a small object (older models: absent, i.e. 0). */
+		public double smallObjectCrops;
 		/** Objects with fewer pixels inside a training crop were background there (older models: absent, i.e. 16). */
 		public int minInstanceArea = 16;
 		/** Context margin around training crops in pixels (0 = none; see the trainer). */

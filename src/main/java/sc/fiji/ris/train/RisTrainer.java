@@ -144,6 +144,7 @@ public final class RisTrainer {
 		config.training.lambda = options.lambda;
 		config.training.minInstanceArea = options.minInstanceArea;
 		config.training.scaleAugmentation = options.scaleAugmentation;
+		config.training.smallObjectCrops = options.smallObjectCrops;
 		// -1: as the model this run continues (a new one has none)
 		int margin = options.contextMargin >= 0 ? options.contextMargin : config.training.contextMargin;
 		String marginProblem = options.resume != null && margin != config.training.contextMargin
@@ -174,6 +175,10 @@ public final class RisTrainer {
 		CropSampler sampler = new CropSampler(crop + 2 * margin, Augmentation.DEFAULT, margin > 0 ? 0 : options.minInstanceArea, options.scaleAugmentation);
 		CropSampler centre = new CropSampler(crop, Augmentation.NONE, options.minInstanceArea);
 		List<LabeledImage> synthetic = syntheticPool(options, crop + 2 * margin);
+		List<int[]> small = options.smallObjectCrops > 0 ? sc.fiji.ris.data.InstanceSizes.smallObjects(train, SMALL_OBJECT_FRACTION) : List.of();
+		if (options.smallObjectCrops > 0)
+			progress.status(small.isEmpty() ? "The training labels hold no small objects: every crop is drawn at random."
+					: small.size() + " small objects in the training labels; " + Math.round(100 * options.smallObjectCrops) + "% of the crops are placed around one of them.");
 		Windows valCrops = Windows.of(validationCrops(val, crop, margin), margin, crop);
 
 		RisLoss loss = new RisLoss(options.lambda, options.seedWeight, options.borderWeight);
@@ -222,7 +227,10 @@ public final class RisTrainer {
 					for (int b = 0; b < options.batch; b++) {
 						boolean syn = !synthetic.isEmpty() && rnd.nextDouble() < options.syntheticFraction;
 						LabeledImage src = syn ? synthetic.get(rnd.nextInt(synthetic.size())) : train.get(rnd.nextInt(train.size()));
-						batch.add(sampler.sampleWithContext(src, margin, rnd));
+						if (!syn && !small.isEmpty() && rnd.nextDouble() < options.smallObjectCrops) {
+							int[] o = small.get(rnd.nextInt(small.size()));
+							batch.add(sampler.sampleAround(train.get(o[0]), o[1], o[2], rnd));
+						} else batch.add(sampler.sampleWithContext(src, margin, rnd));
 					}
 					Windows w = margin > 0 ? Windows.random(batch, centre, margin, rnd) : Windows.of(batch, 0, crop);
 					double[] terms = step(trainer, loss, w, stage == 1 ? 2 : -1, config.maxSteps, parameters);
@@ -523,6 +531,9 @@ public final class RisTrainer {
 			}
 		}
 	}
+
+	/** Objects below this fraction of the training objects' median area are small ({@link TrainingOptions#smallObjectCrops}). */
+	static final double SMALL_OBJECT_FRACTION = 0.25;
 
 	/** Chance that a training window has context on a given side (with {@link TrainingOptions#contextMargin}). */
 	static final double CONTEXT_SIDE = 0.75;

@@ -32,6 +32,11 @@ public final class TrainingOptions {
 	public float borderWeight = 0f;
 	/** Fraction of crops drawn from synthetic nuclei instead of the training images. */
 	public double syntheticFraction = 0;
+	/**
+	 * Fraction of crops from the training images placed around a small annotated object (smaller than
+	 * {@link RisTrainer#SMALL_OBJECT_FRACTION} of the median area), so that rare small objects are seen more often.
+	 */
+	public double smallObjectCrops = 0;
 	/** Training crops are magnified by a factor drawn log-uniformly from [1 / this, this]; 1 = no rescaling. */
 	public double scaleAugmentation = 1;
 	/**
@@ -83,6 +88,7 @@ public final class TrainingOptions {
 		if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, not " + batch + ".");
 		if (!(learningRate > 0)) throw new IllegalArgumentException("--learning-rate must be positive.");
 		if (!(syntheticFraction >= 0 && syntheticFraction <= 1)) throw new IllegalArgumentException("--synthetic must lie in [0, 1], not " + syntheticFraction + ".");
+		if (!(smallObjectCrops >= 0 && smallObjectCrops <= 1)) throw new IllegalArgumentException("--small-object-crops must lie in [0, 1], not " + smallObjectCrops + ".");
 		if (inputScale != -1 && !(inputScale >= 0.5 && inputScale <= 2)) throw new IllegalArgumentException("--input-scale must lie in [0.5, 2], not " + inputScale + ".");
 		if (!(scaleAugmentation >= 1 && scaleAugmentation <= 4)) throw new IllegalArgumentException("--scale-augmentation must lie in [1, 4], not " + scaleAugmentation + ".");
 		if (contextMargin != -1 && (contextMargin < 0 || contextMargin > 64 || contextMargin % 16 != 0))

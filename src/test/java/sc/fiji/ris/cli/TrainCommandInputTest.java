@@ -252,6 +252,11 @@ class TrainCommandInputTest {
 	}
 
 	@Test
+	void smallObjectCropsAbove1() throws IOException {
+		assertRefused(2, train("--small-object-crops", "1.5"), "--small-object-crops");
+	}
+
+	@Test
 	void unknownOption() throws IOException {
 		assertRefused(2, train("--foo", "bar"), "--foo");
 	}

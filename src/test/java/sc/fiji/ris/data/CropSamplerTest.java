@@ -271,6 +271,42 @@ class CropSamplerTest {
 	}
 
 	@Test
+	void cropsAroundAPixelHoldItAQuarterInWhereTheSourceAllows() {
+		// pixel values encode their position, so a crop's first pixel gives its origin
+		int w = 200, h = 150;
+		float[] px = new float[w * h];
+		for (int i = 0; i < px.length; i++) px[i] = i;
+		LabeledImage src = new LabeledImage("pos", w, h, px, new int[w * h]);
+		CropSampler sampler = new CropSampler(64, Augmentation.NONE, 0);
+		SplittableRandom rnd = new SplittableRandom(6);
+		int[][] points = { { 100, 75 }, { 3, 4 }, { 199, 149 }, { 30, 140 } };
+		for (int[] p : points) {
+			java.util.Set<Integer> origins = new java.util.HashSet<>();
+			for (int t = 0; t < 200; t++) {
+				LabeledImage c = sampler.sampleAround(src, p[0], p[1], rnd);
+				int x0 = (int) c.pixels()[0] % w, y0 = (int) c.pixels()[0] / w;
+				origins.add(y0 * w + x0);
+				assertTrue(x0 >= 0 && y0 >= 0 && x0 + 64 <= w && y0 + 64 <= h, "the crop lies inside the source");
+				assertEquals(p[1] * w + p[0], (int) c.pixels()[(p[1] - y0) * 64 + p[0] - x0], "the crop holds the pixel");
+				// a quarter (16 pixels) in from each side, unless the source's edge is nearer
+				assertTrue(p[0] - x0 >= Math.min(16, p[0]) && x0 + 63 - p[0] >= Math.min(16, w - 1 - p[0]), "x " + x0 + " for " + p[0]);
+				assertTrue(p[1] - y0 >= Math.min(16, p[1]) && y0 + 63 - p[1] >= Math.min(16, h - 1 - p[1]), "y " + y0 + " for " + p[1]);
+			}
+			if (p[0] == 100) assertTrue(origins.size() > 100, "the placement is random: " + origins.size() + " origins");
+		}
+		// with scale augmentation the magnified crop still holds the object
+		LabeledImage disk = disk(200, 200, 150, 40, 3);
+		CropSampler scaled = new CropSampler(64, Augmentation.DEFAULT, 0, 2);
+		for (int t = 0; t < 50; t++) {
+			int area = 0;
+			for (int l : scaled.sampleAround(disk, 150, 40, rnd).labels()) area += l > 0 ? 1 : 0;
+			assertTrue(area > 0, "the object is in the crop");
+		}
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sampler.sampleAround(src, 200, 10, rnd));
+		assertTrue(e.getMessage().contains("outside"), e.getMessage());
+	}
+
+	@Test
 	void contextCropsAreSampleCropsOnLargeSourcesAndBlankOutsideSmallOnes() {
 		CropSampler outer = new CropSampler(64, Augmentation.DEFAULT, 0);
 		LabeledImage src = normalizedSynthetic(3);

@@ -49,6 +49,26 @@ class InstanceSizesTest {
 	}
 
 	@Test
+	void smallObjectsAreThoseBelowAFractionOfTheMedianAreaEachAtOneOfItsPixels() {
+		// areas 9 (labels 1, 2, 3), 1 (label 4) and 2 (label 5, two pixels whose centroid lies between them)
+		LabeledImage im = image(12, 5,
+				1, 1, 1, 0, 2, 2, 2, 0, 3, 3, 3, 0,
+				1, 1, 1, 0, 2, 2, 2, 0, 3, 3, 3, 0,
+				1, 1, 1, 0, 2, 2, 2, 0, 3, 3, 3, 0,
+				0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+				4, 0, 5, 0, 5, 0, 0, 0, 0, 0, 0, 0);
+		// with ALONE's square (area 4) the median area is 6.5: areas 1 and 2 lie below half of it, 4 and 9 do not
+		List<int[]> small = InstanceSizes.smallObjects(List.of(ALONE, im), 0.5);
+		assertEquals(2, small.size());
+		for (int[] o : small) {
+			assertEquals(1, o[0], "both are in the second image");
+			assertTrue(im.labels()[o[2] * 12 + o[1]] >= 4, "a pixel of the object: " + o[1] + "," + o[2]);
+		}
+		assertEquals(0, InstanceSizes.smallObjects(List.of(PAIR), 0.5).size(), "objects of one size are none of them small");
+		assertEquals(0, InstanceSizes.smallObjects(List.of(image(2, 2, 0, 0, 0, 0)), 0.5).size(), "no objects");
+	}
+
+	@Test
 	void theMedianDiameterIsThatOfTheMedianObjectsArea() {
 		double d = InstanceSizes.medianDiameter(List.of(PAIR, ALONE));
 		assertEquals(Math.sqrt(16 / Math.PI), d, 1e-12);

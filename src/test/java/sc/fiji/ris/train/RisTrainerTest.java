@@ -34,7 +34,7 @@ class RisTrainerTest {
 		return out;
 	}
 
-	/** Two bright 12x12 squares side by side, labels 1 and 2. */
+	/** Two bright 12x12 squares side by side, labels 1 and 2, and a bright 3x3 square apart, label 3. */
 	private static LabeledImage touchingPair() {
 		float[] px = new float[64 * 64];
 		int[] labels = new int[64 * 64];
@@ -42,6 +42,11 @@ class RisTrainerTest {
 			for (int x = 20; x < 44; x++) {
 				px[y * 64 + x] = 1;
 				labels[y * 64 + x] = x < 32 ? 1 : 2;
+			}
+		for (int y = 50; y < 53; y++)
+			for (int x = 50; x < 53; x++) {
+				px[y * 64 + x] = 1;
+				labels[y * 64 + x] = 3;
 			}
 		return new LabeledImage("pair", 64, 64, px, labels);
 	}
@@ -218,10 +223,15 @@ class RisTrainerTest {
 		ft.batch = 2;
 		ft.startFrom = dir.resolve("scaled/last.zip");
 		ft.checkpointDir = dir.resolve("scaled-ft");
+		ft.smallObjectCrops = 1;
+		assertTrue(!sc.fiji.ris.data.InstanceSizes.smallObjects(RisTrainer.magnified(imgs, 1.5), RisTrainer.SMALL_OBJECT_FRACTION).isEmpty(),
+				"the 3x3 square is a small object");
 		new RisTrainer(tiny(), ft).train(imgs, List.of(), Progress.NONE, null);
 		try (RisModel m = ModelPackage.load(dir.resolve("scaled-ft/last.zip"))) {
 			assertEquals(1.5, m.config().inputScale, 1e-12, "fine-tuning keeps the model's input scale");
+			assertEquals(1, m.config().training.smallObjectCrops, 0, "every crop was placed around a small object");
 		}
+		assertEquals(0, new ModelConfig().training.smallObjectCrops, 0, "older models placed no crop around small objects");
 		ft.inputScale = 1;
 		IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
 				() -> new RisTrainer(tiny(), ft).train(imgs, List.of(), Progress.NONE, null));
