@@ -39,6 +39,8 @@ final class CrfBench {
 		DenseCrf crf = new DenseCrf(parameters);
 		Path labelsDir = a.path("--labels-dir"), gtDir = a.path("--gt");
 		if (labelsDir != null && a.has("--model")) throw new Args.UsageException("Give either --model (refine its soft masks) or --labels-dir (refine those label images), not both.");
+		if (labelsDir != null && a.has("--object-diameter"))
+			throw new Args.UsageException("--object-diameter sets the size the model segments at: leave it out with --labels-dir, whose label images are refined as they are.");
 		List<Path> files = ImagePairs.imageFiles(dir, "The folder");
 		if (files.size() > limit) files = files.subList(0, limit);
 		List<ImagePairs.Pair> given = labelsDir == null ? null : ImagePairs.pair(dir, labelsDir, "The folder", "--labels-dir");
