@@ -227,6 +227,7 @@ public final class RisTrainer {
 					for (int b = 0; b < options.batch; b++) {
 						boolean syn = !synthetic.isEmpty() && rnd.nextDouble() < options.syntheticFraction;
 						LabeledImage src = syn ? synthetic.get(rnd.nextInt(synthetic.size())) : train.get(rnd.nextInt(train.size()));
+						// the object lies a quarter of the drawn crop in: inside the target window for context margins up to 48
 						if (!syn && !small.isEmpty() && rnd.nextDouble() < options.smallObjectCrops) {
 							int[] o = small.get(rnd.nextInt(small.size()));
 							batch.add(sampler.sampleAround(train.get(o[0]), o[1], o[2], rnd));
