@@ -78,6 +78,51 @@ public final class InstanceSizes {
 	}
 
 	/**
+	 * One point on each seam between two touching objects (4-connected), as {@code {image index, x, y}}: of the pixels
+	 * of the lower-labelled object that touch the other one, the one nearest their centroid. For crops around the
+	 * places where touching objects must be told apart.
+	 */
+	public static List<int[]> touchingPairs(List<LabeledImage> images) {
+		List<int[]> out = new ArrayList<>();
+		for (int i = 0; i < images.size(); i++) {
+			LabeledImage im = images.get(i);
+			int[] labels = im.labels();
+			int w = im.width(), h = im.height();
+			// per pair (lower label first): the seam pixels' count and coordinate sums, then the one nearest their mean
+			java.util.Map<Long, long[]> seams = new java.util.LinkedHashMap<>();
+			for (int pass = 0; pass < 2; pass++)
+				for (int y = 0; y < h; y++)
+					for (int x = 0; x < w; x++) {
+						int a = labels[y * w + x];
+						if (a == 0) continue;
+						long seen = -1;
+						for (int d = 0; d < 4; d++) {
+							int nx = x + (d == 0 ? 1 : d == 1 ? -1 : 0), ny = y + (d == 2 ? 1 : d == 3 ? -1 : 0);
+							if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+							int b = labels[ny * w + nx];
+							if (b <= a) continue;
+							long key = ((long) a << 32) | b;
+							if (key == seen) continue;
+							seen = key;
+							if (pass == 0) {
+								long[] s = seams.computeIfAbsent(key, k -> new long[6]);
+								s[0]++;
+								s[1] += x;
+								s[2] += y;
+							} else {
+								long[] s = seams.get(key);
+								// squared distance to the mean, scaled by count^2 to stay in integers
+								long dx = x * s[0] - s[1], dy = y * s[0] - s[2], dist = dx * dx + dy * dy;
+								if (s[5] == 0 || dist < s[3]) { s[3] = dist; s[4] = y * (long) w + x; s[5] = 1; }
+							}
+						}
+					}
+			for (long[] s : seams.values()) out.add(new int[] { i, (int) (s[4] % w), (int) (s[4] / w) });
+		}
+		return out;
+	}
+
+	/**
 	 * The fraction of the objects' outlines that faces another object rather than background, pooled over the images
 	 * (pixel edges inside each image, 4-connected); 0 without objects.
 	 */

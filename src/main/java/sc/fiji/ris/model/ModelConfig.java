@@ -127,6 +127,8 @@ public final class ModelConfig {
 		public double scaleAugmentation = 1;
 		/** Fraction of training crops placed around a small object (older models: absent, i.e. 0). */
 		public double smallObjectCrops;
+		/** Fraction of training crops placed around the seam of two touching objects (older models: absent, i.e. 0). */
+		public double touchingCrops;
 		/** Objects with fewer pixels inside a training crop were background there (older models: absent, i.e. 16). */
 		public int minInstanceArea = 16;
 		/** Context margin around training crops in pixels (0 = none; see the trainer). */

@@ -145,6 +145,7 @@ public final class RisTrainer {
 		config.training.minInstanceArea = options.minInstanceArea;
 		config.training.scaleAugmentation = options.scaleAugmentation;
 		config.training.smallObjectCrops = options.smallObjectCrops;
+		config.training.touchingCrops = options.touchingCrops;
 		// -1: as the model this run continues (a new one has none)
 		int margin = options.contextMargin >= 0 ? options.contextMargin : config.training.contextMargin;
 		String marginProblem = options.resume != null && margin != config.training.contextMargin
@@ -179,6 +180,10 @@ public final class RisTrainer {
 		if (options.smallObjectCrops > 0)
 			progress.status(small.isEmpty() ? "The training labels hold no small objects: every crop is drawn at random."
 					: small.size() + " small objects in the training labels; " + Math.round(100 * options.smallObjectCrops) + "% of the crops are placed around one of them.");
+		List<int[]> touching = options.touchingCrops > 0 ? sc.fiji.ris.data.InstanceSizes.touchingPairs(train) : List.of();
+		if (options.touchingCrops > 0)
+			progress.status(touching.isEmpty() ? "No two objects touch in the training labels: no crop is placed around a seam."
+					: touching.size() + " pairs of touching objects in the training labels; " + Math.round(100 * options.touchingCrops) + "% of the crops are placed around one of their seams.");
 		Windows valCrops = Windows.of(validationCrops(val, crop, margin), margin, crop);
 
 		RisLoss loss = new RisLoss(options.lambda, options.seedWeight, options.borderWeight);
@@ -228,8 +233,13 @@ public final class RisTrainer {
 						boolean syn = !synthetic.isEmpty() && rnd.nextDouble() < options.syntheticFraction;
 						LabeledImage src = syn ? synthetic.get(rnd.nextInt(synthetic.size())) : train.get(rnd.nextInt(train.size()));
 						// the object lies a quarter of the drawn crop in: inside the target window for context margins up to 48
-						if (!syn && !small.isEmpty() && rnd.nextDouble() < options.smallObjectCrops) {
+						// (no draw without such crops, so that older recipes keep their random stream)
+						double r = !syn && (!small.isEmpty() || !touching.isEmpty()) ? rnd.nextDouble() : 1;
+						if (!small.isEmpty() && r < options.smallObjectCrops) {
 							int[] o = small.get(rnd.nextInt(small.size()));
+							batch.add(sampler.sampleAround(train.get(o[0]), o[1], o[2], rnd));
+						} else if (!touching.isEmpty() && r >= options.smallObjectCrops && r < options.smallObjectCrops + options.touchingCrops) {
+							int[] o = touching.get(rnd.nextInt(touching.size()));
 							batch.add(sampler.sampleAround(train.get(o[0]), o[1], o[2], rnd));
 						} else batch.add(sampler.sampleWithContext(src, margin, rnd));
 					}

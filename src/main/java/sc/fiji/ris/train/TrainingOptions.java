@@ -37,6 +37,11 @@ public final class TrainingOptions {
 	 * {@link RisTrainer#SMALL_OBJECT_FRACTION} of the median area), so that rare small objects are seen more often.
 	 */
 	public double smallObjectCrops = 0;
+	/**
+	 * Fraction of crops from the training images placed around the seam between two touching annotated objects, so
+	 * that the places where touching objects must be told apart are seen more often.
+	 */
+	public double touchingCrops = 0;
 	/** Training crops are magnified by a factor drawn log-uniformly from [1 / this, this]; 1 = no rescaling. */
 	public double scaleAugmentation = 1;
 	/**
@@ -89,6 +94,9 @@ public final class TrainingOptions {
 		if (!(learningRate > 0)) throw new IllegalArgumentException("--learning-rate must be positive.");
 		if (!(syntheticFraction >= 0 && syntheticFraction <= 1)) throw new IllegalArgumentException("--synthetic must lie in [0, 1], not " + syntheticFraction + ".");
 		if (!(smallObjectCrops >= 0 && smallObjectCrops <= 1)) throw new IllegalArgumentException("--small-object-crops must lie in [0, 1], not " + smallObjectCrops + ".");
+		if (!(touchingCrops >= 0 && touchingCrops <= 1)) throw new IllegalArgumentException("--touching-crops must lie in [0, 1], not " + touchingCrops + ".");
+		if (smallObjectCrops + touchingCrops > 1) throw new IllegalArgumentException("--small-object-crops and --touching-crops are shares of the same crops and add up to "
+				+ (float) (smallObjectCrops + touchingCrops) + ": lower them to 1 or less in all.");
 		if (inputScale != -1 && !(inputScale >= 0.5 && inputScale <= 2)) throw new IllegalArgumentException("--input-scale must lie in [0.5, 2], not " + inputScale + ".");
 		if (!(scaleAugmentation >= 1 && scaleAugmentation <= 4)) throw new IllegalArgumentException("--scale-augmentation must lie in [1, 4], not " + scaleAugmentation + ".");
 		if (contextMargin != -1 && (contextMargin < 0 || contextMargin > 64 || contextMargin % 16 != 0))

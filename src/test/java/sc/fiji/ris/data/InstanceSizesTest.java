@@ -69,6 +69,24 @@ class InstanceSizesTest {
 	}
 
 	@Test
+	void eachSeamBetweenTouchingObjectsGivesOnePointOnItsLowerLabelledSide() {
+		// 1 and 2 share a 3-pixel seam; two pixels of 2 touch 3, (2, 2) and (3, 1); 4 touches 3 only diagonally; 5 is alone
+		LabeledImage im = image(8, 5,
+				1, 1, 2, 2, 0, 0, 0, 5,
+				1, 1, 2, 2, 0, 0, 0, 0,
+				1, 1, 2, 3, 3, 0, 0, 0,
+				0, 0, 0, 3, 3, 0, 0, 0,
+				0, 0, 0, 0, 0, 4, 0, 0);
+		List<int[]> pairs = InstanceSizes.touchingPairs(List.of(ALONE, im));
+		assertEquals(2, pairs.size());
+		for (int[] p : pairs) assertEquals(1, p[0], "both seams are in the second image");
+		assertArrayEquals(new int[] { 1, 1, 1 }, pairs.get(0), "the middle of the 1-2 seam, on label 1's side");
+		assertArrayEquals(new int[] { 1, 3, 1 }, pairs.get(1), "of two pixels as near the mean, the first in row order");
+		assertEquals(1, InstanceSizes.touchingPairs(List.of(PAIR)).size());
+		assertEquals(0, InstanceSizes.touchingPairs(List.of(image(2, 2, 0, 0, 0, 0))).size(), "no objects");
+	}
+
+	@Test
 	void theMedianDiameterIsThatOfTheMedianObjectsArea() {
 		double d = InstanceSizes.medianDiameter(List.of(PAIR, ALONE));
 		assertEquals(Math.sqrt(16 / Math.PI), d, 1e-12);

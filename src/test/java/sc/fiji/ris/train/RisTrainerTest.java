@@ -223,15 +223,18 @@ class RisTrainerTest {
 		ft.batch = 2;
 		ft.startFrom = dir.resolve("scaled/last.zip");
 		ft.checkpointDir = dir.resolve("scaled-ft");
-		ft.smallObjectCrops = 1;
+		ft.smallObjectCrops = 0.5;
+		ft.touchingCrops = 0.5;
 		assertTrue(!sc.fiji.ris.data.InstanceSizes.smallObjects(RisTrainer.magnified(imgs, 1.5), RisTrainer.SMALL_OBJECT_FRACTION).isEmpty(),
 				"the 3x3 square is a small object");
 		new RisTrainer(tiny(), ft).train(imgs, List.of(), Progress.NONE, null);
 		try (RisModel m = ModelPackage.load(dir.resolve("scaled-ft/last.zip"))) {
 			assertEquals(1.5, m.config().inputScale, 1e-12, "fine-tuning keeps the model's input scale");
-			assertEquals(1, m.config().training.smallObjectCrops, 0, "every crop was placed around a small object");
+			assertEquals(0.5, m.config().training.smallObjectCrops, 0, "half the crops around a small object");
+			assertEquals(0.5, m.config().training.touchingCrops, 0, "the other half around the seam of the touching pair");
 		}
 		assertEquals(0, new ModelConfig().training.smallObjectCrops, 0, "older models placed no crop around small objects");
+		assertEquals(0, new ModelConfig().training.touchingCrops, 0, "nor around seams");
 		ft.inputScale = 1;
 		IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
 				() -> new RisTrainer(tiny(), ft).train(imgs, List.of(), Progress.NONE, null));
