@@ -95,15 +95,18 @@ public final class InstanceSizes {
 					for (int x = 0; x < w; x++) {
 						int a = labels[y * w + x];
 						if (a == 0) continue;
-						long seen = -1;
+						int[] seen = new int[4];
+						int nSeen = 0;
+						neighbours:
 						for (int d = 0; d < 4; d++) {
 							int nx = x + (d == 0 ? 1 : d == 1 ? -1 : 0), ny = y + (d == 2 ? 1 : d == 3 ? -1 : 0);
 							if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
 							int b = labels[ny * w + nx];
 							if (b <= a) continue;
+							// a pixel that touches the other object on two sides is one seam pixel
+							for (int j = 0; j < nSeen; j++) if (seen[j] == b) continue neighbours;
+							seen[nSeen++] = b;
 							long key = ((long) a << 32) | b;
-							if (key == seen) continue;
-							seen = key;
 							if (pass == 0) {
 								long[] s = seams.computeIfAbsent(key, k -> new long[6]);
 								s[0]++;

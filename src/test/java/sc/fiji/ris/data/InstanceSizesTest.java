@@ -83,6 +83,13 @@ class InstanceSizesTest {
 		assertArrayEquals(new int[] { 1, 1, 1 }, pairs.get(0), "the middle of the 1-2 seam, on label 1's side");
 		assertArrayEquals(new int[] { 1, 3, 1 }, pairs.get(1), "of two pixels as near the mean, the first in row order");
 		assertEquals(1, InstanceSizes.touchingPairs(List.of(PAIR)).size());
+		// (4, 1) touches 2 on its right and above (and 3 below): one seam pixel of four, whose mean x is 2.5, so (2, 1)
+		// is as near as (3, 1) and comes first; counted twice, the mean would be 2.8 and (3, 1) the nearest
+		LabeledImage twoSides = image(6, 3,
+				0, 0, 0, 0, 2, 2,
+				0, 1, 1, 1, 1, 2,
+				0, 2, 2, 2, 3, 0);
+		assertArrayEquals(new int[] { 0, 2, 1 }, InstanceSizes.touchingPairs(List.of(twoSides)).get(0));
 		assertEquals(0, InstanceSizes.touchingPairs(List.of(image(2, 2, 0, 0, 0, 0))).size(), "no objects");
 	}
 
