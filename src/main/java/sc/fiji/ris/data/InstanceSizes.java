@@ -84,43 +84,38 @@ public final class InstanceSizes {
 	 */
 	public static List<int[]> touchingPairs(List<LabeledImage> images) {
 		List<int[]> out = new ArrayList<>();
+		int[] dx = { 1, -1, 0, 0 }, dy = { 0, 0, 1, -1 };
 		for (int i = 0; i < images.size(); i++) {
 			LabeledImage im = images.get(i);
 			int[] labels = im.labels();
 			int w = im.width(), h = im.height();
-			// per pair (lower label first): the seam pixels' count and coordinate sums, then the one nearest their mean
-			java.util.Map<Long, long[]> seams = new java.util.LinkedHashMap<>();
-			for (int pass = 0; pass < 2; pass++)
-				for (int y = 0; y < h; y++)
-					for (int x = 0; x < w; x++) {
-						int a = labels[y * w + x];
-						if (a == 0) continue;
-						int[] seen = new int[4];
-						int nSeen = 0;
-						neighbours:
-						for (int d = 0; d < 4; d++) {
-							int nx = x + (d == 0 ? 1 : d == 1 ? -1 : 0), ny = y + (d == 2 ? 1 : d == 3 ? -1 : 0);
-							if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
-							int b = labels[ny * w + nx];
-							if (b <= a) continue;
-							// a pixel that touches the other object on two sides is one seam pixel
-							for (int j = 0; j < nSeen; j++) if (seen[j] == b) continue neighbours;
-							seen[nSeen++] = b;
-							long key = ((long) a << 32) | b;
-							if (pass == 0) {
-								long[] s = seams.computeIfAbsent(key, k -> new long[6]);
-								s[0]++;
-								s[1] += x;
-								s[2] += y;
-							} else {
-								long[] s = seams.get(key);
-								// squared distance to the mean, scaled by count^2 to stay in integers
-								long dx = x * s[0] - s[1], dy = y * s[0] - s[2], dist = dx * dx + dy * dy;
-								if (s[5] == 0 || dist < s[3]) { s[3] = dist; s[4] = y * (long) w + x; s[5] = 1; }
-							}
-						}
+			// per pair (lower label first), in the order first met: its seam pixels, each once
+			java.util.Map<Long, List<Integer>> seams = new java.util.LinkedHashMap<>();
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					int a = labels[y * w + x];
+					if (a == 0) continue;
+					for (int d = 0; d < 4; d++) {
+						int nx = x + dx[d], ny = y + dy[d];
+						if (nx < 0 || ny < 0 || nx >= w || ny >= h || labels[ny * w + nx] <= a) continue;
+						List<Integer> seam = seams.computeIfAbsent(((long) a << 32) | labels[ny * w + nx], k -> new ArrayList<>());
+						// a pixel that touches the other object on two sides is one seam pixel
+						if (seam.isEmpty() || seam.get(seam.size() - 1) != y * w + x) seam.add(y * w + x);
 					}
-			for (long[] s : seams.values()) out.add(new int[] { i, (int) (s[4] % w), (int) (s[4] / w) });
+				}
+			for (List<Integer> seam : seams.values()) {
+				double mx = 0, my = 0;
+				for (int k : seam) { mx += k % w; my += k / w; }
+				mx /= seam.size();
+				my /= seam.size();
+				int best = seam.get(0);
+				double bestDist = Double.POSITIVE_INFINITY;
+				for (int k : seam) {
+					double dist = (k % w - mx) * (k % w - mx) + (k / w - my) * (k / w - my);
+					if (dist < bestDist) { bestDist = dist; best = k; }
+				}
+				out.add(new int[] { i, best % w, best / w });
+			}
 		}
 		return out;
 	}
