@@ -70,6 +70,9 @@ final class TrainCommand {
 			"  --touching-crops F    fraction of the crops from the training images placed around the seam",
 			"                        between two touching objects, 0..1 (default 0); with --small-object-crops",
 			"                        at most 1 in all",
+			"  --small-object-weight X",
+			"                        how many times an object smaller than a quarter of the median object",
+			"                        counts in the loss (default 1 = as any other)",
 			"  --hidden N            ConvLSTM hidden channels of a new network (default 12)",
 			"  --encoder-channels L  encoder channels at full, 1/2, 1/4 and 1/8 resolution of a new network",
 			"                        (default 8,16,24,32); three numbers: no 1/8 scale (a shallower encoder)",
@@ -110,7 +113,7 @@ final class TrainCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--gradient-norm-limit", "--lambda", "--min-instance-area", "--small-object-crops", "--touching-crops", "--seed-weight", "--border-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--gradient-norm-limit", "--lambda", "--min-instance-area", "--small-object-crops", "--touching-crops", "--small-object-weight", "--seed-weight", "--border-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
 				Set.of("--help", "--keep-checkpoints", "--no-spike-rollback", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -140,6 +143,7 @@ final class TrainCommand {
 		o.minInstanceArea = a.integer("--min-instance-area", 16, 1, 10_000);
 		o.smallObjectCrops = a.real("--small-object-crops", 0, 0, 1);
 		o.touchingCrops = a.real("--touching-crops", 0, 0, 1);
+		o.smallObjectWeight = (float) a.real("--small-object-weight", 1, 1, 100);
 		o.validateEvery = a.integer("--validate-every", 100, 1, Integer.MAX_VALUE);
 		o.checkpointEvery = o.validateEvery;
 		o.keepCheckpoints = a.has("--keep-checkpoints");

@@ -39,6 +39,11 @@ import ai.djl.training.loss.Loss;
  * IoU's sums, as U-Net weights the borders between touching cells: a mask that spills over the seam into its
  * neighbour, or covers both, loses more than one that stops at the seam.
  *
+ * <p><b>Small-object weight</b> (weight {@code s}; not in the paper, 1 by default): an instance with fewer than
+ * {@code smallArea} pixels in the labels counts {@code s} times in the IoU and seed terms, and so does the confidence
+ * term of the step matched to it when that step is one of the first n<sub>b</sub>, so that the rare small objects
+ * weigh more against the many nuclei.
+ *
  * <p>Labels: {@code [instances [B, N, H, W] (0/1, padded with empty masks), counts [B] (int)]}. Predictions:
  * {@code [masks [B, T, H/d, W/d] in [0, 1], confidence logits [B, T]]}, optionally followed by the seeds'
  * log-probabilities {@code [B, T, H/4 * W/4]} and by the foreground logits {@code [B, 1, H, W]}.
@@ -53,6 +58,8 @@ public final class RisLoss extends Loss {
 	private final float lambda;
 	private final float seedWeight;
 	private final float borderWeight;
+	private final float smallArea;
+	private final float smallWeight;
 
 	/** @param lambda weight of the confidence term (1 in the paper's code) */
 	public RisLoss(float lambda) {
@@ -73,13 +80,28 @@ public final class RisLoss extends Loss {
 	 * @param borderWeight extra weight {@code w} of the seams between touching instances in the soft IoU (0: off)
 	 */
 	public RisLoss(float lambda, float seedWeight, float borderWeight) {
+		this(lambda, seedWeight, borderWeight, 0f, 1f);
+	}
+
+	/**
+	 * @param lambda weight of the confidence term (1 in the paper's code)
+	 * @param seedWeight weight {@code mu} of the seed term (0: off, as in the paper)
+	 * @param borderWeight extra weight {@code w} of the seams between touching instances in the soft IoU (0: off)
+	 * @param smallArea instances with fewer pixels than this in the labels are small
+	 * @param smallWeight how many times a small instance counts (1: off)
+	 */
+	public RisLoss(float lambda, float seedWeight, float borderWeight, float smallArea, float smallWeight) {
 		super("RisLoss");
 		if (!(lambda >= 0)) throw new IllegalArgumentException("lambda must be non-negative.");
 		if (!(seedWeight >= 0)) throw new IllegalArgumentException("The seed weight must be non-negative.");
 		if (!(borderWeight >= 0)) throw new IllegalArgumentException("The border weight must be non-negative.");
+		if (!(smallArea >= 0)) throw new IllegalArgumentException("The small-object area must be non-negative.");
+		if (!(smallWeight >= 1)) throw new IllegalArgumentException("The small-object weight must be at least 1.");
 		this.lambda = lambda;
 		this.seedWeight = seedWeight;
 		this.borderWeight = borderWeight;
+		this.smallArea = smallArea;
+		this.smallWeight = smallWeight;
 	}
 
 	public float lambda() { return lambda; }
@@ -87,6 +109,8 @@ public final class RisLoss extends Loss {
 	public float seedWeight() { return seedWeight; }
 
 	public float borderWeight() { return borderWeight; }
+
+	public float smallWeight() { return smallWeight; }
 
 	/**
 	 * The per-pixel weights of the soft IoU, {@code [B, H, W]}: {@code 1 + w} on the seams (pixels within
@@ -140,6 +164,7 @@ public final class RisLoss extends Loss {
 			gt = ai.djl.nn.pooling.Pool.avgPool2d(full.toType(masks.getDataType(), false), ds, ds, new Shape(0, 0), false, true);
 		}
 
+		float[] stepWeight = null; // [B * T], the confidence term's weights: null when all are 1
 		NDArray iouTerm;
 		NDArray matchedIou;
 		NDArray seedTerm = manager.zeros(new Shape());
@@ -184,8 +209,26 @@ public final class RisLoss extends Loss {
 			} else {
 				NDArray flat = manager.create(index);
 				matchedIou = iou.flatten().take(flat);
-				iouTerm = matchedIou.neg().add(1).sum().div((float) (b * t));
-				if (seeds) seedTerm = mass.flatten().take(flat).add(EPS).log().neg().sum().div((float) (b * t));
+				NDArray pairWeight = null;
+				if (smallWeight != 1f) {
+					float[] area = full.toType(DataType.FLOAT32, false).sum(new int[] { 2, 3 }).toFloatArray(); // [B * N]
+					float[] pw = new float[index.length];
+					stepWeight = new float[(int) (b * t)];
+					java.util.Arrays.fill(stepWeight, 1f);
+					for (int k = 0; k < index.length; k++) {
+						int bt = (int) (index[k] / n), i = bt / (int) t, s = bt % (int) t;
+						boolean small = area[i * (int) n + (int) (index[k] % n)] < smallArea;
+						pw[k] = small ? smallWeight : 1f;
+						if (small && s < counts[i]) stepWeight[bt] = smallWeight;
+					}
+					pairWeight = manager.create(pw).toType(masks.getDataType(), false);
+				}
+				NDArray lost = matchedIou.neg().add(1);
+				iouTerm = (pairWeight == null ? lost : lost.mul(pairWeight)).sum().div((float) (b * t));
+				if (seeds) {
+					NDArray nll = mass.flatten().take(flat).add(EPS).log().neg();
+					seedTerm = (pairWeight == null ? nll : nll.mul(pairWeight)).sum().div((float) (b * t));
+				}
 			}
 		}
 		float[] target = new float[(int) (b * t)];
@@ -195,6 +238,7 @@ public final class RisLoss extends Loss {
 		NDArray y = manager.create(target, new Shape(b, t)).toType(logits.getDataType(), false);
 		NDArray z = logits.reshape(b, t);
 		NDArray bce = z.maximum(0).sub(z.mul(y)).add(z.abs().neg().exp().add(1).log());
+		if (stepWeight != null) bce = bce.mul(manager.create(stepWeight, new Shape(b, t)).toType(logits.getDataType(), false));
 		NDArray bceTerm = bce.sum().div((float) (b * t));
 		NDArray fgTerm = manager.zeros(new Shape());
 		if (foreground != null) {

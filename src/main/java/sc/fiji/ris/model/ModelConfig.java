@@ -129,6 +129,8 @@ public final class ModelConfig {
 		public double smallObjectCrops;
 		/** Fraction of training crops placed around the seam of two touching objects (older models: absent, i.e. 0). */
 		public double touchingCrops;
+		/** How many times objects below a quarter of the median area counted in the loss (older models: absent, i.e. 1). */
+		public double smallObjectWeight = 1;
 		/** Objects with fewer pixels inside a training crop were background there (older models: absent, i.e. 16). */
 		public int minInstanceArea = 16;
 		/** Context margin around training crops in pixels (0 = none; see the trainer). */

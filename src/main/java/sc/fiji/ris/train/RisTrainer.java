@@ -146,6 +146,7 @@ public final class RisTrainer {
 		config.training.scaleAugmentation = options.scaleAugmentation;
 		config.training.smallObjectCrops = options.smallObjectCrops;
 		config.training.touchingCrops = options.touchingCrops;
+		config.training.smallObjectWeight = options.smallObjectWeight;
 		// -1: as the model this run continues (a new one has none)
 		int margin = options.contextMargin >= 0 ? options.contextMargin : config.training.contextMargin;
 		String marginProblem = options.resume != null && margin != config.training.contextMargin
@@ -186,7 +187,13 @@ public final class RisTrainer {
 					: touching.size() + " pairs of touching objects in the training labels; " + Math.round(100 * options.touchingCrops) + "% of the crops are placed around one of their seams.");
 		Windows valCrops = Windows.of(validationCrops(val, crop, margin), margin, crop);
 
-		RisLoss loss = new RisLoss(options.lambda, options.seedWeight, options.borderWeight);
+		float smallArea = 0;
+		if (options.smallObjectWeight != 1f) {
+			double d = sc.fiji.ris.data.InstanceSizes.medianDiameter(train);
+			smallArea = Double.isNaN(d) ? 0f : (float) (SMALL_OBJECT_FRACTION * Math.PI * d * d / 4);
+			progress.status("Objects under " + Math.round(smallArea) + " pixels count " + options.smallObjectWeight + " times in the loss.");
+		}
+		RisLoss loss = new RisLoss(options.lambda, options.seedWeight, options.borderWeight, smallArea, options.smallObjectWeight);
 		float[] learningRate = { options.learningRate };
 		Tracker schedule = update -> learningRate[0];
 		RestartableOptimizer optimizer = new RestartableOptimizer(() -> Adam.builder().optLearningRateTracker(schedule).optClipGrad(options.clipGradient).build());

@@ -30,6 +30,11 @@ public final class TrainingOptions {
 	public float seedWeight = 1f;
 	/** Extra weight of the seams between touching instances in the soft IoU (0 turns it off; see {@code RisLoss}). */
 	public float borderWeight = 0f;
+	/**
+	 * How many times an annotated object smaller than {@link RisTrainer#SMALL_OBJECT_FRACTION} of the training objects'
+	 * median area counts in the loss (1 turns it off; see {@code RisLoss}).
+	 */
+	public float smallObjectWeight = 1f;
 	/** Fraction of crops drawn from synthetic nuclei instead of the training images. */
 	public double syntheticFraction = 0;
 	/**
@@ -105,6 +110,7 @@ public final class TrainingOptions {
 		if (!(seedWeight >= 0)) throw new IllegalArgumentException("--seed-weight must not be negative.");
 		if (!(gradientNormLimit == 0 || gradientNormLimit >= 1))
 			throw new IllegalArgumentException("--gradient-norm-limit must be 0 (no limit) or at least 1, not " + gradientNormLimit + ".");
+		if (!(smallObjectWeight >= 1)) throw new IllegalArgumentException("--small-object-weight must be at least 1, not " + smallObjectWeight + ".");
 		if (!(borderWeight >= 0)) throw new IllegalArgumentException("--border-weight must not be negative.");
 		if (validateEvery < 1 || checkpointEvery < 1) throw new IllegalArgumentException("--validate-every must be at least 1.");
 	}

@@ -257,6 +257,11 @@ class TrainCommandInputTest {
 	}
 
 	@Test
+	void smallObjectWeightBelow1() throws IOException {
+		assertRefused(2, train("--small-object-weight", "0.5"), "--small-object-weight");
+	}
+
+	@Test
 	void cropsAroundSmallObjectsAndSeamsAbove1InAll() throws IOException {
 		String line = assertRefused(2, train("--small-object-crops", "0.6", "--touching-crops", "0.5"), "--touching-crops");
 		assertTrue(line.contains("--small-object-crops") && line.contains("1.1"), line);

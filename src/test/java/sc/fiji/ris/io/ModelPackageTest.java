@@ -96,6 +96,18 @@ class ModelPackageTest {
 	}
 
 	@Test
+	void theBundledModelRecordsTheSizeAndCrowdingOfItsTrainingNuclei() throws IOException {
+		sc.fiji.ris.model.PyTorchRuntime.start(0);
+		try (RisModel m = ModelPackage.loadBundled()) {
+			ModelConfig c = m.config();
+			assertEquals(28.2, c.objectDiameter, 1e-9, "BBBC039's training nuclei, median equivalent diameter");
+			// pooled over BBBC039's training labels: bench/probes/diameter_stats.py ../shared/data/bbbc039/train/labels/*.tif
+			assertEquals(0.052, c.sharedOutline, 1e-9, "the fraction of their outlines that faces another nucleus");
+			assertTrue(c.flips != null && c.training.validation.containsKey("whole_image_f1@0.5"), "tuned on val, one view and flips");
+		}
+	}
+
+	@Test
 	void refusesAFileThatIsNotAZip() throws IOException {
 		Path file = dir.resolve("notes.zip");
 		Files.writeString(file, "this is not a model");

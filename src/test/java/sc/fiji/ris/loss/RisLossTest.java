@@ -57,6 +57,31 @@ class RisLossTest {
 	}
 
 	@Test
+	void smallInstancesCountTheirWeightInTheIouTermAndInTheConfidenceOfTheirStep() {
+		try (NDManager m = PyTorchRuntime.start(0).newBaseManager()) {
+			// on an 8x8 image: A, 2x2 at the top left (4 px); B, 4x4 at the bottom right (16 px)
+			float[] g = new float[2 * 64];
+			for (int y = 0; y < 2; y++) for (int x = 0; x < 2; x++) g[y * 8 + x] = 1;
+			for (int y = 4; y < 8; y++) for (int x = 4; x < 8; x++) g[64 + y * 8 + x] = 1;
+			float[] masks = new float[3 * 64];
+			masks[0] = masks[1] = 1; // step 1: half of A, IoU 0.5
+			for (int y = 4; y < 7; y++) for (int x = 4; x < 8; x++) masks[64 + y * 8 + x] = 1; // step 2: 12 px of B, IoU 0.75
+			NDList pred = new NDList(m.create(masks, new Shape(1, 3, 8, 8)), m.create(new float[3], new Shape(1, 3)));
+			NDList labels = new NDList(m.create(g, new Shape(1, 2, 8, 8)), m.create(new int[] { 2 }));
+			double log2 = Math.log(2);
+			NDList plain = new RisLoss(1f).evaluateParts(labels, pred);
+			assertEquals((0.5 + 0.25) / 3, plain.get(0).getFloat(), 1e-5);
+			assertEquals(3 * log2 / 3, plain.get(1).getFloat(), 1e-5);
+			NDList weighted = new RisLoss(1f, 0f, 0f, 8f, 3f).evaluateParts(labels, pred);
+			assertEquals((3 * 0.5 + 0.25) / 3, weighted.get(0).getFloat(), 1e-5);
+			assertEquals((3 + 1 + 1) * log2 / 3, weighted.get(1).getFloat(), 1e-5); // step 1 is A's, among the first 2
+			NDList noneSmall = new RisLoss(1f, 0f, 0f, 4f, 3f).evaluateParts(labels, pred); // A's 4 px are not under 4
+			assertEquals(plain.get(0).getFloat(), noneSmall.get(0).getFloat(), 1e-6);
+			assertEquals(plain.get(1).getFloat(), noneSmall.get(1).getFloat(), 1e-6);
+		}
+	}
+
+	@Test
 	void borderWeightWeighsTheSeamBetweenTouchingInstances() {
 		try (NDManager m = PyTorchRuntime.start(0).newBaseManager()) {
 			NDList labels = new NDList(m.create(touching(), new Shape(1, 2, 8, 12)), m.create(new int[] { 2 }));

@@ -225,6 +225,7 @@ class RisTrainerTest {
 		ft.checkpointDir = dir.resolve("scaled-ft");
 		ft.smallObjectCrops = 0.5;
 		ft.touchingCrops = 0.5;
+		ft.smallObjectWeight = 3f;
 		assertTrue(!sc.fiji.ris.data.InstanceSizes.smallObjects(RisTrainer.magnified(imgs, 1.5), RisTrainer.SMALL_OBJECT_FRACTION).isEmpty(),
 				"the 3x3 square is a small object");
 		new RisTrainer(tiny(), ft).train(imgs, List.of(), Progress.NONE, null);
@@ -232,9 +233,11 @@ class RisTrainerTest {
 			assertEquals(1.5, m.config().inputScale, 1e-12, "fine-tuning keeps the model's input scale");
 			assertEquals(0.5, m.config().training.smallObjectCrops, 0, "half the crops around a small object");
 			assertEquals(0.5, m.config().training.touchingCrops, 0, "the other half around the seam of the touching pair");
+			assertEquals(3, m.config().training.smallObjectWeight, 0, "small objects counted 3 times in the loss");
 		}
 		assertEquals(0, new ModelConfig().training.smallObjectCrops, 0, "older models placed no crop around small objects");
 		assertEquals(0, new ModelConfig().training.touchingCrops, 0, "nor around seams");
+		assertEquals(1, new ModelConfig().training.smallObjectWeight, 0, "and counted small objects as any other");
 		ft.inputScale = 1;
 		IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
 				() -> new RisTrainer(tiny(), ft).train(imgs, List.of(), Progress.NONE, null));
