@@ -55,7 +55,11 @@ final class SegmentCommand {
 			"                        --shared-encoding): about 1.5 times slower, about as accurate (validation",
 			"                        F1 0.934 against 0.934, SBD 0.883 against 0.884)",
 			"  --no-fill             do not turn unclaimed foreground (pieces of at least half a typical nucleus)",
-			"                        into instances",
+			"                        into instances, nor spots",
+			"  --spot-min-area N     a spot (a smaller piece of unclaimed foreground that touches no instance)",
+			"                        of at least N pixels becomes an instance; 0 = none (default: the model's)",
+			"  --spot-min-foreground X",
+			"                        the mean foreground probability a spot needs, 0.5..1 (default: the model's)",
 			"  --flips               also segment the image mirrored left-right, top-bottom and both, and keep",
 			"                        the objects enough of the 4 views found, with the pixels at least half of",
 			"                        their views cover: more accurate outlines and fewer stray pieces, about 3.3",
@@ -69,7 +73,7 @@ final class SegmentCommand {
 	private SegmentCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err, boolean verbose) throws IOException {
-		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--merge-solidity", "--tile-size", "--object-diameter", "--threads", "--flip-votes"),
+		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--merge-solidity", "--tile-size", "--object-diameter", "--threads", "--flip-votes", "--spot-min-area", "--spot-min-foreground"),
 				Set.of("--help", "--crf", "--overlay", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (a.positional().isEmpty()) throw new Args.UsageException("Give at least one image file or folder to segment (see 'ris segment --help').");
@@ -85,6 +89,8 @@ final class SegmentCommand {
 		o.objectDiameterSetting(a.objectDiameter());
 		o.shareEncoder = a.sharedEncoding();
 		o.fillFromForeground = !a.has("--no-fill");
+		o.spotMinArea = a.integer("--spot-min-area", -1, 0, 1_000_000);
+		o.spotMinForeground = a.real("--spot-min-foreground", Double.NaN, 0.5, 1);
 		o.flipVotes = a.flipVotes();
 		boolean overlay = a.has("--overlay");
 		int threads = a.integer("--threads", 0, 0, 1024);

@@ -45,6 +45,10 @@ final class TuneCommand {
 			"  --merge-solidities LIST",
 			"                       merge solidities to try (see 'ris segment --help'), 0 = never join",
 			"                       (default 0,0.85,0.9,0.95)",
+			"  --spot-areas LIST    smallest spots (small pieces of unclaimed foreground touching no instance) that",
+			"                       become instances, in pixels, to try; 0 = none (default 0,15)",
+			"  --spot-foregrounds LIST",
+			"                       the mean foreground probabilities a spot needs, to try (default 0.8)",
 			"  --mask-growths LIST  how far each step's coarse mask is grown before the foreground limits it, in",
 			"                       cells of 2 pixels, to try (default: the model's); each value decodes the",
 			"                       images again",
@@ -66,7 +70,7 @@ final class TuneCommand {
 	private TuneCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--merge-solidities", "--mask-growths", "--output",
+		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--merge-solidities", "--mask-growths", "--spot-areas", "--spot-foregrounds", "--output",
 						"--threads", "--flip-votes", "--object-diameter"),
 				Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -77,6 +81,8 @@ final class TuneCommand {
 		double[] solidities = list(a.get("--merge-solidities", "0,0.85,0.9,0.95"), "--merge-solidities", 0, 1);
 		double[] growths = a.has("--mask-growths") ? list(a.get("--mask-growths", ""), "--mask-growths", 0, 16) : null;
 		boolean flips = a.has("--flips");
+		if (flips && (a.has("--spot-areas") || a.has("--spot-foregrounds")))
+			throw new Args.UsageException("The spots cannot be tuned with --flips: tune them without --flips first, then tune that model with --flips.");
 		if (!flips && a.has("--flip-votes")) throw new Args.UsageException("--flip-votes applies only with --flips: add --flips or leave out --flip-votes.");
 		if (flips && growths != null)
 			throw new Args.UsageException("--mask-growths cannot be tuned with --flips: tune the growth without --flips first, then tune that model with --flips.");
@@ -88,6 +94,10 @@ final class TuneCommand {
 		List<ImagePairs.Pair> pairs = ImagePairs.pair(Path.of(a.required("--images")), Path.of(a.required("--labels")), "--images", "--labels");
 		PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
 		try (RisModel model = ModelPackage.load(modelFile)) {
+			double[] spotAreas = flips ? new double[] { model.config().spotMinArea } : list(a.get("--spot-areas", "0,15"), "--spot-areas", 0, 1e6);
+			double[] spotFgs = flips ? new double[] { model.config().spotMinForeground } : list(a.get("--spot-foregrounds", "0.8"), "--spot-foregrounds", 0.5, 1);
+			for (double s : spotAreas)
+				if (s != Math.rint(s)) throw new Args.UsageException("The values of --spot-areas must be whole numbers of pixels, not " + s + ".");
 			double minConf = Arrays.stream(confs).min().getAsDouble();
 			double diameterSetting = a.objectDiameter();
 			boolean shared = a.sharedEncoding(), fill = !a.has("--no-fill");
@@ -104,8 +114,8 @@ final class TuneCommand {
 			for (ImagePairs.Pair p : pairs) truth.add(ImageFiles.labels(ImageFiles.open(p.labels), 1, p.labels));
 			int modelGrowth = model.config().maskGrowth;
 			if (growths == null) growths = new double[] { modelGrowth };
-			out.printf(Locale.ROOT, "%10s %10s %8s %8s %8s %8s %8s %8s %8s%s%n", "min_conf", "mask_thr", "min_area", "merge", "f1@0.5", "mean_f1", "sbd", "abs_dic",
-					"growth", flips ? "    votes" : "");
+			out.printf(Locale.ROOT, "%10s %10s %8s %8s %8s %8s %8s %8s %8s %8s %8s%s%n", "min_conf", "mask_thr", "min_area", "merge", "f1@0.5", "mean_f1", "sbd", "abs_dic",
+					"growth", "spot", "spot_fg", flips ? "    votes" : "");
 			List<double[]> combos = new ArrayList<>();
 			List<EvaluationResult> results = new ArrayList<>();
 			for (double g : growths) {
@@ -129,7 +139,9 @@ final class TuneCommand {
 				for (double c : confs)
 					for (double t : thrs)
 						for (double ar : areas)
-							for (double so : solidities) grid.add(new double[] { c, t, ar, so });
+							for (double so : solidities)
+								for (double sa : spotAreas)
+									for (double sf : sa == 0 ? new double[] { spotFgs[0] } : spotFgs) grid.add(new double[] { c, t, ar, so, sa, sf });
 				Evaluation[][] ev = new Evaluation[grid.size()][votes.length];
 				for (Evaluation[] e : ev)
 					for (int v = 0; v < votes.length; v++) e[v] = new Evaluation();
@@ -155,7 +167,7 @@ final class TuneCommand {
 					for (int k = 0; k < grid.size(); k++) {
 						double[] q = grid.get(k);
 						List<Instances> assembled = new ArrayList<>();
-						for (int f = 0; f < views; f++) assembled.add(FlipFusion.flip(at.assemble(d[f], q[0], q[1], (int) q[2], q[3]), f));
+						for (int f = 0; f < views; f++) assembled.add(FlipFusion.flip(at.assemble(d[f], q[0], q[1], (int) q[2], q[3], (int) q[4], q[5]), f));
 						for (int v = 0; v < votes.length; v++) {
 							Instances in = flips ? FlipFusion.fuse(assembled, (int) votes[v], (int) q[2]) : assembled.get(0);
 							ev[k][v].add(pairs.get(i).name, in.labels(), truth.get(i));
@@ -166,9 +178,9 @@ final class TuneCommand {
 					double[] q = grid.get(k);
 					for (int v = 0; v < votes.length; v++) {
 						EvaluationResult r = ev[k][v].result();
-						out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.2f %8.4f %8.4f %8.4f %8.2f %8.0f%s%n", q[0], q[1], q[2], q[3], r.f1(0), r.meanF1(), r.sbd(), r.absDic(),
-								g, flips ? String.format(Locale.ROOT, " %8.0f", votes[v]) : "");
-						combos.add(new double[] { q[0], q[1], q[2], q[3], g, votes[v] });
+						out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.2f %8.4f %8.4f %8.4f %8.2f %8.0f %8.0f %8.2f%s%n", q[0], q[1], q[2], q[3], r.f1(0), r.meanF1(), r.sbd(),
+								r.absDic(), g, q[4], q[5], flips ? String.format(Locale.ROOT, " %8.0f", votes[v]) : "");
+						combos.add(new double[] { q[0], q[1], q[2], q[3], g, votes[v], q[4], q[5] });
 						results.add(r);
 					}
 				}
@@ -179,8 +191,9 @@ final class TuneCommand {
 			double[] choice = combos.get(pick);
 			EvaluationResult bestResult = results.get(pick);
 			out.printf(Locale.ROOT,
-					"best%s: min_confidence %.2f, mask_threshold %.2f, min_area %.0f, merge_solidity %.2f, mask_growth %.0f%s: F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n",
-					flips ? " with --flips" : "", choice[0], choice[1], choice[2], choice[3], choice[4], flips ? String.format(Locale.ROOT, ", votes %.0f", choice[5]) : "",
+					"best%s: min_confidence %.2f, mask_threshold %.2f, min_area %.0f, merge_solidity %.2f, mask_growth %.0f, spots %.0f / %.2f%s: F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n",
+					flips ? " with --flips" : "", choice[0], choice[1], choice[2], choice[3], choice[4], choice[6], choice[7],
+					flips ? String.format(Locale.ROOT, ", votes %.0f", choice[5]) : "",
 					bestResult.f1(0), bestResult.meanF1(), bestResult.sbd(), bestResult.absDic());
 			if (a.has("--output")) {
 				ModelConfig cfg = model.config();
@@ -200,9 +213,12 @@ final class TuneCommand {
 					cfg.maskThreshold = choice[1];
 					cfg.minArea = (int) choice[2];
 					cfg.mergeSolidity = choice[3];
-					if (cfg.flips != null && cfg.maskGrowth != modelGrowth) {
+					boolean spotsChanged = cfg.spotMinArea != (int) choice[6] || (choice[6] > 0 && cfg.spotMinForeground != choice[7]);
+					cfg.spotMinArea = (int) choice[6];
+					cfg.spotMinForeground = choice[7];
+					if (cfg.flips != null && (cfg.maskGrowth != modelGrowth || spotsChanged)) {
 						cfg.flips = null;
-						out.println("The model's thresholds for --flips were chosen at another mask growth and are left out: tune the new model with --flips.");
+						out.println("The model's thresholds for --flips were chosen at another mask growth or with other spots and are left out: tune the new model with --flips.");
 					}
 				}
 				var v = cfg.training.validation;

@@ -98,6 +98,13 @@ public final class Segmenter {
 		 */
 		public boolean fillFromForeground = true;
 		/**
+		 * Smallest spot (a piece of unclaimed foreground on its own, too small for the fill above) that becomes an
+		 * instance; -1: the model's {@link ModelConfig#spotMinArea}; 0: none. Needs {@link #fillFromForeground}.
+		 */
+		public int spotMinArea = -1;
+		/** The mean foreground probability a spot needs; NaN: the model's {@link ModelConfig#spotMinForeground}. */
+		public double spotMinForeground = Double.NaN;
+		/**
 		 * Test-time augmentation: 0 = none; otherwise the plane is also segmented mirrored left-right, top-bottom and
 		 * both, and an object is kept when at least this many of the 4 views found it ({@link FlipFusion}); -1: as
 		 * many as the model's {@link ModelConfig#flips} say (2 when it has none). Four times the network's work. With
@@ -133,6 +140,11 @@ public final class Segmenter {
 	private final int flipVotes;
 	/** Smallest piece of unclaimed foreground that becomes an instance; 0: no filling. */
 	private final int fillArea;
+	/** Smallest spot that becomes an instance (0: none), and its least mean foreground ({@link Options#spotMinArea}). */
+	private final int spotMinArea;
+	private final double spotMinForeground;
+	/** Spots among the instances of the last pass: their highest labels (see {@link #withoutSpots}). */
+	private int passSpots;
 	/** Model pixels per image pixel (1: no rescaling). */
 	private final double scale;
 	/** The diameter of the objects the network learnt, in network pixels (the model's object diameter, magnified). */
@@ -169,6 +181,10 @@ public final class Segmenter {
 		piecesLimit = piecesLimit(config.sharedOutline);
 		suspectLimit = piecesLimit * SUSPECT_LIMIT / PIECES_LIMIT;
 		fillArea = o.fillFromForeground ? (int) Math.round(FILL_FRACTION * Math.PI / 4 * modelDiameter * modelDiameter) : 0;
+		spotMinArea = o.spotMinArea >= 0 ? o.spotMinArea : config.spotMinArea;
+		spotMinForeground = !Double.isNaN(o.spotMinForeground) ? o.spotMinForeground : config.spotMinForeground;
+		if (!(spotMinForeground >= 0.5 && spotMinForeground <= 1))
+			throw new IllegalArgumentException("The least mean foreground of a spot must lie in [0.5, 1], not " + spotMinForeground + ".");
 		if (o.objectDiameter < 0 || Double.isInfinite(o.objectDiameter))
 			throw new IllegalArgumentException("The object diameter must be a positive number of pixels (or 0 for the model's own), not " + o.objectDiameter + ".");
 		double sc = o.objectDiameter > 0 ? modelDiameter / o.objectDiameter : config.inputScale;
@@ -290,9 +306,11 @@ public final class Segmenter {
 			Instances best = out;
 			double bestScore = Double.POSITIVE_INFINITY, bestDiameter = Double.NaN, bestAssumed = s.objectDiameter, bestScale = sc;
 			for (int pass = 1;; pass++) {
-				double d = medianDiameter(out, DIAMETER_MIN_OBJECTS);
+				// spots are not the objects the image is about: the size is measured without them
+				Instances objects = withoutSpots(out, passSpots);
+				double d = medianDiameter(objects, DIAMETER_MIN_OBJECTS);
 				if (Double.isNaN(d)) break; // too few objects to tell; keep the best pass so far
-				double shared = sharedOutline(out);
+				double shared = sharedOutline(objects);
 				boolean pieces = shared > piecesLimit;
 				double miss = Math.abs(Math.log(d * sc / modelDiameter));
 				double score = (pieces ? 100 : 0) + miss;
@@ -309,8 +327,9 @@ public final class Segmenter {
 						progress.status(String.format(java.util.Locale.ROOT, "Segmenting again, for objects about %.0f pixels wide", modelDiameter / (sc / 2)));
 						Instances whole = segmentAt(pixels, width, height, sc / 2, progress, s);
 						s.passes = 2;
-						double dw = medianDiameter(whole, DIAMETER_MIN_OBJECTS);
-						if (!Double.isNaN(dw) && sharedOutline(whole) < WHOLE_FRACTION * shared
+						Instances wholeObjects = withoutSpots(whole, passSpots);
+						double dw = medianDiameter(wholeObjects, DIAMETER_MIN_OBJECTS);
+						if (!Double.isNaN(dw) && sharedOutline(wholeObjects) < WHOLE_FRACTION * shared
 								&& Math.abs(Math.log(dw * sc / 2 / modelDiameter)) <= Math.log(DIAMETER_TOLERANCE)) {
 							best = whole;
 							bestDiameter = dw;
@@ -580,7 +599,9 @@ public final class Segmenter {
 		}
 		long t2 = System.nanoTime();
 		Instances out = stitch(candidates, width, height, minArea);
-		if (fg != null && fillArea > 0) out = fillFromForeground(out, fg, fillArea, FILL_EROSIONS, keepSoftMasks);
+		int[] spots = new int[1];
+		if (fg != null && fillArea > 0) out = fillFromForeground(out, fg, fillArea, FILL_EROSIONS, keepSoftMasks, spotMinArea, spotMinForeground, spots);
+		passSpots = spots[0];
 		out = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
 		s.stitchNanos += System.nanoTime() - t2;
 		return out;
@@ -600,13 +621,49 @@ public final class Segmenter {
 			}
 	}
 
+	/** As {@link #fillFromForeground(Instances, float[], int, int, boolean, int, double)}, without spots. */
+	static Instances fillFromForeground(Instances in, float[] fg, int minPieceArea, int erode, boolean softMasks) {
+		return fillFromForeground(in, fg, minPieceArea, erode, softMasks, 0, 1);
+	}
+
 	/**
 	 * Adds, as instances, the pieces of confident foreground that no instance took: 4-connected components of
 	 * foreground >= 0.5 outside every instance with at least {@code minPieceArea} pixels, of which something survives
-	 * {@code erode} erosions (not a thin rim along other instances). A piece's confidence is its mean foreground
-	 * probability; its soft mask (when {@code softMasks}) is the foreground over its box, grown by 4 pixels.
+	 * {@code erode} erosions (not a thin rim along other instances). Other pieces are <em>spots</em>, taken when
+	 * {@code spotMinArea > 0}, they have at least that many pixels and a mean foreground of at least
+	 * {@code spotMinForeground}, and no pixel of theirs touches an instance (4-neighbours): small objects on their own,
+	 * not slivers along a nucleus. A piece's confidence is its mean foreground probability; its soft mask (when
+	 * {@code softMasks}) is the foreground over its box, grown by 4 pixels.
 	 */
-	static Instances fillFromForeground(Instances in, float[] fg, int minPieceArea, int erode, boolean softMasks) {
+	static Instances fillFromForeground(Instances in, float[] fg, int minPieceArea, int erode, boolean softMasks, int spotMinArea,
+			double spotMinForeground) {
+		return fillFromForeground(in, fg, minPieceArea, erode, softMasks, spotMinArea, spotMinForeground, null);
+	}
+
+	/** A piece of unclaimed foreground: its pixels, mean foreground and box. */
+	private record Piece(int[] members, float meanForeground, int bx0, int by0, int bx1, int by1) {}
+
+	/** Paints a piece as label {@code n + 1} with its confidence (and soft mask when {@code soft} is not null); returns n + 1. */
+	private static int addPiece(Piece piece, int n, int[] labels, List<Float> conf, List<Instances.SoftMask> soft, float[] fg, int w, int h) {
+		n++;
+		for (int p : piece.members()) labels[p] = n;
+		conf.add(piece.meanForeground());
+		if (soft != null) {
+			int ux0 = Math.max(0, piece.bx0() - 4), uy0 = Math.max(0, piece.by0() - 4), ux1 = Math.min(w - 1, piece.bx1() + 4), uy1 = Math.min(h - 1, piece.by1() + 4);
+			int sw = ux1 - ux0 + 1, sh = uy1 - uy0 + 1;
+			float[] v = new float[sw * sh];
+			for (int y = 0; y < sh; y++) System.arraycopy(fg, (uy0 + y) * w + ux0, v, y * sw, sw);
+			soft.add(new Instances.SoftMask(ux0, uy0, sw, sh, v));
+		}
+		return n;
+	}
+
+	/**
+	 * As {@link #fillFromForeground(Instances, float[], int, int, boolean, int, double)}; the spots are the highest
+	 * labels, and their number goes to {@code spotsAdded[0]} when it is not null.
+	 */
+	static Instances fillFromForeground(Instances in, float[] fg, int minPieceArea, int erode, boolean softMasks, int spotMinArea,
+			double spotMinForeground, int[] spotsAdded) {
 		int w = in.width(), h = in.height();
 		int[] labels = in.labels().clone();
 		int n = in.count();
@@ -617,11 +674,13 @@ public final class Segmenter {
 		if (softMasks) for (int l = 1; l <= n; l++) soft.add(in.softMask(l));
 		int[] comp = new int[w * h];
 		int[] stack = new int[w * h];
+		List<Piece> spots = new ArrayList<>();
 		int id = 0;
 		for (int start = 0; start < w * h; start++) {
 			if (comp[start] != 0 || labels[start] != 0 || fg[start] < 0.5f) continue;
 			id++;
 			int sp = 0, count = 0;
+			boolean touches = false;
 			stack[sp++] = start;
 			comp[start] = id;
 			int[] members = new int[64];
@@ -635,37 +694,39 @@ public final class Segmenter {
 				int x = p % w, y = p / w;
 				bx0 = Math.min(bx0, x); bx1 = Math.max(bx1, x); by0 = Math.min(by0, y); by1 = Math.max(by1, y);
 				int[] nb = { x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1 };
-				for (int q : nb)
-					if (q >= 0 && comp[q] == 0 && labels[q] == 0 && fg[q] >= 0.5f) { comp[q] = id; stack[sp++] = q; }
+				for (int q : nb) {
+					if (q < 0) continue;
+					if (labels[q] != 0) touches = true;
+					else if (comp[q] == 0 && fg[q] >= 0.5f) { comp[q] = id; stack[sp++] = q; }
+				}
 			}
-			if (count < minPieceArea) continue;
-			// erosion inside the piece's box
-			int bw = bx1 - bx0 + 1, bh = by1 - by0 + 1;
-			boolean[] m = new boolean[bw * bh];
-			for (int i = 0; i < count; i++) m[(members[i] / w - by0) * bw + members[i] % w - bx0] = true;
-			for (int e = 0; e < erode; e++) {
-				boolean[] next = new boolean[bw * bh];
-				for (int y = 1; y < bh - 1; y++)
-					for (int x = 1; x < bw - 1; x++) {
-						int i = y * bw + x;
-						next[i] = m[i] && m[i - 1] && m[i + 1] && m[i - bw] && m[i + bw];
-					}
-				m = next;
-			}
+			boolean spot = spotMinArea > 0 && count >= spotMinArea && !touches && sum / count >= spotMinForeground;
+			if (count < minPieceArea && !spot) continue;
 			boolean core = false;
-			for (boolean b : m) core |= b;
-			if (!core) continue;
-			n++;
-			for (int i = 0; i < count; i++) labels[members[i]] = n;
-			conf.add((float) (sum / count));
-			if (softMasks) {
-				int ux0 = Math.max(0, bx0 - 4), uy0 = Math.max(0, by0 - 4), ux1 = Math.min(w - 1, bx1 + 4), uy1 = Math.min(h - 1, by1 + 4);
-				int sw = ux1 - ux0 + 1, sh = uy1 - uy0 + 1;
-				float[] v = new float[sw * sh];
-				for (int y = 0; y < sh; y++) System.arraycopy(fg, (uy0 + y) * w + ux0, v, y * sw, sw);
-				soft.add(new Instances.SoftMask(ux0, uy0, sw, sh, v));
+			if (count >= minPieceArea) {
+				// erosion inside the piece's box
+				int bw = bx1 - bx0 + 1, bh = by1 - by0 + 1;
+				boolean[] m = new boolean[bw * bh];
+				for (int i = 0; i < count; i++) m[(members[i] / w - by0) * bw + members[i] % w - bx0] = true;
+				for (int e = 0; e < erode; e++) {
+					boolean[] next = new boolean[bw * bh];
+					for (int y = 1; y < bh - 1; y++)
+						for (int x = 1; x < bw - 1; x++) {
+							int i = y * bw + x;
+							next[i] = m[i] && m[i - 1] && m[i + 1] && m[i - bw] && m[i + bw];
+						}
+					m = next;
+				}
+				for (boolean b : m) core |= b;
 			}
+			if (!core && !spot) continue;
+			Piece piece = new Piece(Arrays.copyOf(members, count), (float) (sum / count), bx0, by0, bx1, by1);
+			if (core) n = addPiece(piece, n, labels, conf, softMasks ? soft : null, fg, w, h);
+			else spots.add(piece);
 		}
+		// spots last, so that they are the highest labels (the object-diameter estimate leaves them out)
+		for (Piece piece : spots) n = addPiece(piece, n, labels, conf, softMasks ? soft : null, fg, w, h);
+		if (spotsAdded != null) spotsAdded[0] = spots.size();
 		if (n == in.count()) return in;
 		float[] c = new float[n];
 		for (int i = 0; i < n; i++) c[i] = conf.get(i);
@@ -744,6 +805,12 @@ public final class Segmenter {
 
 	/** As {@link #assemble(Decoded, double, double, int)}, with another merge solidity (0: never join). */
 	public Instances assemble(Decoded d, double minConfidence, double maskThreshold, int minArea, double mergeSolidity) {
+		return assemble(d, minConfidence, maskThreshold, minArea, mergeSolidity, spotMinArea, spotMinForeground);
+	}
+
+	/** As {@link #assemble(Decoded, double, double, int, double)}, with other spot thresholds ({@link Options#spotMinArea}). */
+	public Instances assemble(Decoded d, double minConfidence, double maskThreshold, int minArea, double mergeSolidity, int spotMinArea,
+			double spotMinForeground) {
 		int[][] ownX = owned(d.xs, d.width, tile), ownY = owned(d.ys, d.height, tile);
 		List<Candidate> candidates = new ArrayList<>();
 		for (int k = 0; k < d.emissions.size(); k++) {
@@ -754,9 +821,25 @@ public final class Segmenter {
 					d.height, maskThreshold, candidates);
 		}
 		Instances out = stitch(candidates, d.width, d.height, minArea);
-		if (d.foreground != null && fillArea > 0) out = fillFromForeground(out, d.foreground, fillArea, FILL_EROSIONS, keepSoftMasks);
+		int[] spots = new int[1];
+		if (d.foreground != null && fillArea > 0)
+			out = fillFromForeground(out, d.foreground, fillArea, FILL_EROSIONS, keepSoftMasks, spotMinArea, spotMinForeground, spots);
+		passSpots = spots[0];
 		out = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
 		return d.imageWidth == d.width && d.imageHeight == d.height ? out : scaleBack(out, d.imageWidth, d.imageHeight);
+	}
+
+	/** The instances without their {@code spots} highest labels (for measurements only: no confidences, no soft masks). */
+	static Instances withoutSpots(Instances in, int spots) {
+		int keep = Math.max(0, in.count() - spots);
+		if (keep == in.count()) return in;
+		int[] labels = in.labels().clone();
+		int max = 0;
+		for (int i = 0; i < labels.length; i++) {
+			if (labels[i] > keep) labels[i] = 0;
+			max = Math.max(max, labels[i]);
+		}
+		return new Instances(in.width(), in.height(), labels, java.util.Arrays.copyOf(in.confidences(), max), null);
 	}
 
 	/** The instances with their holes filled ({@link InstancePainter#fillHoles}); confidences and soft masks stay. */

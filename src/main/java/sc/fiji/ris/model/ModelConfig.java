@@ -91,6 +91,15 @@ public final class ModelConfig {
 	 */
 	public double mergeSolidity = 0;
 	/**
+	 * With a foreground head: a piece of foreground that no instance took, too small for a nucleus of its own, that
+	 * touches no instance and has at least this many pixels (and a mean foreground probability of at least
+	 * {@link #spotMinForeground}) becomes an instance: the small objects on their own that no step emitted. 0 = never
+	 * (older models lack it and read 0). Chosen on validation data by {@code ris tune}.
+	 */
+	public int spotMinArea = 0;
+	/** The mean foreground probability a spot needs (see {@link #spotMinArea}). */
+	public double spotMinForeground = 0.8;
+	/**
 	 * The decisions for test-time augmentation by flips ({@code ris segment --flips}), chosen on validation data by
 	 * {@code ris tune --flips}; null (older models, or never tuned with flips): the one-view decisions above and 2
 	 * votes.
@@ -174,6 +183,8 @@ public final class ModelConfig {
 		if (maxSteps < 1) throw new IllegalArgumentException("The model's maxSteps must be at least 1.");
 		if (!(sharedOutline >= 0 && sharedOutline <= 1)) throw new IllegalArgumentException("The model's sharedOutline must lie in [0, 1], not " + sharedOutline + ".");
 		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new IllegalArgumentException("The model's mergeSolidity must lie in [0, 1], not " + mergeSolidity + ".");
+		if (spotMinArea < 0) throw new IllegalArgumentException("The model's spotMinArea must be at least 0, not " + spotMinArea + ".");
+		if (!(spotMinForeground >= 0.5 && spotMinForeground <= 1)) throw new IllegalArgumentException("The model's spotMinForeground must lie in [0.5, 1], not " + spotMinForeground + ".");
 		if (maskGrowth < 0 || maskGrowth > 16) throw new IllegalArgumentException("The model's maskGrowth must lie in [0, 16], not " + maskGrowth + ".");
 		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The model's minConfidence must lie in [0, 1].");
 		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("The model's maskThreshold must lie in (0, 1).");

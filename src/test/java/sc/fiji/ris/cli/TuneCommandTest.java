@@ -27,13 +27,13 @@ class TuneCommandTest {
 		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
 		int code = Main.run(new String[] { "tune", "--threads", "2", "--model", ModelPackage.bundledCopy().toString(), "--images", "sample-images/images",
 				"--labels", "sample-images/labels", "--confidences", "0.6,0.7", "--thresholds", "0.5", "--min-areas", "30", "--merge-solidities", "0,0.9",
-				"--mask-growths", "3,5", "--output", out.toString() }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+				"--mask-growths", "3,5", "--spot-areas", "0,15", "--output", out.toString() }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
 		String text = o.toString(StandardCharsets.UTF_8);
 		assertEquals(0, code, text + e.toString(StandardCharsets.UTF_8));
 		List<String[]> rows = text.lines().map(String::trim).filter(l -> l.matches("0\\.\\d0 .*")).map(l -> l.split("\\s+")).collect(Collectors.toList());
-		assertEquals(8, rows.size(), "2 confidences x 2 merge solidities x 2 mask growths:\n" + text);
+		assertEquals(16, rows.size(), "2 confidences x 2 merge solidities x 2 spot areas x 2 mask growths:\n" + text);
 		boolean differs = false;
-		for (int i = 0; i < 4; i++) differs |= !rows.get(i)[5].equals(rows.get(i + 4)[5]) || !rows.get(i)[6].equals(rows.get(i + 4)[6]);
+		for (int i = 0; i < 8; i++) differs |= !rows.get(i)[5].equals(rows.get(i + 8)[5]) || !rows.get(i)[6].equals(rows.get(i + 8)[6]);
 		assertTrue(differs, "the same thresholds with another mask growth give other masks:\n" + text);
 		double top = rows.stream().mapToDouble(r -> Double.parseDouble(r[5])).max().getAsDouble();
 		String[] best = null;
@@ -44,6 +44,7 @@ class TuneCommandTest {
 		assertEquals(Double.parseDouble(best[0]), c.minConfidence, 1e-9);
 		assertEquals(Double.parseDouble(best[3]), c.mergeSolidity, 1e-9);
 		assertEquals(Integer.parseInt(best[8]), c.maskGrowth);
+		assertEquals(Integer.parseInt(best[9]), c.spotMinArea);
 		assertEquals(Double.parseDouble(best[5]), c.training.validation.get("whole_image_mean_f1"), 1e-4);
 		assertTrue(text.contains(String.format(Locale.ROOT, "merge_solidity %.2f", c.mergeSolidity)), text);
 	}
@@ -59,8 +60,8 @@ class TuneCommandTest {
 		assertEquals(0, code, text + e.toString(StandardCharsets.UTF_8));
 		List<String[]> rows = text.lines().map(String::trim).filter(l -> l.matches("0\\.\\d0 .*")).map(l -> l.split("\\s+")).collect(Collectors.toList());
 		assertEquals(2, rows.size(), "2 votes:\n" + text);
-		assertEquals("1", rows.get(0)[9]);
-		assertEquals("3", rows.get(1)[9]);
+		assertEquals("1", rows.get(0)[11]);
+		assertEquals("3", rows.get(1)[11]);
 		assertTrue(Double.parseDouble(rows.get(0)[7]) != Double.parseDouble(rows.get(1)[7]) || !rows.get(0)[4].equals(rows.get(1)[4]), "1 vote of 4 and 3 differ:\n" + text);
 		ModelConfig bundled = ModelPackage.readConfig(ModelPackage.bundledCopy()), c = ModelPackage.readConfig(out);
 		double top = Math.max(Double.parseDouble(rows.get(0)[5]), Double.parseDouble(rows.get(1)[5]));
@@ -71,7 +72,7 @@ class TuneCommandTest {
 			if (pick < 0 || Double.parseDouble(r[7]) < Double.parseDouble(rows.get(pick)[7])
 					|| (r[7].equals(rows.get(pick)[7]) && Double.parseDouble(r[5]) > Double.parseDouble(rows.get(pick)[5]))) pick = i;
 		}
-		assertEquals(Integer.parseInt(rows.get(pick)[9]), c.flips.votes);
+		assertEquals(Integer.parseInt(rows.get(pick)[11]), c.flips.votes);
 		assertEquals(0.3, c.flips.minConfidence, 1e-9);
 		assertEquals(15, c.flips.minArea);
 		assertEquals(0.9, c.flips.mergeSolidity, 1e-9);
@@ -102,6 +103,10 @@ class TuneCommandTest {
 		assertEquals(2, Main.run(new String[] { "tune", "--model", model, "--images", "sample-images/images", "--labels", "sample-images/labels", "--flips", "--mask-growths", "4,5" },
 				new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
 		assertTrue(e.toString(StandardCharsets.UTF_8).contains("--mask-growths cannot be tuned with --flips"), e.toString(StandardCharsets.UTF_8));
+		e.reset();
+		assertEquals(2, Main.run(new String[] { "tune", "--model", model, "--images", "sample-images/images", "--labels", "sample-images/labels", "--flips", "--spot-areas", "0,10" },
+				new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
+		assertTrue(e.toString(StandardCharsets.UTF_8).contains("The spots cannot be tuned with --flips"), e.toString(StandardCharsets.UTF_8));
 	}
 
 	@Test

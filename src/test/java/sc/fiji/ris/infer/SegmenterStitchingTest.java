@@ -210,6 +210,44 @@ class SegmenterStitchingTest {
 		assertTrue(Segmenter.fillFromForeground(in, new float[w * h], 100, 3, true) == in);
 	}
 
+	@Test
+	void spotsOnTheirOwnBecomeInstancesWhenLargeAndConfidentEnoughButNotThoseTouchingAnInstance() {
+		int w = 100, h = 60;
+		int[] labels = new int[w * h];
+		float[] fg = new float[w * h];
+		// instance 1: a 20x20 square at (5, 5); a 4x4 piece of foreground against its right side, at (25, 10)
+		for (int y = 5; y < 25; y++) for (int x = 5; x < 25; x++) { labels[y * w + x] = 1; fg[y * w + x] = 0.9f; }
+		for (int y = 10; y < 14; y++) for (int x = 25; x < 29; x++) fg[y * w + x] = 0.95f;
+		// on their own: a 5x5 spot at (50, 10) of mean 0.9, a 3x3 one at (70, 10) of 0.9, a 5x5 one at (50, 40) of 0.6
+		for (int y = 10; y < 15; y++) for (int x = 50; x < 55; x++) fg[y * w + x] = 0.9f;
+		for (int y = 10; y < 13; y++) for (int x = 70; x < 73; x++) fg[y * w + x] = 0.9f;
+		for (int y = 40; y < 45; y++) for (int x = 50; x < 55; x++) fg[y * w + x] = 0.6f;
+		Instances in = new Instances(w, h, labels, new float[] { 0.95f }, null);
+		assertTrue(Segmenter.fillFromForeground(in, fg, 100, 3, false) == in, "no spots without a spot area");
+		Instances out = Segmenter.fillFromForeground(in, fg, 100, 3, false, 10, 0.8);
+		assertEquals(2, out.count(), "the 5x5 spot of 0.9; not the 3x3 one (9 pixels), not the dim one, not the piece on the nucleus");
+		assertEquals(0.9f, out.confidence(2), 1e-6f, "its mean foreground");
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				boolean spot = x >= 50 && x < 55 && y >= 10 && y < 15;
+				assertEquals(spot ? 2 : labels[y * w + x], out.labels()[y * w + x], "pixel " + x + "," + y);
+			}
+		assertEquals(4, Segmenter.fillFromForeground(in, fg, 100, 3, false, 9, 0.6).count(), "all three on their own at 9 pixels and 0.6");
+
+		// a nucleus-sized piece found after a spot in scan order still comes first: spots are the highest labels
+		for (int y = 30; y < 50; y++) for (int x = 75; x < 95; x++) fg[y * w + x] = 0.7f;
+		int[] spots = new int[1];
+		Instances both = Segmenter.fillFromForeground(in, fg, 100, 3, false, 10, 0.8, spots);
+		assertEquals(3, both.count());
+		assertEquals(1, spots[0]);
+		assertEquals(2, both.labels()[40 * w + 85], "the piece");
+		assertEquals(3, both.labels()[12 * w + 52], "the spot");
+		Instances objects = Segmenter.withoutSpots(both, spots[0]);
+		assertEquals(2, objects.count(), "what the object-diameter estimate measures");
+		assertEquals(0, objects.labels()[12 * w + 52]);
+		assertEquals(2, objects.labels()[40 * w + 85]);
+	}
+
 	/** Index of the IoU threshold 0.9 in {@link EvaluationResult}. */
 	static final class ImagesHelper {
 		static final int LAST_THRESHOLD = 8;
