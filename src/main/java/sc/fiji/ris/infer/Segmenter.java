@@ -829,7 +829,7 @@ public final class Segmenter {
 		return d.imageWidth == d.width && d.imageHeight == d.height ? out : scaleBack(out, d.imageWidth, d.imageHeight);
 	}
 
-	/** The instances without their {@code spots} highest labels (for measurements only: no confidences, no soft masks). */
+	/** The instances without their {@code spots} highest labels (for measurements only: no soft masks). */
 	static Instances withoutSpots(Instances in, int spots) {
 		int keep = Math.max(0, in.count() - spots);
 		if (keep == in.count()) return in;
