@@ -81,6 +81,8 @@ final class TuneCommand {
 		double[] solidities = list(a.get("--merge-solidities", "0,0.85,0.9,0.95"), "--merge-solidities", 0, 1);
 		double[] growths = a.has("--mask-growths") ? list(a.get("--mask-growths", ""), "--mask-growths", 0, 16) : null;
 		boolean flips = a.has("--flips");
+		if (a.has("--no-fill") && (a.has("--spot-areas") || a.has("--spot-foregrounds")))
+			throw new Args.UsageException("Spots come from the unclaimed foreground, which --no-fill turns off: leave out --no-fill or the spot options.");
 		if (flips && (a.has("--spot-areas") || a.has("--spot-foregrounds")))
 			throw new Args.UsageException("The spots cannot be tuned with --flips: tune them without --flips first, then tune that model with --flips.");
 		if (!flips && a.has("--flip-votes")) throw new Args.UsageException("--flip-votes applies only with --flips: add --flips or leave out --flip-votes.");
@@ -94,7 +96,9 @@ final class TuneCommand {
 		List<ImagePairs.Pair> pairs = ImagePairs.pair(Path.of(a.required("--images")), Path.of(a.required("--labels")), "--images", "--labels");
 		PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
 		try (RisModel model = ModelPackage.load(modelFile)) {
-			double[] spotAreas = flips ? new double[] { model.config().spotMinArea } : list(a.get("--spot-areas", "0,15"), "--spot-areas", 0, 1e6);
+			// spots come from the unclaimed foreground: without the fill there are none to tune
+			double[] spotAreas = flips ? new double[] { model.config().spotMinArea }
+					: a.has("--no-fill") ? new double[] { 0 } : list(a.get("--spot-areas", "0,15"), "--spot-areas", 0, 1e6);
 			double[] spotFgs = flips ? new double[] { model.config().spotMinForeground } : list(a.get("--spot-foregrounds", "0.8"), "--spot-foregrounds", 0.5, 1);
 			for (double s : spotAreas)
 				if (s != Math.rint(s)) throw new Args.UsageException("The values of --spot-areas must be whole numbers of pixels, not " + s + ".");

@@ -107,6 +107,10 @@ class TuneCommandTest {
 		assertEquals(2, Main.run(new String[] { "tune", "--model", model, "--images", "sample-images/images", "--labels", "sample-images/labels", "--flips", "--spot-areas", "0,10" },
 				new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
 		assertTrue(e.toString(StandardCharsets.UTF_8).contains("The spots cannot be tuned with --flips"), e.toString(StandardCharsets.UTF_8));
+		e.reset();
+		assertEquals(2, Main.run(new String[] { "tune", "--model", model, "--images", "sample-images/images", "--labels", "sample-images/labels", "--no-fill", "--spot-areas", "0,10" },
+				new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
+		assertTrue(e.toString(StandardCharsets.UTF_8).contains("which --no-fill turns off"), e.toString(StandardCharsets.UTF_8));
 	}
 
 	@Test
