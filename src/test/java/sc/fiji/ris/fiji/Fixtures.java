@@ -63,8 +63,12 @@ final class Fixtures {
 		context.service(PrefService.class).clear(command);
 	}
 
-	/** Runs a command with pre- and postprocessing, as Fiji does, and waits for it. */
+	/**
+	 * Runs a command with pre- and postprocessing, as Fiji does, and waits for it; the values an earlier run left
+	 * remembered are forgotten first, so that the inputs not given are the defaults, whatever ran before.
+	 */
 	static CommandModule run(Context context, Class<? extends Command> command, Object... inputs) throws Exception {
+		forget(context, command);
 		return context.service(CommandService.class).run(command, true, inputs).get();
 	}
 

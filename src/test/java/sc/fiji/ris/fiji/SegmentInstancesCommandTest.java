@@ -84,6 +84,22 @@ class SegmentInstancesCommandTest {
 	}
 
 	@Test
+	void smallestSpotZeroLeavesOutTheSpotsTheModelTakes() throws Exception {
+		int[] counts = new int[2]; // over all sample images; two of them hold a speck on its own that the bundled model takes
+		int[] smallest = { 0, -1 }; // never; the model's own (15 pixels)
+		for (java.nio.file.Path file : Fixtures.sampleImages()) {
+			ImagePlus input = Fixtures.open("images", file.getFileName().toString());
+			for (int k = 0; k < 2; k++) {
+				CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", null, "smallest_spot", smallest[k],
+						"roi_manager", "Don't add", "show_table", false);
+				assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
+				counts[k] += (Integer) m.getOutput("instance_count");
+			}
+		}
+		assertTrue(counts[0] > 0 && counts[1] > counts[0], "spots taken only when allowed: " + java.util.Arrays.toString(counts));
+	}
+
+	@Test
 	void refinesWithTheCrfWhenAsked() throws Exception {
 		ImagePlus input = Fixtures.open("images", Fixtures.first());
 		CommandModule plain = segment(input, null, 0);
