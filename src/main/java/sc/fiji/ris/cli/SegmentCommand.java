@@ -55,7 +55,7 @@ final class SegmentCommand {
 			"                        --shared-encoding): about 1.5 times slower, about as accurate (validation",
 			"                        F1 0.934 against 0.934, SBD 0.883 against 0.884)",
 			"  --no-fill             do not turn unclaimed foreground (pieces of at least half a typical nucleus)",
-			"                        into instances, nor spots",
+			"                        into instances, nor spots, nor grow the instances into it",
 			"  --spot-min-area N     a spot (a smaller piece of unclaimed foreground that touches no instance)",
 			"                        of at least N pixels becomes an instance; 0 = none (default: the model's)",
 			"  --spot-min-foreground X",

@@ -29,7 +29,8 @@ import sc.fiji.ris.model.RisModel;
  * Otherwise it takes the free pixels. Each instance finally keeps its largest 4-connected piece if that reaches the
  * minimum area. With a foreground head, pieces of confident foreground that no instance took and that are at least
  * half a typical nucleus in size and not thin become instances too ({@link Options#fillFromForeground}): nuclei that
- * every tile missed. Then touching parts of one convex nucleus are joined ({@link FragmentMerging}, at the model's
+ * every tile missed; then the instances grow into the unclaimed foreground around them, by at most a quarter of the
+ * model's object diameter ({@link #growIntoForeground}). Then touching parts of one convex nucleus are joined ({@link FragmentMerging}, at the model's
  * merge solidity). Last, holes inside one instance are filled ({@link InstancePainter#fillHoles}).
  *
  * <p>Not thread-safe; one instance per thread. PyTorch uses its own intra-op threads.
@@ -140,6 +141,8 @@ public final class Segmenter {
 	private final int flipVotes;
 	/** Smallest piece of unclaimed foreground that becomes an instance; 0: no filling. */
 	private final int fillArea;
+	/** How far instances grow into the unclaimed foreground around them, in pixels at the network's scale (0: not at all). */
+	private final int rimGrowth;
 	/** Smallest spot that becomes an instance (0: none), and its least mean foreground ({@link Options#spotMinArea}). */
 	private final int spotMinArea;
 	private final double spotMinForeground;
@@ -181,6 +184,7 @@ public final class Segmenter {
 		piecesLimit = piecesLimit(config.sharedOutline);
 		suspectLimit = piecesLimit * SUSPECT_LIMIT / PIECES_LIMIT;
 		fillArea = o.fillFromForeground ? (int) Math.round(FILL_FRACTION * Math.PI / 4 * modelDiameter * modelDiameter) : 0;
+		rimGrowth = o.fillFromForeground ? Math.max(1, (int) Math.round(RIM_FRACTION * modelDiameter)) : 0;
 		spotMinArea = o.spotMinArea >= 0 ? o.spotMinArea : config.spotMinArea;
 		spotMinForeground = !Double.isNaN(o.spotMinForeground) ? o.spotMinForeground : config.spotMinForeground;
 		if (!(spotMinForeground >= 0.5 && spotMinForeground <= 1))
@@ -600,7 +604,10 @@ public final class Segmenter {
 		long t2 = System.nanoTime();
 		Instances out = stitch(candidates, width, height, minArea);
 		int[] spots = new int[1];
-		if (fg != null && fillArea > 0) out = fillFromForeground(out, fg, fillArea, FILL_EROSIONS, keepSoftMasks, spotMinArea, spotMinForeground, spots);
+		if (fg != null && fillArea > 0) {
+			out = fillFromForeground(out, fg, fillArea, FILL_EROSIONS, keepSoftMasks, spotMinArea, spotMinForeground, spots);
+			out = growIntoForeground(out, fg, rimGrowth);
+		}
 		passSpots = spots[0];
 		out = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
 		s.stitchNanos += System.nanoTime() - t2;
@@ -733,6 +740,58 @@ public final class Segmenter {
 		return new Instances(w, h, labels, c, softMasks ? soft.toArray(new Instances.SoftMask[0]) : null);
 	}
 
+	/** How far instances grow into the unclaimed foreground around them, as a fraction of the model's object diameter. */
+	static final double RIM_FRACTION = 0.25;
+
+	/**
+	 * Grows the instances into the confident foreground (probability >= 0.5) that no instance took, one 4-neighbour
+	 * ring per step, for at most {@code steps} steps: the rims the foreground head sees around a nucleus and its
+	 * mask left out. A pixel goes to the instance that reaches it first; within a step, to the first in raster order
+	 * of the pixels it grows from. Confidences and soft masks stay as they are. On the 50 BBBC039 val images, with
+	 * the bundled model, mean F1 rises by about 0.006 and SBD by 0.003 (bench/RESULTS.md, nineteenth round).
+	 */
+	static Instances growIntoForeground(Instances in, float[] fg, int steps) {
+		if (steps <= 0 || in.count() == 0) return in;
+		int w = in.width(), h = in.height();
+		int[] labels = in.labels().clone();
+		int[] front = new int[w * h], next = new int[w * h];
+		int nf = 0;
+		for (int p = 0; p < w * h; p++)
+			if (labels[p] != 0 && isRim(labels, fg, p, w, h)) front[nf++] = p;
+		boolean grown = false;
+		for (int step = 0; step < steps && nf > 0; step++) {
+			int nn = 0;
+			for (int i = 0; i < nf; i++) {
+				int p = front[i], x = p % w, label = labels[p];
+				int[] nb = { x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, p >= w ? p - w : -1, p + w < w * h ? p + w : -1 };
+				for (int q : nb)
+					if (q >= 0 && labels[q] == 0 && fg[q] >= 0.5f) {
+						labels[q] = label;
+						next[nn++] = q;
+						grown = true;
+					}
+			}
+			int[] t = front;
+			front = next;
+			next = t;
+			nf = nn;
+		}
+		if (!grown) return in;
+		Instances.SoftMask[] soft = null;
+		if (in.hasSoftMasks()) {
+			soft = new Instances.SoftMask[in.count()];
+			for (int l = 1; l <= in.count(); l++) soft[l - 1] = in.softMask(l);
+		}
+		return new Instances(w, h, labels, in.confidences(), soft);
+	}
+
+	/** Whether labelled pixel p has an unlabelled 4-neighbour of confident foreground. */
+	private static boolean isRim(int[] labels, float[] fg, int p, int w, int h) {
+		int x = p % w;
+		return x > 0 && labels[p - 1] == 0 && fg[p - 1] >= 0.5f || x < w - 1 && labels[p + 1] == 0 && fg[p + 1] >= 0.5f
+				|| p >= w && labels[p - w] == 0 && fg[p - w] >= 0.5f || p + w < w * h && labels[p + w] == 0 && fg[p + w] >= 0.5f;
+	}
+
 	/** Every tile's emissions of one image, decoded once, so that thresholds can be tried without the network. */
 	public static final class Decoded {
 		final int width, height;
@@ -822,8 +881,10 @@ public final class Segmenter {
 		}
 		Instances out = stitch(candidates, d.width, d.height, minArea);
 		int[] spots = new int[1];
-		if (d.foreground != null && fillArea > 0)
+		if (d.foreground != null && fillArea > 0) {
 			out = fillFromForeground(out, d.foreground, fillArea, FILL_EROSIONS, keepSoftMasks, spotMinArea, spotMinForeground, spots);
+			out = growIntoForeground(out, d.foreground, rimGrowth);
+		}
 		passSpots = spots[0];
 		out = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
 		return d.imageWidth == d.width && d.imageHeight == d.height ? out : scaleBack(out, d.imageWidth, d.imageHeight);

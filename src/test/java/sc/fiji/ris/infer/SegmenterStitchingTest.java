@@ -248,6 +248,36 @@ class SegmenterStitchingTest {
 		assertEquals(2, objects.labels()[40 * w + 85]);
 	}
 
+	@Test
+	void instancesGrowIntoTheUnclaimedForegroundAroundThemByAtMostTheGivenSteps() {
+		// one row of 12 pixels: instance 1 at x = 2..3, instance 2 at x = 8; foreground 0.9 everywhere but for a dip
+		// of 0.4 at x = 5, which neither instance may take
+		int w = 12, h = 1;
+		int[] labels = { 0, 0, 1, 1, 0, 0, 0, 0, 2, 0, 0, 0 };
+		float[] fg = { 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.4f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f };
+		float[] conf = { 0.8f, 0.7f };
+		Instances in = new Instances(w, h, labels, conf, null);
+		assertTrue(Segmenter.growIntoForeground(in, fg, 0) == in, "no steps, no growth");
+		// step 1: 1 takes x = 1 and 4, 2 takes x = 7 and 9; step 2: 1 takes x = 0 (x = 5 is below 0.5), 2 takes x = 6
+		// and 10; x = 11 would need a third step
+		int[] two = { 1, 1, 1, 1, 1, 0, 2, 2, 2, 2, 2, 0 };
+		Instances out = Segmenter.growIntoForeground(in, fg, 2);
+		assertArrayEquals(two, out.labels());
+		assertArrayEquals(conf, out.confidences(), "confidences stay");
+		assertEquals(2, out.count());
+		int[] many = { 1, 1, 1, 1, 1, 0, 2, 2, 2, 2, 2, 2 };
+		assertArrayEquals(many, Segmenter.growIntoForeground(in, fg, 50).labels(), "the foreground's end stops it");
+		assertArrayEquals(labels, in.labels(), "the input is left as it was");
+
+		// two instances reaching the same pixel in the same step: the one scanned first (raster order) takes it
+		int[] pair = { 1, 0, 2 };
+		Instances met = Segmenter.growIntoForeground(new Instances(3, 1, pair, new float[] { 0.5f, 0.5f }, null), new float[] { 1, 1, 1 }, 1);
+		assertArrayEquals(new int[] { 1, 1, 2 }, met.labels());
+		// nothing to grow into: the same instances back
+		Instances none = new Instances(3, 1, pair, new float[] { 0.5f, 0.5f }, null);
+		assertTrue(Segmenter.growIntoForeground(none, new float[] { 1, 0.2f, 1 }, 3) == none);
+	}
+
 	/** Index of the IoU threshold 0.9 in {@link EvaluationResult}. */
 	static final class ImagesHelper {
 		static final int LAST_THRESHOLD = 8;
