@@ -55,14 +55,14 @@ class TuneCommandTest {
 		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
 		int code = Main.run(new String[] { "tune", "--threads", "2", "--model", ModelPackage.bundledCopy().toString(), "--images", "sample-images/images",
 				"--labels", "sample-images/labels", "--confidences", "0.3", "--thresholds", "0.5", "--min-areas", "15", "--merge-solidities", "0.9",
-				"--flips", "--flip-votes", "1,3", "--output", out.toString() }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+				"--flips", "--flip-votes", "1,4", "--output", out.toString() }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
 		String text = o.toString(StandardCharsets.UTF_8);
 		assertEquals(0, code, text + e.toString(StandardCharsets.UTF_8));
 		List<String[]> rows = text.lines().map(String::trim).filter(l -> l.matches("0\\.\\d0 .*")).map(l -> l.split("\\s+")).collect(Collectors.toList());
 		assertEquals(2, rows.size(), "2 votes:\n" + text);
 		assertEquals("1", rows.get(0)[11]);
-		assertEquals("3", rows.get(1)[11]);
-		assertTrue(Double.parseDouble(rows.get(0)[7]) != Double.parseDouble(rows.get(1)[7]) || !rows.get(0)[4].equals(rows.get(1)[4]), "1 vote of 4 and 3 differ:\n" + text);
+		assertEquals("4", rows.get(1)[11]);
+		assertTrue(Double.parseDouble(rows.get(0)[7]) != Double.parseDouble(rows.get(1)[7]) || !rows.get(0)[4].equals(rows.get(1)[4]), "1 vote of 4 and 4 differ:\n" + text);
 		ModelConfig bundled = ModelPackage.readConfig(ModelPackage.bundledCopy()), c = ModelPackage.readConfig(out);
 		double top = Math.max(Double.parseDouble(rows.get(0)[5]), Double.parseDouble(rows.get(1)[5]));
 		int pick = -1;
