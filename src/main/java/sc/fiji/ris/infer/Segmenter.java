@@ -30,8 +30,9 @@ import sc.fiji.ris.model.RisModel;
  * minimum area. With a foreground head, pieces of confident foreground that no instance took and that are at least
  * half a typical nucleus in size and not thin become instances too ({@link Options#fillFromForeground}): nuclei that
  * every tile missed; then the instances grow into the unclaimed foreground around them, by at most a quarter of the
- * model's object diameter ({@link #growIntoForeground}). Then touching parts of one convex nucleus are joined ({@link FragmentMerging}, at the model's
- * merge solidity). Last, holes inside one instance are filled ({@link InstancePainter#fillHoles}).
+ * model's object diameter ({@link #growIntoForeground}). Then touching parts of one convex nucleus are joined
+ * ({@link FragmentMerging}, at the model's merge solidity). Last, holes inside one instance are filled
+ * ({@link InstancePainter#fillHoles}).
  *
  * <p>Not thread-safe; one instance per thread. PyTorch uses its own intra-op threads.
  */

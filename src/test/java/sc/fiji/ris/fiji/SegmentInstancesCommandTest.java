@@ -86,7 +86,7 @@ class SegmentInstancesCommandTest {
 	@Test
 	void smallestSpotZeroLeavesOutTheSpotsTheModelTakes() throws Exception {
 		int[] counts = new int[2]; // over all sample images; two of them hold a speck on its own that the bundled model takes
-		int[] smallest = { 0, -1 }; // never; the model's own (15 pixels)
+		int[] smallest = { 0, -1 }; // never; the model's own (10 pixels for the bundled model)
 		for (java.nio.file.Path file : Fixtures.sampleImages()) {
 			ImagePlus input = Fixtures.open("images", file.getFileName().toString());
 			for (int k = 0; k < 2; k++) {
