@@ -69,34 +69,31 @@ class SegmentInstancesCommandTest {
 
 	@Test
 	void aLowMergeSolidityJoinsTouchingNuclei() throws Exception {
-		int[] counts = new int[2]; // over all sample images: which of them hold touching nuclei depends on the model
-		double[] solidity = { 0.0, 0.5 }; // never join; join even rather concave pairs
-		for (java.nio.file.Path file : Fixtures.sampleImages()) {
-			ImagePlus input = Fixtures.open("images", file.getFileName().toString());
-			for (int k = 0; k < 2; k++) {
-				CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", null, "merge_solidity", solidity[k],
-						"roi_manager", "Don't add", "show_table", false);
-				assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
-				counts[k] += (Integer) m.getOutput("instance_count");
-			}
-		}
+		// over all sample images: which of them hold touching nuclei depends on the model
+		int[] counts = countsOverSamples("merge_solidity", 0.0, 0.5); // never join; join even rather concave pairs
 		assertTrue(counts[0] > 0 && counts[1] < counts[0], "touching nuclei joined at a low solidity: " + java.util.Arrays.toString(counts));
 	}
 
 	@Test
 	void smallestSpotZeroLeavesOutTheSpotsTheModelTakes() throws Exception {
-		int[] counts = new int[2]; // over all sample images; two of them hold a speck on its own that the bundled model takes
-		int[] smallest = { 0, -1 }; // never; the model's own (10 pixels for the bundled model)
+		// over all sample images; two of them hold a speck on its own that the bundled model takes
+		int[] counts = countsOverSamples("smallest_spot", 0, -1); // never; the model's own (10 pixels for the bundled model)
+		assertTrue(counts[0] > 0 && counts[1] > counts[0], "spots taken only when allowed: " + java.util.Arrays.toString(counts));
+	}
+
+	/** The number of instances found in all sample images together, with {@code parameter} at each of {@code values}. */
+	private static int[] countsOverSamples(String parameter, Object... values) throws Exception {
+		int[] counts = new int[values.length];
 		for (java.nio.file.Path file : Fixtures.sampleImages()) {
 			ImagePlus input = Fixtures.open("images", file.getFileName().toString());
-			for (int k = 0; k < 2; k++) {
-				CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", null, "smallest_spot", smallest[k],
+			for (int k = 0; k < values.length; k++) {
+				CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", null, parameter, values[k],
 						"roi_manager", "Don't add", "show_table", false);
 				assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
 				counts[k] += (Integer) m.getOutput("instance_count");
 			}
 		}
-		assertTrue(counts[0] > 0 && counts[1] > counts[0], "spots taken only when allowed: " + java.util.Arrays.toString(counts));
+		return counts;
 	}
 
 	@Test
