@@ -149,6 +149,11 @@ public final class Segmenter {
 	private final double spotMinForeground;
 	/** Spots among the instances of the last pass: their highest labels (see {@link #withoutSpots}). */
 	private int passSpots;
+	/**
+	 * The instances of the last pass as the object-diameter estimate measures them: without the pixels they grew into
+	 * ({@link #growIntoForeground}), so that its limits keep the meaning they were set with.
+	 */
+	private Instances passMeasured;
 	/** Model pixels per image pixel (1: no rescaling). */
 	private final double scale;
 	/** The diameter of the objects the network learnt, in network pixels (the model's object diameter, magnified). */
@@ -312,7 +317,7 @@ public final class Segmenter {
 			double bestScore = Double.POSITIVE_INFINITY, bestDiameter = Double.NaN, bestAssumed = s.objectDiameter, bestScale = sc;
 			for (int pass = 1;; pass++) {
 				// spots are not the objects the image is about: the size is measured without them
-				Instances objects = withoutSpots(out, passSpots);
+				Instances objects = withoutSpots(passMeasured, passSpots);
 				double d = medianDiameter(objects, DIAMETER_MIN_OBJECTS);
 				if (Double.isNaN(d)) break; // too few objects to tell; keep the best pass so far
 				double shared = sharedOutline(objects);
@@ -332,7 +337,7 @@ public final class Segmenter {
 						progress.status(String.format(java.util.Locale.ROOT, "Segmenting again, for objects about %.0f pixels wide", modelDiameter / (sc / 2)));
 						Instances whole = segmentAt(pixels, width, height, sc / 2, progress, s);
 						s.passes = 2;
-						Instances wholeObjects = withoutSpots(whole, passSpots);
+						Instances wholeObjects = withoutSpots(passMeasured, passSpots);
 						double dw = medianDiameter(wholeObjects, DIAMETER_MIN_OBJECTS);
 						if (!Double.isNaN(dw) && sharedOutline(wholeObjects) < WHOLE_FRACTION * shared
 								&& Math.abs(Math.log(dw * sc / 2 / modelDiameter)) <= Math.log(DIAMETER_TOLERANCE)) {
@@ -473,7 +478,9 @@ public final class Segmenter {
 		Instances out = segmentNormalized(normalized, sw, sh, progress, s);
 		if (sc != 1) {
 			long t1 = System.nanoTime();
+			boolean same = passMeasured == out;
 			out = scaleBack(out, width, height);
+			passMeasured = same ? out : scaleBack(passMeasured, width, height);
 			s.stitchNanos += System.nanoTime() - t1;
 		}
 		return out;
@@ -605,12 +612,16 @@ public final class Segmenter {
 		long t2 = System.nanoTime();
 		Instances out = stitch(candidates, width, height, minArea);
 		int[] spots = new int[1];
+		boolean[] grown = null;
 		if (fg != null && fillArea > 0) {
 			out = fillFromForeground(out, fg, fillArea, FILL_EROSIONS, keepSoftMasks, spotMinArea, spotMinForeground, spots);
+			Instances before = out;
 			out = growIntoForeground(out, fg, rimGrowth);
+			grown = addedPixels(before, out);
 		}
 		passSpots = spots[0];
 		out = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
+		passMeasured = withoutPixels(out, grown);
 		s.stitchNanos += System.nanoTime() - t2;
 		return out;
 	}
@@ -786,6 +797,25 @@ public final class Segmenter {
 		return new Instances(w, h, labels, in.confidences(), soft);
 	}
 
+	/** The pixels that {@code after} labels and {@code before} did not (null when none). */
+	static boolean[] addedPixels(Instances before, Instances after) {
+		if (before == after) return null;
+		int[] b = before.labels(), a = after.labels();
+		boolean[] added = new boolean[a.length];
+		boolean any = false;
+		for (int p = 0; p < a.length; p++)
+			if (b[p] == 0 && a[p] != 0) any = added[p] = true;
+		return any ? added : null;
+	}
+
+	/** The instances without the given pixels (for measurements only: no soft masks); themselves when there are none. */
+	static Instances withoutPixels(Instances in, boolean[] drop) {
+		if (drop == null) return in;
+		int[] labels = in.labels().clone();
+		for (int p = 0; p < labels.length; p++) if (drop[p]) labels[p] = 0;
+		return new Instances(in.width(), in.height(), labels, in.confidences(), null);
+	}
+
 	/** Whether labelled pixel p has an unlabelled 4-neighbour of confident foreground. */
 	private static boolean isRim(int[] labels, float[] fg, int p, int w, int h) {
 		int x = p % w;
@@ -882,13 +912,21 @@ public final class Segmenter {
 		}
 		Instances out = stitch(candidates, d.width, d.height, minArea);
 		int[] spots = new int[1];
+		boolean[] grown = null;
 		if (d.foreground != null && fillArea > 0) {
 			out = fillFromForeground(out, d.foreground, fillArea, FILL_EROSIONS, keepSoftMasks, spotMinArea, spotMinForeground, spots);
+			Instances before = out;
 			out = growIntoForeground(out, d.foreground, rimGrowth);
+			grown = addedPixels(before, out);
 		}
 		passSpots = spots[0];
 		out = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
-		return d.imageWidth == d.width && d.imageHeight == d.height ? out : scaleBack(out, d.imageWidth, d.imageHeight);
+		passMeasured = withoutPixels(out, grown);
+		if (d.imageWidth == d.width && d.imageHeight == d.height) return out;
+		boolean same = passMeasured == out;
+		out = scaleBack(out, d.imageWidth, d.imageHeight);
+		passMeasured = same ? out : scaleBack(passMeasured, d.imageWidth, d.imageHeight);
+		return out;
 	}
 
 	/** The instances without their {@code spots} highest labels (for measurements only: no soft masks). */

@@ -278,6 +278,21 @@ class SegmenterStitchingTest {
 		assertTrue(Segmenter.growIntoForeground(none, new float[] { 1, 0.2f, 1 }, 3) == none);
 	}
 
+	@Test
+	void theDiameterEstimateMeasuresTheInstancesWithoutThePixelsTheyGrewInto() {
+		// instance 1 at x = 1..2 of a row of 6 pixels, foreground everywhere: it grows by 2 to x = 0..4
+		int[] labels = { 0, 1, 1, 0, 0, 0 };
+		float[] fg = { 1, 1, 1, 1, 1, 0 };
+		Instances before = new Instances(6, 1, labels, new float[] { 0.9f }, null);
+		Instances after = Segmenter.growIntoForeground(before, fg, 2);
+		boolean[] added = Segmenter.addedPixels(before, after);
+		assertArrayEquals(new boolean[] { true, false, false, true, true, false }, added);
+		Instances measured = Segmenter.withoutPixels(after, added);
+		assertArrayEquals(labels, measured.labels());
+		assertEquals(1, measured.count());
+		assertTrue(Segmenter.addedPixels(before, before) == null && Segmenter.withoutPixels(after, null) == after, "nothing grown, nothing dropped");
+	}
+
 	/** Index of the IoU threshold 0.9 in {@link EvaluationResult}. */
 	static final class ImagesHelper {
 		static final int LAST_THRESHOLD = 8;
