@@ -94,23 +94,20 @@ class TuneCommandTest {
 
 	@Test
 	void flipOptionsAreRefusedWhereTheyCannotApply() throws Exception {
+		assertRefused("--flip-votes applies only with --flips", "--flip-votes", "2");
+		assertRefused("--mask-growths cannot be tuned with --flips", "--flips", "--mask-growths", "4,5");
+		assertRefused("The spots cannot be tuned with --flips", "--flips", "--spot-areas", "0,10");
+		assertRefused("which --no-fill turns off", "--no-fill", "--spot-areas", "0,10");
+	}
+
+	/** 'ris tune' on the sample images with {@code options} is refused as a usage error whose message holds {@code fragment}. */
+	private static void assertRefused(String fragment, String... options) throws Exception {
+		List<String> args = new java.util.ArrayList<>(List.of("tune", "--model", ModelPackage.bundledCopy().toString(), "--images", "sample-images/images",
+				"--labels", "sample-images/labels"));
+		args.addAll(List.of(options));
 		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-		String model = ModelPackage.bundledCopy().toString();
-		assertEquals(2, Main.run(new String[] { "tune", "--model", model, "--images", "sample-images/images", "--labels", "sample-images/labels", "--flip-votes", "2" },
-				new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
-		assertTrue(e.toString(StandardCharsets.UTF_8).contains("--flip-votes applies only with --flips"), e.toString(StandardCharsets.UTF_8));
-		e.reset();
-		assertEquals(2, Main.run(new String[] { "tune", "--model", model, "--images", "sample-images/images", "--labels", "sample-images/labels", "--flips", "--mask-growths", "4,5" },
-				new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
-		assertTrue(e.toString(StandardCharsets.UTF_8).contains("--mask-growths cannot be tuned with --flips"), e.toString(StandardCharsets.UTF_8));
-		e.reset();
-		assertEquals(2, Main.run(new String[] { "tune", "--model", model, "--images", "sample-images/images", "--labels", "sample-images/labels", "--flips", "--spot-areas", "0,10" },
-				new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
-		assertTrue(e.toString(StandardCharsets.UTF_8).contains("The spots cannot be tuned with --flips"), e.toString(StandardCharsets.UTF_8));
-		e.reset();
-		assertEquals(2, Main.run(new String[] { "tune", "--model", model, "--images", "sample-images/images", "--labels", "sample-images/labels", "--no-fill", "--spot-areas", "0,10" },
-				new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
-		assertTrue(e.toString(StandardCharsets.UTF_8).contains("which --no-fill turns off"), e.toString(StandardCharsets.UTF_8));
+		assertEquals(2, Main.run(args.toArray(new String[0]), new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
+		assertTrue(e.toString(StandardCharsets.UTF_8).contains(fragment), e.toString(StandardCharsets.UTF_8));
 	}
 
 	@Test
