@@ -60,6 +60,11 @@ final class SegmentCommand {
 			"                        of at least N pixels becomes an instance; 0 = none (default: the model's)",
 			"  --spot-min-foreground X",
 			"                        the mean foreground probability a spot needs, 0.5..1 (default: the model's)",
+			"  --core-min-area N     with a model that has a core head: an instance holding several cores of",
+			"                        at least N pixels is cut into one instance per core; 0 = never (default:",
+			"                        the model's)",
+			"  --core-threshold X    the core probability that makes a pixel core, in (0, 1) (default: the",
+			"                        model's)",
 			"  --flips               also segment the image mirrored left-right, top-bottom and both, and keep",
 			"                        the objects enough of the 4 views found, with the pixels at least half of",
 			"                        their views cover: more accurate outlines and fewer stray pieces, about 3.3",
@@ -73,7 +78,7 @@ final class SegmentCommand {
 	private SegmentCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err, boolean verbose) throws IOException {
-		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--merge-solidity", "--tile-size", "--object-diameter", "--threads", "--flip-votes", "--spot-min-area", "--spot-min-foreground"),
+		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--merge-solidity", "--tile-size", "--object-diameter", "--threads", "--flip-votes", "--spot-min-area", "--spot-min-foreground", "--core-min-area", "--core-threshold"),
 				Set.of("--help", "--crf", "--overlay", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (a.positional().isEmpty()) throw new Args.UsageException("Give at least one image file or folder to segment (see 'ris segment --help').");
@@ -91,6 +96,10 @@ final class SegmentCommand {
 		o.fillFromForeground = !a.has("--no-fill");
 		o.spotMinArea = a.integer("--spot-min-area", -1, 0, 1_000_000);
 		o.spotMinForeground = a.real("--spot-min-foreground", Double.NaN, 0.5, 1);
+		o.coreMinArea = a.integer("--core-min-area", -1, 0, 1_000_000);
+		o.coreThreshold = a.real("--core-threshold", Double.NaN, 0, 1);
+		if (o.coreThreshold == 0 || o.coreThreshold == 1)
+			throw new Args.UsageException("The option --core-threshold must lie strictly between 0 and 1, not " + a.get("--core-threshold", "") + ".");
 		o.flipVotes = a.flipVotes();
 		boolean overlay = a.has("--overlay");
 		int threads = a.integer("--threads", 0, 0, 1024);

@@ -18,6 +18,7 @@ import sc.fiji.ris.data.TrainingSet;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.ModelConfig;
 import sc.fiji.ris.model.RisModel;
+import sc.fiji.ris.train.CoreTrainer;
 import sc.fiji.ris.train.RisTrainer;
 import sc.fiji.ris.train.TrainingOptions;
 
@@ -90,6 +91,10 @@ final class TrainCommand {
 			"  --resume FILE         continue from a checkpoint (last.zip of the checkpoint folder)",
 			"  --start-from FILE     fine-tune an existing model instead of starting from scratch ('bundled':",
 			"                        the model inside the jar)",
+"  --core-head           with --start-from: train only a new core head on the model, whose other",
+			"                        weights stay as they are (its instances do not change); the segmenter",
+			"                        then cuts instances that hold two objects' cores (default crop 96,",
+			"                        batch 8; choose its thresholds with 'ris tune --core-min-areas')",
 			"  --checkpoints DIR     checkpoint folder (default: MODEL.zip's name + '.checkpoints')",
 			"  --validate-every N    iterations between validations (default 100)",
 			"  --seed S              random seed (default 42)",
@@ -114,7 +119,7 @@ final class TrainCommand {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
 						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--gradient-norm-limit", "--lambda", "--min-instance-area", "--small-object-crops", "--touching-crops", "--small-object-weight", "--seed-weight", "--border-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
-				Set.of("--help", "--keep-checkpoints", "--no-spike-rollback", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
+				Set.of("--help", "--core-head", "--keep-checkpoints", "--no-spike-rollback", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (!a.positional().isEmpty()) throw new Args.UsageException("'ris train' takes no file arguments ('" + a.positional().get(0) + "'): use --images and --labels.");
@@ -181,6 +186,8 @@ final class TrainCommand {
 		if (o.resume != null) config = ModelPackage.readConfig(o.resume);
 		else if (o.startFrom != null) config = ModelPackage.readConfig(o.startFrom);
 
+		if (a.has("--core-head") && o.startFrom == null)
+			throw new Args.UsageException("--core-head trains a core head on a trained model: give the model with --start-from.");
 		PercentileNormalizer normalizer = new PercentileNormalizer(config.normLowPercentile, config.normHighPercentile);
 		List<LabeledImage> train = read(ImagePairs.pair(images, labels, "--images", "--labels"), normalizer, "--labels", out);
 		List<LabeledImage> val = a.has("--val-images")
@@ -190,6 +197,7 @@ final class TrainCommand {
 		out.printf(Locale.ROOT, "Training on %d images (%d validation), checkpoints in %s%n", train.size(), val.size(), o.checkpointDir);
 
 		Progress progress = new ConsoleProgress(out);
+		if (a.has("--core-head")) return trainCoreHead(a, o, train, val, output, progress, out);
 		RisTrainer.Result result = new RisTrainer(config, o).train(train, val, progress, null);
 		try (RisModel best = ModelPackage.load(result.bestCheckpoint)) {
 			ModelConfig.Provenance p = best.config().training;
@@ -203,6 +211,34 @@ final class TrainCommand {
 		LossCurvePlot.write(result.log, png);
 		out.printf(Locale.ROOT, "%s after %d iterations (%.1f min): wrote %s, %s and %s%n", result.cancelled ? "Stopped" : "Done",
 				result.iterations, result.seconds / 60, output, csv.getFileName(), png.getFileName());
+		return 0;
+	}
+
+	private static int trainCoreHead(Args a, TrainingOptions o, List<LabeledImage> train, List<LabeledImage> val, Path output, Progress progress,
+			PrintStream out) throws IOException {
+		CoreTrainer.Options c = new CoreTrainer.Options();
+		c.crop = a.integer("--crop", 96, 32, 1024);
+		if (c.crop % 16 != 0) throw new Args.UsageException("--crop must be a multiple of 16 for --core-head, not " + c.crop + ".");
+		c.batch = a.integer("--batch", 8, 1, 256);
+		c.minutes = o.minutes;
+		c.iterations = o.iterations;
+		c.seed = o.seed;
+		c.validateEvery = o.validateEvery;
+		if (a.has("--learning-rate")) c.learningRate = o.learningRate;
+		try (RisModel base = ModelPackage.load(o.startFrom); RisModel model = CoreTrainer.withCoreHead(base, o.seed)) {
+			if (model.config().inputScale != 1) {
+				train = RisTrainer.magnified(train, model.config().inputScale);
+				val = RisTrainer.magnified(val, model.config().inputScale);
+			}
+			CoreTrainer.Result r = CoreTrainer.train(model, train, val, c, progress);
+			ModelConfig.Provenance p = model.config().training;
+			p.coreIterations = r.iterations;
+			p.coreSeconds = Math.round(r.seconds * 10) / 10.0;
+			p.validation.put("core_loss", r.bestValidationLoss);
+			ModelPackage.save(model, output);
+			out.printf(Locale.ROOT, "%s after %d iterations (%.1f min), core loss %.4f: wrote %s%n", r.cancelled ? "Stopped" : "Done", r.iterations,
+					r.seconds / 60, r.bestValidationLoss, output);
+		}
 		return 0;
 	}
 

@@ -47,6 +47,11 @@ final class TuneCommand {
 			"                       (default 0,0.85,0.9,0.95)",
 			"  --spot-areas LIST    smallest spots (small pieces of unclaimed foreground touching no instance) that",
 			"                       become instances, in pixels, to try; 0 = none (default 0,15)",
+			"  --core-min-areas LIST",
+			"                       with a model that has a core head: smallest cores that cut an instance, to",
+			"                       try (0 = never cut; default 0,10,20)",
+			"  --core-thresholds LIST",
+			"                       core probabilities that make a pixel core, to try (default: the model's)",
 			"  --spot-foregrounds LIST",
 			"                       the mean foreground probabilities a spot needs, to try (default 0.8)",
 			"  --mask-growths LIST  how far each step's coarse mask is grown before the foreground limits it, in",
@@ -70,7 +75,7 @@ final class TuneCommand {
 	private TuneCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--merge-solidities", "--mask-growths", "--spot-areas", "--spot-foregrounds", "--output",
+		Args a = new Args("tune", args, 1, Set.of("--model", "--images", "--labels", "--confidences", "--thresholds", "--min-areas", "--merge-solidities", "--mask-growths", "--spot-areas", "--spot-foregrounds", "--core-min-areas", "--core-thresholds", "--output",
 						"--threads", "--flip-votes", "--object-diameter"),
 				Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -102,6 +107,17 @@ final class TuneCommand {
 			double[] spotFgs = flips ? new double[] { model.config().spotMinForeground } : list(a.get("--spot-foregrounds", "0.8"), "--spot-foregrounds", 0.5, 1);
 			for (double s : spotAreas)
 				if (s != Math.rint(s)) throw new Args.UsageException("The values of --spot-areas must be whole numbers of pixels, not " + s + ".");
+			// cores: only with a core head; tuned for one view (the flips keep the model's)
+			boolean coreHead = model.config().coreHead;
+			if (!coreHead && (a.has("--core-min-areas") || a.has("--core-thresholds")))
+				throw new Args.UsageException("The model " + modelFile + " has no core head to tune: train one with 'ris train --core-head', or leave out the core options.");
+			if (flips && (a.has("--core-min-areas") || a.has("--core-thresholds")))
+				throw new Args.UsageException("The cores cannot be tuned with --flips: tune them without --flips first, then tune that model with --flips.");
+			double[] coreAreas = flips || !coreHead ? new double[] { model.config().coreMinArea } : list(a.get("--core-min-areas", "0,10,20"), "--core-min-areas", 0, 1e6);
+			double[] coreThrs = flips || !coreHead ? new double[] { model.config().coreThreshold }
+					: list(a.get("--core-thresholds", Double.toString(model.config().coreThreshold)), "--core-thresholds", 1e-6, 1 - 1e-6);
+			for (double s : coreAreas)
+				if (s != Math.rint(s)) throw new Args.UsageException("The values of --core-min-areas must be whole numbers of pixels, not " + s + ".");
 			double minConf = Arrays.stream(confs).min().getAsDouble();
 			double diameterSetting = a.objectDiameter();
 			boolean shared = a.sharedEncoding(), fill = !a.has("--no-fill");
@@ -118,8 +134,8 @@ final class TuneCommand {
 			for (ImagePairs.Pair p : pairs) truth.add(ImageFiles.labels(ImageFiles.open(p.labels), 1, p.labels));
 			int modelGrowth = model.config().maskGrowth;
 			if (growths == null) growths = new double[] { modelGrowth };
-			out.printf(Locale.ROOT, "%10s %10s %8s %8s %8s %8s %8s %8s %8s %8s %8s%s%n", "min_conf", "mask_thr", "min_area", "merge", "f1@0.5", "mean_f1", "sbd", "abs_dic",
-					"growth", "spot", "spot_fg", flips ? "    votes" : "");
+			out.printf(Locale.ROOT, "%10s %10s %8s %8s %8s %8s %8s %8s %8s %8s %8s%s%s%n", "min_conf", "mask_thr", "min_area", "merge", "f1@0.5", "mean_f1", "sbd", "abs_dic",
+					"growth", "spot", "spot_fg", coreHead ? "     core core_thr" : "", flips ? "    votes" : "");
 			List<double[]> combos = new ArrayList<>();
 			List<EvaluationResult> results = new ArrayList<>();
 			for (double g : growths) {
@@ -145,7 +161,9 @@ final class TuneCommand {
 						for (double ar : areas)
 							for (double so : solidities)
 								for (double sa : spotAreas)
-									for (double sf : sa == 0 ? new double[] { spotFgs[0] } : spotFgs) grid.add(new double[] { c, t, ar, so, sa, sf });
+									for (double sf : sa == 0 ? new double[] { spotFgs[0] } : spotFgs)
+										for (double ca : coreAreas)
+											for (double ct : ca == 0 ? new double[] { coreThrs[0] } : coreThrs) grid.add(new double[] { c, t, ar, so, sa, sf, ca, ct });
 				Evaluation[][] ev = new Evaluation[grid.size()][votes.length];
 				for (Evaluation[] e : ev)
 					for (int v = 0; v < votes.length; v++) e[v] = new Evaluation();
@@ -171,7 +189,7 @@ final class TuneCommand {
 					for (int k = 0; k < grid.size(); k++) {
 						double[] q = grid.get(k);
 						List<Instances> assembled = new ArrayList<>();
-						for (int f = 0; f < views; f++) assembled.add(FlipFusion.flip(at.assemble(d[f], q[0], q[1], (int) q[2], q[3], (int) q[4], q[5]), f));
+						for (int f = 0; f < views; f++) assembled.add(FlipFusion.flip(at.assemble(d[f], q[0], q[1], (int) q[2], q[3], (int) q[4], q[5], (int) q[6], q[7]), f));
 						for (int v = 0; v < votes.length; v++) {
 							Instances in = flips ? FlipFusion.fuse(assembled, (int) votes[v], (int) q[2]) : assembled.get(0);
 							ev[k][v].add(pairs.get(i).name, in.labels(), truth.get(i));
@@ -182,9 +200,10 @@ final class TuneCommand {
 					double[] q = grid.get(k);
 					for (int v = 0; v < votes.length; v++) {
 						EvaluationResult r = ev[k][v].result();
-						out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.2f %8.4f %8.4f %8.4f %8.2f %8.0f %8.0f %8.2f%s%n", q[0], q[1], q[2], q[3], r.f1(0), r.meanF1(), r.sbd(),
-								r.absDic(), g, q[4], q[5], flips ? String.format(Locale.ROOT, " %8.0f", votes[v]) : "");
-						combos.add(new double[] { q[0], q[1], q[2], q[3], g, votes[v], q[4], q[5] });
+						out.printf(Locale.ROOT, "%10.2f %10.2f %8.0f %8.2f %8.4f %8.4f %8.4f %8.2f %8.0f %8.0f %8.2f%s%s%n", q[0], q[1], q[2], q[3], r.f1(0), r.meanF1(), r.sbd(),
+								r.absDic(), g, q[4], q[5], coreHead ? String.format(Locale.ROOT, " %8.0f %8.2f", q[6], q[7]) : "",
+								flips ? String.format(Locale.ROOT, " %8.0f", votes[v]) : "");
+						combos.add(new double[] { q[0], q[1], q[2], q[3], g, votes[v], q[4], q[5], q[6], q[7] });
 						results.add(r);
 					}
 				}
@@ -195,8 +214,9 @@ final class TuneCommand {
 			double[] choice = combos.get(pick);
 			EvaluationResult bestResult = results.get(pick);
 			out.printf(Locale.ROOT,
-					"best%s: min_confidence %.2f, mask_threshold %.2f, min_area %.0f, merge_solidity %.2f, mask_growth %.0f, spots %.0f / %.2f%s: F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n",
+					"best%s: min_confidence %.2f, mask_threshold %.2f, min_area %.0f, merge_solidity %.2f, mask_growth %.0f, spots %.0f / %.2f%s%s: F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n",
 					flips ? " with --flips" : "", choice[0], choice[1], choice[2], choice[3], choice[4], choice[6], choice[7],
+					coreHead ? String.format(Locale.ROOT, ", cores %.0f / %.2f", choice[8], choice[9]) : "",
 					flips ? String.format(Locale.ROOT, ", votes %.0f", choice[5]) : "",
 					bestResult.f1(0), bestResult.meanF1(), bestResult.sbd(), bestResult.absDic());
 			if (a.has("--output")) {
@@ -220,9 +240,12 @@ final class TuneCommand {
 					boolean spotsChanged = cfg.spotMinArea != (int) choice[6] || (choice[6] > 0 && cfg.spotMinForeground != choice[7]);
 					cfg.spotMinArea = (int) choice[6];
 					cfg.spotMinForeground = choice[7];
-					if (cfg.flips != null && (cfg.maskGrowth != modelGrowth || spotsChanged)) {
+					boolean coresChanged = cfg.coreMinArea != (int) choice[8] || (choice[8] > 0 && cfg.coreThreshold != choice[9]);
+					cfg.coreMinArea = (int) choice[8];
+					cfg.coreThreshold = choice[9];
+					if (cfg.flips != null && (cfg.maskGrowth != modelGrowth || spotsChanged || coresChanged)) {
 						cfg.flips = null;
-						out.println("The model's thresholds for --flips were chosen at another mask growth or with other spots and are left out: tune the new model with --flips.");
+						out.println("The model's thresholds for --flips were chosen at another mask growth or with other spots or cores and are left out: tune the new model with --flips.");
 					}
 				}
 				var v = cfg.training.validation;

@@ -41,6 +41,14 @@ public interface Decoder {
 	}
 
 	/**
+	 * The core probability of tile {@code k} of the last {@code decode} call ({@code size x size}, row-major; the
+	 * network's 1/2-resolution cores repeated), for networks with a core head; null if the decoder has none.
+	 */
+	default float[] cores(int k) {
+		return null;
+	}
+
+	/**
 	 * The {@code size x size} tile at (x0, y0). Where it reaches past the image's right or bottom edge (an image
 	 * smaller than a tile), the tile mirrors the image, as training crops do: a blank there would make an edge that
 	 * is not in the image, which the network can read as the border of an object.

@@ -107,6 +107,14 @@ public final class Segmenter {
 		/** The mean foreground probability a spot needs; NaN: the model's {@link ModelConfig#spotMinForeground}. */
 		public double spotMinForeground = Double.NaN;
 		/**
+		 * For networks with a core head: an instance holding several cores of at least this many pixels is cut into
+		 * one instance per core (see {@link Segmenter#splitAtCores}); -1: the model's {@link ModelConfig#coreMinArea};
+		 * 0: never.
+		 */
+		public int coreMinArea = -1;
+		/** The core probability that counts a pixel as core; NaN: the model's {@link ModelConfig#coreThreshold}. */
+		public double coreThreshold = Double.NaN;
+		/**
 		 * Test-time augmentation: 0 = none; otherwise the plane is also segmented mirrored left-right, top-bottom and
 		 * both, and an object is kept when at least this many of the 4 views found it ({@link FlipFusion}); -1: as
 		 * many as the model's {@link ModelConfig#flips} say (2 when it has none). Four times the network's work. With
@@ -147,6 +155,9 @@ public final class Segmenter {
 	/** Smallest spot that becomes an instance (0: none), and its least mean foreground ({@link Options#spotMinArea}). */
 	private final int spotMinArea;
 	private final double spotMinForeground;
+	/** Smallest core that counts when cutting instances at their cores (0: no cutting), and the core threshold. */
+	private final int coreMinArea;
+	private final double coreThreshold;
 	/** Spots among the instances of the last pass: their highest labels (see {@link #withoutSpots}). */
 	private int passSpots;
 	/**
@@ -195,6 +206,9 @@ public final class Segmenter {
 		spotMinForeground = !Double.isNaN(o.spotMinForeground) ? o.spotMinForeground : config.spotMinForeground;
 		if (!(spotMinForeground >= 0.5 && spotMinForeground <= 1))
 			throw new IllegalArgumentException("The least mean foreground of a spot must lie in [0.5, 1], not " + spotMinForeground + ".");
+		coreMinArea = o.coreMinArea >= 0 ? o.coreMinArea : config.coreMinArea;
+		coreThreshold = !Double.isNaN(o.coreThreshold) ? o.coreThreshold : config.coreThreshold;
+		if (!(coreThreshold > 0 && coreThreshold < 1)) throw new IllegalArgumentException("The core threshold must lie in (0, 1), not " + coreThreshold + ".");
 		if (o.objectDiameter < 0 || Double.isInfinite(o.objectDiameter))
 			throw new IllegalArgumentException("The object diameter must be a positive number of pixels (or 0 for the model's own), not " + o.objectDiameter + ".");
 		double sc = o.objectDiameter > 0 ? modelDiameter / o.objectDiameter : config.inputScale;
@@ -585,7 +599,7 @@ public final class Segmenter {
 		int nTiles = xs.length * ys.length;
 		s.tiles += nTiles;
 		List<Candidate> candidates = new ArrayList<>();
-		float[] fg = null;
+		float[] fg = null, cores = null;
 		int batch = batchTiles(xs.length);
 		for (int first = 0; first < nTiles; first += batch) {
 			if (progress.isCancelled()) break;
@@ -605,6 +619,11 @@ public final class Segmenter {
 					if (fg == null) fg = new float[width * height];
 					paste(f, xs[k % xs.length], ys[k / xs.length], ownX[k % xs.length], ownY[k / xs.length], width, fg);
 				}
+				float[] c = coreMinArea > 0 ? decoder.cores(k - first) : null;
+				if (c != null) {
+					if (cores == null) cores = new float[width * height];
+					paste(c, xs[k % xs.length], ys[k / xs.length], ownX[k % xs.length], ownY[k / xs.length], width, cores);
+				}
 			}
 			s.stitchNanos += System.nanoTime() - t1;
 			progress.progress(last, nTiles);
@@ -620,7 +639,7 @@ public final class Segmenter {
 			grown = addedPixels(before, out);
 		}
 		passSpots = spots[0];
-		out = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
+		out = withoutHoles(splitAtCores(FragmentMerging.merge(out, mergeSolidity), cores, coreThreshold, coreMinArea));
 		passMeasured = withoutPixels(out, grown);
 		s.stitchNanos += System.nanoTime() - t2;
 		return out;
@@ -797,6 +816,121 @@ public final class Segmenter {
 		return new Instances(w, h, labels, in.confidences(), soft);
 	}
 
+	/**
+	 * Cuts each instance that holds several cores into one instance per core. A core is a 4-connected piece of the
+	 * instance's pixels whose core probability is at least {@code threshold}, of at least {@code minCoreArea} pixels;
+	 * each pixel of a cut instance goes to the core it is nearest to along paths inside the instance (4-neighbours;
+	 * ties to the core reached first in scan order). The piece of the first core takes the instance's place, the others
+	 * come right after it (the labels after them move up), with the instance's confidence and its soft mask without
+	 * the other pieces' pixels.
+	 * Pixels no core reaches (parts of the instance not connected to any core) stay with the first core. Returns
+	 * {@code in} itself when nothing is cut (or {@code cores} is null or {@code minCoreArea} is 0).
+	 */
+	static Instances splitAtCores(Instances in, float[] cores, double threshold, int minCoreArea) {
+		if (cores == null || minCoreArea <= 0 || in.count() == 0) return in;
+		int w = in.width(), h = in.height(), n = in.count();
+		int[] labels = in.labels();
+		int[] comp = new int[w * h];
+		int[] stack = new int[w * h];
+		List<int[]> pieces = new ArrayList<>(); // {label, first pixel, area}
+		for (int start = 0; start < w * h; start++) {
+			int l = labels[start];
+			if (l == 0 || comp[start] != 0 || cores[start] < threshold) continue;
+			int id = pieces.size() + 1, sp = 0, area = 0;
+			comp[start] = id;
+			stack[sp++] = start;
+			while (sp > 0) {
+				int p = stack[--sp];
+				area++;
+				int x = p % w;
+				int[] nb = { x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, p >= w ? p - w : -1, p + w < w * h ? p + w : -1 };
+				for (int q : nb)
+					if (q >= 0 && comp[q] == 0 && labels[q] == l && cores[q] >= threshold) {
+						comp[q] = id;
+						stack[sp++] = q;
+					}
+			}
+			pieces.add(new int[] { l, start, area });
+		}
+		// the cores that count, per instance, in scan order
+		int[] coresOf = new int[n + 1];
+		for (int[] pc : pieces) if (pc[2] >= minCoreArea) coresOf[pc[0]]++;
+		boolean any = false;
+		for (int l = 1; l <= n; l++) any |= coresOf[l] >= 2;
+		if (!any) return in;
+		int[] out = labels.clone();
+		int[] newLabel = new int[pieces.size() + 1]; // core id -> the label its piece gets (0: no core of a cut instance)
+		boolean[] seen = new boolean[n + 1];
+		int next = n;
+		List<Integer> parentOf = new ArrayList<>(); // parent label of each new label n + 1 ...
+		for (int id = 1; id <= pieces.size(); id++) {
+			int[] pc = pieces.get(id - 1);
+			if (coresOf[pc[0]] < 2 || pc[2] < minCoreArea) continue;
+			if (!seen[pc[0]]) {
+				seen[pc[0]] = true;
+				newLabel[id] = pc[0];
+			} else {
+				newLabel[id] = ++next;
+				parentOf.add(pc[0]);
+			}
+		}
+		// breadth-first from every counted core of a cut instance at once, inside the instance
+		final int unset = -1;
+		for (int p = 0; p < w * h; p++) if (labels[p] != 0 && coresOf[labels[p]] >= 2) out[p] = unset;
+		int[] queue = new int[w * h];
+		int head = 0, tail = 0;
+		for (int p = 0; p < w * h; p++)
+			if (comp[p] != 0 && newLabel[comp[p]] != 0) {
+				out[p] = newLabel[comp[p]];
+				queue[tail++] = p;
+			}
+		while (head < tail) {
+			int p = queue[head++], x = p % w;
+			int[] nb = { x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, p >= w ? p - w : -1, p + w < w * h ? p + w : -1 };
+			for (int q : nb)
+				if (q >= 0 && out[q] == unset && labels[q] == labels[p]) {
+					out[q] = out[p];
+					queue[tail++] = q;
+				}
+		}
+		for (int p = 0; p < w * h; p++) if (out[p] == unset) out[p] = labels[p];
+		// each cut instance's new pieces right after it, so that the order of the instances holds (spots stay last)
+		int[] order = new int[next + 1]; // label as numbered above -> final label
+		int[] parentOfLabel = new int[next + 1];
+		for (int l = 1; l <= n; l++) parentOfLabel[l] = l;
+		for (int k = 0; k < parentOf.size(); k++) parentOfLabel[n + 1 + k] = parentOf.get(k);
+		int given = 0;
+		for (int l = 1; l <= n; l++) {
+			order[l] = ++given;
+			for (int k = 0; k < parentOf.size(); k++) if (parentOf.get(k) == l) order[n + 1 + k] = ++given;
+		}
+		for (int p = 0; p < w * h; p++) out[p] = order[out[p]];
+		float[] conf = new float[next];
+		for (int l = 1; l <= next; l++) conf[order[l] - 1] = in.confidence(parentOfLabel[l]);
+		Instances.SoftMask[] soft = null;
+		if (in.hasSoftMasks()) {
+			soft = new Instances.SoftMask[next];
+			for (int l = 1; l <= next; l++) {
+				int parent = parentOfLabel[l], fin = order[l];
+				Instances.SoftMask m = in.softMask(parent);
+				if (coresOf[parent] < 2 || m == null) {
+					soft[fin - 1] = m;
+					continue;
+				}
+				float[] v = m.values.clone();
+				for (int y = 0; y < m.height; y++)
+					for (int x = 0; x < m.width; x++) {
+						int ix = m.x0 + x, iy = m.y0 + y;
+						if (ix < 0 || iy < 0 || ix >= w || iy >= h) continue;
+						int p = iy * w + ix;
+						if (labels[p] == parent && out[p] != fin) v[y * m.width + x] = 0f;
+					}
+				soft[fin - 1] = new Instances.SoftMask(m.x0, m.y0, m.width, m.height, v);
+			}
+		}
+		return new Instances(w, h, out, conf, soft);
+	}
+
 	/** The pixels that {@code after} labels and {@code before} did not (null when none). */
 	static boolean[] addedPixels(Instances before, Instances after) {
 		if (before == after) return null;
@@ -813,7 +947,19 @@ public final class Segmenter {
 		if (drop == null) return in;
 		int[] labels = in.labels().clone();
 		for (int p = 0; p < labels.length; p++) if (drop[p]) labels[p] = 0;
-		return new Instances(in.width(), in.height(), labels, in.confidences(), null);
+		// an instance made only of such pixels (a piece cut at a core in the grown rim) is left out; the order holds
+		boolean[] present = new boolean[in.count() + 1];
+		for (int l : labels) present[l] = true;
+		int[] map = new int[in.count() + 1];
+		float[] conf = new float[in.count()];
+		int m = 0;
+		for (int l = 1; l <= in.count(); l++)
+			if (present[l]) {
+				map[l] = ++m;
+				conf[m - 1] = in.confidence(l);
+			}
+		if (m < in.count()) for (int p = 0; p < labels.length; p++) labels[p] = map[labels[p]];
+		return new Instances(in.width(), in.height(), labels, java.util.Arrays.copyOf(conf, m), null);
 	}
 
 	/** Whether labelled pixel p has an unlabelled 4-neighbour of confident foreground. */
@@ -835,6 +981,8 @@ public final class Segmenter {
 		final List<List<TileDecoder.Emission>> emissions = new ArrayList<>();
 		/** The image's foreground probability (each pixel from the tile that owns it), or null. */
 		float[] foreground;
+		/** The image's core probability (each pixel from the tile that owns it), or null without a core head. */
+		float[] cores;
 
 		Decoded(int width, int height, int[] xs, int[] ys) {
 			this.width = width;
@@ -875,6 +1023,11 @@ public final class Segmenter {
 			int last = Math.min(nTiles, first + batch);
 			d.emissions.addAll(decoder.decode(img, width, height, tileX(xs, first, last), tileY(xs, ys, first, last), tile, maxSteps, minConfidence, null));
 			for (int k = first; k < last; k++) {
+				float[] c = decoder.cores(k - first);
+				if (c != null) {
+					if (d.cores == null) d.cores = new float[width * height];
+					paste(c, xs[k % xs.length], ys[k / xs.length], ownX[k % xs.length], ownY[k / xs.length], width, d.cores);
+				}
 				float[] f = fillArea > 0 ? decoder.foreground(k - first) : null;
 				if (f == null) continue;
 				if (d.foreground == null) d.foreground = new float[width * height];
@@ -898,9 +1051,18 @@ public final class Segmenter {
 		return assemble(d, minConfidence, maskThreshold, minArea, mergeSolidity, spotMinArea, spotMinForeground);
 	}
 
-	/** As {@link #assemble(Decoded, double, double, int, double)}, with other spot thresholds ({@link Options#spotMinArea}). */
+	/** As {@link #assemble(Decoded, double, double, int, double, int, double, int, double)}, with this segmenter's cores. */
 	public Instances assemble(Decoded d, double minConfidence, double maskThreshold, int minArea, double mergeSolidity, int spotMinArea,
 			double spotMinForeground) {
+		return assemble(d, minConfidence, maskThreshold, minArea, mergeSolidity, spotMinArea, spotMinForeground, coreMinArea, coreThreshold);
+	}
+
+	/**
+	 * As {@link #assemble(Decoded, double, double, int, double)}, with other spot thresholds ({@link Options#spotMinArea})
+	 * and core thresholds ({@link Options#coreMinArea}).
+	 */
+	public Instances assemble(Decoded d, double minConfidence, double maskThreshold, int minArea, double mergeSolidity, int spotMinArea,
+			double spotMinForeground, int coreMinArea, double coreThreshold) {
 		int[][] ownX = owned(d.xs, d.width, tile), ownY = owned(d.ys, d.height, tile);
 		List<Candidate> candidates = new ArrayList<>();
 		for (int k = 0; k < d.emissions.size(); k++) {
@@ -920,7 +1082,7 @@ public final class Segmenter {
 			grown = addedPixels(before, out);
 		}
 		passSpots = spots[0];
-		out = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
+		out = withoutHoles(splitAtCores(FragmentMerging.merge(out, mergeSolidity), d.cores, coreThreshold, coreMinArea));
 		passMeasured = withoutPixels(out, grown);
 		if (d.imageWidth == d.width && d.imageHeight == d.height) return out;
 		boolean same = passMeasured == out;

@@ -50,7 +50,10 @@ public final class TileDecoder implements Decoder {
 	private final int regionMargin;
 	/** The foreground probabilities of the last decoded batch (tiles one after the other), or null. */
 	private float[] lastForeground;
+	/** The core probabilities of the last decoded batch at 1/2 resolution (tiles one after the other), or null. */
+	private float[] lastCore;
 	private int lastTilePixels;
+	private int lastTileSize;
 
 	/** A decoder that encodes every tile on its own, as in training (see {@link #TileDecoder(RisModel, boolean)}). */
 	public TileDecoder(RisModel model) {
@@ -163,6 +166,16 @@ public final class TileDecoder implements Decoder {
 		return f;
 	}
 
+	@Override
+	public float[] cores(int k) {
+		if (lastCore == null) return null;
+		int size = lastTileSize, half = size / 2, hp = half * half;
+		float[] c = new float[lastTilePixels];
+		for (int y = 0; y < size; y++)
+			for (int x = 0; x < size; x++) c[y * size + x] = lastCore[k * hp + (y / 2) * half + x / 2];
+		return c;
+	}
+
 	private interface Encoding {
 		RisNetwork.State encode(RisNetwork net, ParameterStore ps, NDManager scope);
 	}
@@ -186,7 +199,9 @@ public final class TileDecoder implements Decoder {
 				state = encoding.encode(net, ps, encodeScope);
 				if (state.foreground() != null) foreground = Activation.sigmoid(state.foreground()).toFloatArray();
 				lastForeground = foreground;
+				lastCore = state.core() == null ? null : Activation.sigmoid(state.core()).toFloatArray();
 				lastTilePixels = px;
+				lastTileSize = size;
 				state.attachAll(batch);
 			}
 			int[] active = new int[n];

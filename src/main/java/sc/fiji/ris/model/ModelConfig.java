@@ -43,6 +43,13 @@ public final class ModelConfig {
 	 * step's mask, upsampled, where the foreground agrees. Packages written before this field existed have none.
 	 */
 	public boolean foregroundHead = true;
+	/**
+	 * Whether the network has a core head: the probability that a pixel lies in the inner half of an object, at 1/2
+	 * resolution, once per tile. It is trained on its own on a trained network (the rest frozen), and the segmenter
+	 * cuts an instance that holds several cores into one instance per core ({@link #coreThreshold},
+	 * {@link #coreMinArea}). Older packages have none.
+	 */
+	public boolean coreHead = false;
 
 	// ---- input
 	/** Lower and upper percentile for intensity normalisation. */
@@ -100,6 +107,15 @@ public final class ModelConfig {
 	/** The mean foreground probability a spot needs (see {@link #spotMinArea}). */
 	public double spotMinForeground = 0.8;
 	/**
+	 * With a core head: an instance holding several cores (4-connected pieces of core probability at least
+	 * {@link #coreThreshold} with at least {@link #coreMinArea} pixels each) is cut into one instance per core, each
+	 * taking the pixels nearest to it inside the instance. 0 = never (older models, and models without a core head).
+	 * Chosen on validation data by {@code ris tune}.
+	 */
+	public int coreMinArea = 0;
+	/** The core probability that counts a pixel as core (see {@link #coreMinArea}). */
+	public double coreThreshold = 0.5;
+	/**
 	 * The decisions for test-time augmentation by flips ({@code ris segment --flips}), chosen on validation data by
 	 * {@code ris tune --flips}; null (older models, or never tuned with flips): the one-view decisions above and 2
 	 * votes.
@@ -150,6 +166,9 @@ public final class ModelConfig {
 		public long limitedBatches;
 		/** Times a loss spike sent the run back to earlier weights (see the trainer). */
 		public int rollbacks;
+		/** Iterations and seconds of the core head's own training (0 without a core head). */
+		public long coreIterations;
+		public double coreSeconds;
 		/** Curriculum stage reached (1: two steps, 2: n + 2 steps). */
 		public int stage = 1;
 		public String created = "";
@@ -185,6 +204,8 @@ public final class ModelConfig {
 		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new IllegalArgumentException("The model's mergeSolidity must lie in [0, 1], not " + mergeSolidity + ".");
 		if (spotMinArea < 0) throw new IllegalArgumentException("The model's spotMinArea must be at least 0, not " + spotMinArea + ".");
 		if (!(spotMinForeground >= 0.5 && spotMinForeground <= 1)) throw new IllegalArgumentException("The model's spotMinForeground must lie in [0.5, 1], not " + spotMinForeground + ".");
+		if (coreMinArea < 0) throw new IllegalArgumentException("The model's coreMinArea must be at least 0, not " + coreMinArea + ".");
+		if (!(coreThreshold > 0 && coreThreshold < 1)) throw new IllegalArgumentException("The model's coreThreshold must lie in (0, 1), not " + coreThreshold + ".");
 		if (maskGrowth < 0 || maskGrowth > 16) throw new IllegalArgumentException("The model's maskGrowth must lie in [0, 16], not " + maskGrowth + ".");
 		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The model's minConfidence must lie in [0, 1].");
 		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("The model's maskThreshold must lie in (0, 1).");

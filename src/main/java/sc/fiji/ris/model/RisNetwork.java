@@ -34,6 +34,10 @@ import ai.djl.util.PairList;
  * probability {@code f = sigmoid(Wf relu(conv3x3 relu(S1 + up2(P2 e2) + up4(P4 F))))} is computed once per tile at
  * full resolution. The per-step work at full resolution (about two thirds of a step) disappears; an instance is
  * then {@code min(up2(grow(m)), f)} (see the tile decoder), whose outline follows the foreground.</li>
+ * <li><b>Core head</b> (optional, {@link ModelConfig#coreHead}): the probability that a pixel lies in the core of an
+ * object (its inner half: at least half its greatest depth from its outline), computed once per tile at 1/2
+ * resolution: {@code k = sigmoid(Wk relu(conv3x3 relu(conv3x3 relu(K2 e2 + up2(K4 F)))))}. Touching objects have
+ * separate cores, so an instance holding two cores holds two objects (see the segmenter).</li>
  * <li><b>Confidence head</b>: {@code s = sigmoid(w . [maxpool(h2), avgpool(h2)] + b)}.</li>
  * </ol>
  *
@@ -48,6 +52,8 @@ public final class RisNetwork extends AbstractBlock {
 	private static final byte VERSION = 1;
 	/** Channels of the foreground head's full-resolution 3x3 convolution. */
 	private static final int FOREGROUND_CHANNELS = 8;
+	/** Channels of the core head's convolutions. */
+	private static final int CORE_CHANNELS = 16;
 
 	private final ModelConfig config;
 	private final Block[] encoder = new Block[8];
@@ -69,6 +75,11 @@ public final class RisNetwork extends AbstractBlock {
 	private final Conv2d fg4;
 	private final Conv2d fgConv;
 	private final Conv2d fgOut;
+	private final Conv2d core2;
+	private final Conv2d core4;
+	private final Conv2d coreConvA;
+	private final Conv2d coreConvB;
+	private final Conv2d coreOut;
 
 	public RisNetwork(ModelConfig config) {
 		super(VERSION);
@@ -108,6 +119,16 @@ public final class RisNetwork extends AbstractBlock {
 		} else {
 			fg2 = fg4 = fgConv = fgOut = null;
 		}
+		// added last: the blocks of a network without a core head keep their order
+		if (config.coreHead) {
+			core2 = addChildBlock("core2", conv(CORE_CHANNELS, 1, true));
+			core4 = addChildBlock("core4", conv(CORE_CHANNELS, 1, false));
+			coreConvA = addChildBlock("coreConvA", conv(CORE_CHANNELS, 3, true));
+			coreConvB = addChildBlock("coreConvB", conv(CORE_CHANNELS, 3, true));
+			coreOut = addChildBlock("coreOut", conv(1, 1, true));
+		} else {
+			core2 = core4 = coreConvA = coreConvB = coreOut = null;
+		}
 	}
 
 	private static Conv2d conv(int filters, int kernel, boolean bias) {
@@ -122,6 +143,11 @@ public final class RisNetwork extends AbstractBlock {
 		NDArray staticGates, skip1, skip2, h1, c1, h2, c2, union;
 		/** Foreground logits [B, 1, H, W] (networks with a foreground head; computed once per tile). */
 		NDArray foreground;
+		/** Core logits [B, 1, H/2, W/2] (networks with a core head; computed once per tile). */
+		NDArray core;
+
+		/** The core logits of each tile, [B, 1, H/2, W/2], or null when the network has no core head. */
+		public NDArray core() { return core; }
 
 		/** The foreground logits of each tile, [B, 1, H, W], or null when the network has no foreground head. */
 		public NDArray foreground() { return foreground; }
@@ -138,6 +164,7 @@ public final class RisNetwork extends AbstractBlock {
 			s.c2 = pick(c2, index);
 			s.union = pick(union, index);
 			s.foreground = pick(foreground, index);
+			s.core = pick(core, index);
 			return s;
 		}
 
@@ -146,7 +173,7 @@ public final class RisNetwork extends AbstractBlock {
 		 * made except the state it hands on.
 		 */
 		public void attachAll(NDManager manager) {
-			for (NDArray a : new NDArray[] { staticGates, skip1, skip2, h1, c1, h2, c2, union, foreground })
+			for (NDArray a : new NDArray[] { staticGates, skip1, skip2, h1, c1, h2, c2, union, foreground, core })
 				if (a != null) a.attach(manager);
 		}
 
@@ -186,17 +213,8 @@ public final class RisNetwork extends AbstractBlock {
 		Shape shape = image.getShape();
 		if (shape.dimension() != 4 || shape.get(1) != 1 || shape.get(2) % 8 != 0 || shape.get(3) % 8 != 0)
 			throw new IllegalArgumentException("The network needs tiles of shape [B, 1, H, W] with H and W multiples of 8, not " + shape + ".");
-		int depth = config.encoderChannels.length;
-		NDArray[] e = new NDArray[depth];
-		NDArray x = image;
-		for (int s = 0; s < depth; s++) {
-			if (s > 0) x = pool2(x);
-			x = relu(run(encoder[2 * s], ps, x, training));
-			x = relu(run(encoder[2 * s + 1], ps, x, training));
-			e[s] = x;
-		}
-		NDArray p4 = run(fuse4, ps, e[2], training);
-		NDArray features = relu(fuse8 == null ? p4 : addUp(p4, run(fuse8, ps, e[3], training), 2));
+		NDArray[] e = encoderOutputs(ps, image, training);
+		NDArray features = e[e.length - 1];
 		State st = new State();
 		st.staticGates = cell1.projectStatic(ps, features, training);
 		st.skip2 = run(skip2, ps, e[1], training);
@@ -209,7 +227,47 @@ public final class RisNetwork extends AbstractBlock {
 			st.foreground = run(fgOut, ps, relu(run(fgConv, ps, relu(f), training)), training);
 			if (config.feedbackUnion) st.union = Pool.avgPool2d(image, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true).zerosLike();
 		}
+		if (coreOut != null) st.core = core(ps, e[1], features, training);
 		return st;
+	}
+
+	/** The encoder's output at each scale, then the fused 1/4-resolution features. */
+	private NDArray[] encoderOutputs(ParameterStore ps, NDArray image, boolean training) {
+		int depth = config.encoderChannels.length;
+		NDArray[] e = new NDArray[depth + 1];
+		NDArray x = image;
+		for (int s = 0; s < depth; s++) {
+			if (s > 0) x = pool2(x);
+			x = relu(run(encoder[2 * s], ps, x, training));
+			x = relu(run(encoder[2 * s + 1], ps, x, training));
+			e[s] = x;
+		}
+		NDArray p4 = run(fuse4, ps, e[2], training);
+		e[depth] = relu(fuse8 == null ? p4 : addUp(p4, run(fuse8, ps, e[3], training), 2));
+		return e;
+	}
+
+	/**
+	 * The core logits [B, 1, H/2, W/2] of a batch of normalised tiles (as {@link #encode} takes them), with the
+	 * gradient stopped at the encoder: for training the core head alone on a trained network.
+	 */
+	public NDArray coreLogits(ParameterStore ps, NDArray image, boolean training) {
+		if (coreOut == null) throw new IllegalStateException("This network has no core head.");
+		NDArray[] e = encoderOutputs(ps, image, training);
+		return core(ps, e[1].stopGradient(), e[e.length - 1].stopGradient(), training);
+	}
+
+	/** The core logits [B, 1, H/2, W/2] from the encoder's 1/2-resolution features and the fused 1/4-resolution ones. */
+	private NDArray core(ParameterStore ps, NDArray e2, NDArray features, boolean training) {
+		NDArray k = relu(addUp(run(core2, ps, e2, training), run(core4, ps, features, training), 2));
+		k = relu(run(coreConvA, ps, k, training));
+		k = relu(run(coreConvB, ps, k, training));
+		return run(coreOut, ps, k, training);
+	}
+
+	/** The core head's blocks (empty without one): the only ones the core head's training changes. */
+	public java.util.List<Block> coreBlocks() {
+		return coreOut == null ? java.util.List.of() : java.util.List.of(core2, core4, coreConvA, coreConvB, coreOut);
 	}
 
 	/**
@@ -255,6 +313,7 @@ public final class RisNetwork extends AbstractBlock {
 		st.skip2 = region.skip2 == null ? null : cut.apply(region.skip2, 2);
 		st.skip1 = region.skip1 == null ? null : cut.apply(region.skip1, 1);
 		st.foreground = region.foreground == null ? null : cut.apply(region.foreground, 1);
+		st.core = region.core == null ? null : cut.apply(region.core, 2);
 		if (region.union != null) {
 			int d = fgOut == null ? 1 : 2;
 			st.union = st.staticGates.getManager().zeros(new Shape(st.staticGates.getShape().get(0), 1, size / d, size / d), region.union.getDataType());
@@ -383,6 +442,13 @@ public final class RisNetwork extends AbstractBlock {
 			fgConv.initialize(manager, dataType, new Shape(b, k, hh, ww));
 			fgOut.initialize(manager, dataType, new Shape(b, FOREGROUND_CHANNELS, hh, ww));
 		}
+		if (coreOut != null) {
+			core2.initialize(manager, dataType, new Shape(b, c[1], hh / 2, ww / 2));
+			core4.initialize(manager, dataType, new Shape(b, c[2], hh / 4, ww / 4));
+			coreConvA.initialize(manager, dataType, new Shape(b, CORE_CHANNELS, hh / 2, ww / 2));
+			coreConvB.initialize(manager, dataType, new Shape(b, CORE_CHANNELS, hh / 2, ww / 2));
+			coreOut.initialize(manager, dataType, new Shape(b, CORE_CHANNELS, hh / 2, ww / 2));
+		}
 		confidence.initialize(manager, dataType, new Shape(b, 2L * h));
 		if (contextA != null) {
 			contextA.initialize(manager, dataType, new Shape(b, h, hh / 16, ww / 16));
@@ -408,6 +474,7 @@ public final class RisNetwork extends AbstractBlock {
 		int h = config.hiddenChannels, k = config.maskChannels;
 		enc += p4 * c[2] * c[2] + (c.length > 3 ? p4 / 4 * c[3] * c[2] : 0) + p4 * 9L * c[2] * 4 * h + p2 * c[1] * k + p1 * c[0] * k;
 		if (config.foregroundHead) enc += p2 * c[1] * k + p4 * c[2] * k + p1 * 9L * k * FOREGROUND_CHANNELS + p1 * FOREGROUND_CHANNELS;
+		if (config.coreHead) enc += p2 * c[1] * CORE_CHANNELS + p4 * c[2] * CORE_CHANNELS + 2 * p2 * 9L * CORE_CHANNELS * CORE_CHANNELS + p2 * CORE_CHANNELS;
 		long step = p4 * 9L * 4 * h * ((config.feedbackUnion ? 1 : 0) + h) // layer 1: union + recurrent
 				+ p4 * 9L * 4 * h * (2L * h) // layer 2: input + recurrent
 				+ p4 * h * k + p2 * 9L * k * k + (config.foregroundHead ? p2 * k : p1 * k)

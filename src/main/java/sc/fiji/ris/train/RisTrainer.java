@@ -713,7 +713,7 @@ public final class RisTrainer {
 	}
 
 	/** The images and their labels resampled by {@code factor} (intensities bilinear, labels nearest). */
-	static List<LabeledImage> magnified(List<LabeledImage> images, double factor) {
+	public static List<LabeledImage> magnified(List<LabeledImage> images, double factor) {
 		List<LabeledImage> out = new ArrayList<>(images.size());
 		for (LabeledImage li : images) {
 			int w = Math.max(1, (int) Math.round(li.width() * factor)), h = Math.max(1, (int) Math.round(li.height() * factor));
