@@ -95,6 +95,7 @@ final class TrainCommand {
 			"                        weights stay as they are (its instances do not change); the segmenter",
 			"                        then cuts instances that hold two objects' cores (default crop 96,",
 			"                        batch 8; choose its thresholds with 'ris tune --core-min-areas')",
+			"  --core-channels N     with --core-head: channels of the core head's convolutions (default 16)",
 			"  --checkpoints DIR     checkpoint folder (default: MODEL.zip's name + '.checkpoints')",
 			"  --validate-every N    iterations between validations (default 100)",
 			"  --seed S              random seed (default 42)",
@@ -118,7 +119,7 @@ final class TrainCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
 				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
-						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--gradient-norm-limit", "--lambda", "--min-instance-area", "--small-object-crops", "--touching-crops", "--small-object-weight", "--seed-weight", "--border-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads"),
+						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--gradient-norm-limit", "--lambda", "--min-instance-area", "--small-object-crops", "--touching-crops", "--small-object-weight", "--seed-weight", "--border-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads", "--core-channels"),
 				Set.of("--help", "--core-head", "--keep-checkpoints", "--no-spike-rollback", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
@@ -186,6 +187,7 @@ final class TrainCommand {
 		if (o.resume != null) config = ModelPackage.readConfig(o.resume);
 		else if (o.startFrom != null) config = ModelPackage.readConfig(o.startFrom);
 
+		if (a.has("--core-channels") && !a.has("--core-head")) throw new Args.UsageException("--core-channels applies only with --core-head.");
 		if (a.has("--core-head") && o.startFrom == null)
 			throw new Args.UsageException("--core-head trains a core head on a trained model: give the model with --start-from.");
 		PercentileNormalizer normalizer = new PercentileNormalizer(config.normLowPercentile, config.normHighPercentile);
@@ -194,10 +196,13 @@ final class TrainCommand {
 				? read(ImagePairs.pair(a.path("--val-images"), a.path("--val-labels"), "--val-images", "--val-labels"), normalizer, "--val-labels", out)
 				: new ArrayList<>();
 		sc.fiji.ris.model.PyTorchRuntime.start(threads); // after the data checks: a bad file is reported without loading PyTorch
+		Progress progress = new ConsoleProgress(out);
+		if (a.has("--core-head")) {
+			out.printf(Locale.ROOT, "Training a core head on %s with %d images (%d validation)%n", o.startFrom, train.size(), val.size());
+			return trainCoreHead(a, o, train, val, output, progress, out);
+		}
 		out.printf(Locale.ROOT, "Training on %d images (%d validation), checkpoints in %s%n", train.size(), val.size(), o.checkpointDir);
 
-		Progress progress = new ConsoleProgress(out);
-		if (a.has("--core-head")) return trainCoreHead(a, o, train, val, output, progress, out);
 		RisTrainer.Result result = new RisTrainer(config, o).train(train, val, progress, null);
 		try (RisModel best = ModelPackage.load(result.bestCheckpoint)) {
 			ModelConfig.Provenance p = best.config().training;
@@ -224,8 +229,9 @@ final class TrainCommand {
 		c.iterations = o.iterations;
 		c.seed = o.seed;
 		c.validateEvery = o.validateEvery;
+		c.decay = o.decay;
 		if (a.has("--learning-rate")) c.learningRate = o.learningRate;
-		try (RisModel base = ModelPackage.load(o.startFrom); RisModel model = CoreTrainer.withCoreHead(base, o.seed)) {
+		try (RisModel base = ModelPackage.load(o.startFrom); RisModel model = CoreTrainer.withCoreHead(base, o.seed, a.integer("--core-channels", 16, 1, 512))) {
 			if (model.config().inputScale != 1) {
 				train = RisTrainer.magnified(train, model.config().inputScale);
 				val = RisTrainer.magnified(val, model.config().inputScale);

@@ -50,6 +50,8 @@ public final class ModelConfig {
 	 * {@link #coreMinArea}). Older packages have none.
 	 */
 	public boolean coreHead = false;
+	/** Channels of the core head's convolutions (packages without the field: 16). */
+	public int coreChannels = 16;
 
 	// ---- input
 	/** Lower and upper percentile for intensity normalisation. */
@@ -204,6 +206,7 @@ public final class ModelConfig {
 		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new IllegalArgumentException("The model's mergeSolidity must lie in [0, 1], not " + mergeSolidity + ".");
 		if (spotMinArea < 0) throw new IllegalArgumentException("The model's spotMinArea must be at least 0, not " + spotMinArea + ".");
 		if (!(spotMinForeground >= 0.5 && spotMinForeground <= 1)) throw new IllegalArgumentException("The model's spotMinForeground must lie in [0.5, 1], not " + spotMinForeground + ".");
+		if (coreHead && (coreChannels < 1 || coreChannels > 512)) throw new IllegalArgumentException("The model's coreChannels must lie in [1, 512], not " + coreChannels + ".");
 		if (coreMinArea < 0) throw new IllegalArgumentException("The model's coreMinArea must be at least 0, not " + coreMinArea + ".");
 		if (!(coreThreshold > 0 && coreThreshold < 1)) throw new IllegalArgumentException("The model's coreThreshold must lie in (0, 1), not " + coreThreshold + ".");
 		if (maskGrowth < 0 || maskGrowth > 16) throw new IllegalArgumentException("The model's maskGrowth must lie in [0, 16], not " + maskGrowth + ".");

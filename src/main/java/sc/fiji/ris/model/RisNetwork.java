@@ -52,8 +52,6 @@ public final class RisNetwork extends AbstractBlock {
 	private static final byte VERSION = 1;
 	/** Channels of the foreground head's full-resolution 3x3 convolution. */
 	private static final int FOREGROUND_CHANNELS = 8;
-	/** Channels of the core head's convolutions. */
-	private static final int CORE_CHANNELS = 16;
 
 	private final ModelConfig config;
 	private final Block[] encoder = new Block[8];
@@ -121,10 +119,11 @@ public final class RisNetwork extends AbstractBlock {
 		}
 		// added last: the blocks of a network without a core head keep their order
 		if (config.coreHead) {
-			core2 = addChildBlock("core2", conv(CORE_CHANNELS, 1, true));
-			core4 = addChildBlock("core4", conv(CORE_CHANNELS, 1, false));
-			coreConvA = addChildBlock("coreConvA", conv(CORE_CHANNELS, 3, true));
-			coreConvB = addChildBlock("coreConvB", conv(CORE_CHANNELS, 3, true));
+			int kc = config.coreChannels;
+			core2 = addChildBlock("core2", conv(kc, 1, true));
+			core4 = addChildBlock("core4", conv(kc, 1, false));
+			coreConvA = addChildBlock("coreConvA", conv(kc, 3, true));
+			coreConvB = addChildBlock("coreConvB", conv(kc, 3, true));
 			coreOut = addChildBlock("coreOut", conv(1, 1, true));
 		} else {
 			core2 = core4 = coreConvA = coreConvB = coreOut = null;
@@ -445,9 +444,10 @@ public final class RisNetwork extends AbstractBlock {
 		if (coreOut != null) {
 			core2.initialize(manager, dataType, new Shape(b, c[1], hh / 2, ww / 2));
 			core4.initialize(manager, dataType, new Shape(b, c[2], hh / 4, ww / 4));
-			coreConvA.initialize(manager, dataType, new Shape(b, CORE_CHANNELS, hh / 2, ww / 2));
-			coreConvB.initialize(manager, dataType, new Shape(b, CORE_CHANNELS, hh / 2, ww / 2));
-			coreOut.initialize(manager, dataType, new Shape(b, CORE_CHANNELS, hh / 2, ww / 2));
+			int kc = config.coreChannels;
+			coreConvA.initialize(manager, dataType, new Shape(b, kc, hh / 2, ww / 2));
+			coreConvB.initialize(manager, dataType, new Shape(b, kc, hh / 2, ww / 2));
+			coreOut.initialize(manager, dataType, new Shape(b, kc, hh / 2, ww / 2));
 		}
 		confidence.initialize(manager, dataType, new Shape(b, 2L * h));
 		if (contextA != null) {
@@ -474,7 +474,8 @@ public final class RisNetwork extends AbstractBlock {
 		int h = config.hiddenChannels, k = config.maskChannels;
 		enc += p4 * c[2] * c[2] + (c.length > 3 ? p4 / 4 * c[3] * c[2] : 0) + p4 * 9L * c[2] * 4 * h + p2 * c[1] * k + p1 * c[0] * k;
 		if (config.foregroundHead) enc += p2 * c[1] * k + p4 * c[2] * k + p1 * 9L * k * FOREGROUND_CHANNELS + p1 * FOREGROUND_CHANNELS;
-		if (config.coreHead) enc += p2 * c[1] * CORE_CHANNELS + p4 * c[2] * CORE_CHANNELS + 2 * p2 * 9L * CORE_CHANNELS * CORE_CHANNELS + p2 * CORE_CHANNELS;
+		int kc = config.coreChannels;
+		if (config.coreHead) enc += p2 * c[1] * kc + p4 * c[2] * kc + 2 * p2 * 9L * kc * kc + p2 * kc;
 		long step = p4 * 9L * 4 * h * ((config.feedbackUnion ? 1 : 0) + h) // layer 1: union + recurrent
 				+ p4 * 9L * 4 * h * (2L * h) // layer 2: input + recurrent
 				+ p4 * h * k + p2 * 9L * k * k + (config.foregroundHead ? p2 * k : p1 * k)

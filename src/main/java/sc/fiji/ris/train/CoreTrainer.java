@@ -45,6 +45,8 @@ public final class CoreTrainer {
 		public float learningRate = 2e-3f;
 		public int validateEvery = 100;
 		public long seed = 42;
+		/** Cosine decay of the learning rate over the second half of the budget (false: constant). */
+		public boolean decay = true;
 	}
 
 	/** The model with the best weights, and how training went. */
@@ -71,8 +73,14 @@ public final class CoreTrainer {
 	 * copied. The caller closes the copy.
 	 */
 	public static RisModel withCoreHead(RisModel base, long seed) {
+		return withCoreHead(base, seed, 16);
+	}
+
+	/** As {@link #withCoreHead(RisModel, long)}, with {@code channels} in the core head's convolutions. */
+	public static RisModel withCoreHead(RisModel base, long seed, int channels) {
 		ModelConfig config = base.config().copy();
 		config.coreHead = true;
+		config.coreChannels = channels;
 		RisModel out = RisModel.create(config, seed);
 		Map<String, NDArray> source = new HashMap<>();
 		for (Pair<String, Parameter> p : base.network().getParameters()) source.put(p.getKey(), p.getValue().getArray());
@@ -135,7 +143,7 @@ public final class CoreTrainer {
 			if (progress.isCancelled()) { cancelled = true; break; }
 			// as the network's training: constant, then a cosine decay to 5% over the second half of the budget
 			double used = Math.max(iteration / (double) maxIterations, (System.nanoTime() - start) / 1e9 / budget);
-			rate[0] = (float) (o.learningRate * RisTrainer.learningRateFactor(true, used));
+			rate[0] = (float) (o.learningRate * RisTrainer.learningRateFactor(o.decay, used));
 			List<LabeledImage> batch = new ArrayList<>(o.batch);
 			for (int b = 0; b < o.batch; b++) batch.add(sampler.sample(train.get(rnd.nextInt(train.size())), rnd));
 			try (NDManager scope = model.manager().newSubManager(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {

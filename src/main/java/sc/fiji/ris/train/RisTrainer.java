@@ -121,6 +121,11 @@ public final class RisTrainer {
 			model.config().training = new ModelConfig.Provenance();
 			model.config().training.contextMargin = inherited;
 			stage = 2; // a trained model already knows how to find and stop
+			if (model.config().coreHead && model.config().coreMinArea > 0) {
+				// the core head was trained on the encoder as it was: its cores would not fit the fine-tuned one
+				model.config().coreMinArea = 0;
+				progress.status("The model's core head stays as it was and no longer cuts instances: train it again on the fine-tuned model with 'ris train --core-head' (then 'ris tune').");
+			}
 		} else {
 			ModelConfig config = baseConfig.copy();
 			config.tileSize = options.crop;

@@ -127,6 +127,32 @@ class TrainCommandInputTest {
 	}
 
 	@Test
+	void aCoreHeadTrainedOnTheBundledModelKeepsItsThresholdsAndWeights() throws IOException {
+		Run r = run(train("--start-from", "bundled", "--core-head", "--core-channels", "8"));
+		assertEquals(0, r.code, "exit code\nerr:\n" + r.err + "out:\n" + r.out);
+		assertTrue(r.out.contains("Training a core head on"), r.out);
+		sc.fiji.ris.model.ModelConfig c = sc.fiji.ris.io.ModelPackage.readConfig(output);
+		sc.fiji.ris.model.ModelConfig bundled = sc.fiji.ris.io.ModelPackage.readConfig(sc.fiji.ris.io.ModelPackage.bundledCopy());
+		assertTrue(c.coreHead);
+		assertEquals(8, c.coreChannels);
+		assertEquals(1, c.training.coreIterations);
+		assertEquals(bundled.training.iterations, c.training.iterations, "the network's own training record stays");
+		assertEquals(bundled.minConfidence, c.minConfidence);
+		assertEquals(bundled.minArea, c.minArea);
+		assertFalse(Files.exists(dir.resolve("model.checkpoints")), "no checkpoint folder for the core head");
+	}
+
+	@Test
+	void aCoreHeadNeedsAModelToStartFrom() throws IOException {
+		assertRefused(2, train("--core-head"), "--core-head", "--start-from");
+	}
+
+	@Test
+	void coreChannelsWithoutACoreHead() throws IOException {
+		assertRefused(2, train("--core-channels", "8"), "--core-channels", "--core-head");
+	}
+
+	@Test
 	void architectureOptionsReachTheSavedModel() throws IOException {
 		Run r = run(train("--encoder-channels", "8,12,16,24", "--hidden", "6", "--no-foreground-head"));
 		assertEquals(0, r.code, "exit code\nerr:\n" + r.err + "out:\n" + r.out);

@@ -27,11 +27,11 @@ class TuneCommandTest {
 		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
 		int code = Main.run(new String[] { "tune", "--threads", "2", "--model", ModelPackage.bundledCopy().toString(), "--images", "sample-images/images",
 				"--labels", "sample-images/labels", "--confidences", "0.6,0.7", "--thresholds", "0.5", "--min-areas", "30", "--merge-solidities", "0,0.9",
-				"--mask-growths", "3,5", "--spot-areas", "0,15", "--output", out.toString() }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+				"--mask-growths", "3,5", "--spot-areas", "0,15", "--core-min-areas", "30", "--output", out.toString() }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
 		String text = o.toString(StandardCharsets.UTF_8);
 		assertEquals(0, code, text + e.toString(StandardCharsets.UTF_8));
 		List<String[]> rows = text.lines().map(String::trim).filter(l -> l.matches("0\\.\\d0 .*")).map(l -> l.split("\\s+")).collect(Collectors.toList());
-		assertEquals(16, rows.size(), "2 confidences x 2 merge solidities x 2 spot areas x 2 mask growths:\n" + text);
+		assertEquals(16, rows.size(), "2 confidences x 2 merge solidities x 2 spot areas x 2 mask growths (x 1 core area):\n" + text);
 		boolean differs = false;
 		for (int i = 0; i < 8; i++) differs |= !rows.get(i)[5].equals(rows.get(i + 8)[5]) || !rows.get(i)[6].equals(rows.get(i + 8)[6]);
 		assertTrue(differs, "the same thresholds with another mask growth give other masks:\n" + text);
@@ -45,6 +45,8 @@ class TuneCommandTest {
 		assertEquals(Double.parseDouble(best[3]), c.mergeSolidity, 1e-9);
 		assertEquals(Integer.parseInt(best[8]), c.maskGrowth);
 		assertEquals(Integer.parseInt(best[9]), c.spotMinArea);
+		assertEquals(30, Integer.parseInt(best[11]), "the core area column");
+		assertEquals(30, c.coreMinArea);
 		assertEquals(Double.parseDouble(best[5]), c.training.validation.get("whole_image_mean_f1"), 1e-4);
 		assertTrue(text.contains(String.format(Locale.ROOT, "merge_solidity %.2f", c.mergeSolidity)), text);
 	}
@@ -54,14 +56,14 @@ class TuneCommandTest {
 		Path out = dir.resolve("flips.zip");
 		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
 		int code = Main.run(new String[] { "tune", "--threads", "2", "--model", ModelPackage.bundledCopy().toString(), "--images", "sample-images/images",
-				"--labels", "sample-images/labels", "--confidences", "0.3", "--thresholds", "0.5", "--min-areas", "15", "--merge-solidities", "0.9",
+				"--labels", "sample-images/labels", "--confidences", "0.2", "--thresholds", "0.5", "--min-areas", "5", "--merge-solidities", "0.9",
 				"--flips", "--flip-votes", "1,4", "--output", out.toString() }, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
 		String text = o.toString(StandardCharsets.UTF_8);
 		assertEquals(0, code, text + e.toString(StandardCharsets.UTF_8));
 		List<String[]> rows = text.lines().map(String::trim).filter(l -> l.matches("0\\.\\d0 .*")).map(l -> l.split("\\s+")).collect(Collectors.toList());
 		assertEquals(2, rows.size(), "2 votes:\n" + text);
-		assertEquals("1", rows.get(0)[11]);
-		assertEquals("4", rows.get(1)[11]);
+		assertEquals("1", rows.get(0)[13]);
+		assertEquals("4", rows.get(1)[13]);
 		assertTrue(Double.parseDouble(rows.get(0)[7]) != Double.parseDouble(rows.get(1)[7]) || !rows.get(0)[4].equals(rows.get(1)[4]), "1 vote of 4 and 4 differ:\n" + text);
 		ModelConfig bundled = ModelPackage.readConfig(ModelPackage.bundledCopy()), c = ModelPackage.readConfig(out);
 		double top = Math.max(Double.parseDouble(rows.get(0)[5]), Double.parseDouble(rows.get(1)[5]));
@@ -72,9 +74,9 @@ class TuneCommandTest {
 			if (pick < 0 || Double.parseDouble(r[7]) < Double.parseDouble(rows.get(pick)[7])
 					|| (r[7].equals(rows.get(pick)[7]) && Double.parseDouble(r[5]) > Double.parseDouble(rows.get(pick)[5]))) pick = i;
 		}
-		assertEquals(Integer.parseInt(rows.get(pick)[11]), c.flips.votes);
-		assertEquals(0.3, c.flips.minConfidence, 1e-9);
-		assertEquals(15, c.flips.minArea);
+		assertEquals(Integer.parseInt(rows.get(pick)[13]), c.flips.votes);
+		assertEquals(0.2, c.flips.minConfidence, 1e-9);
+		assertEquals(5, c.flips.minArea);
 		assertEquals(0.9, c.flips.mergeSolidity, 1e-9);
 		assertEquals(bundled.minConfidence, c.minConfidence, 1e-9, "the one-view thresholds stay");
 		assertEquals(bundled.minArea, c.minArea);
@@ -98,6 +100,8 @@ class TuneCommandTest {
 		assertRefused("--mask-growths cannot be tuned with --flips", "--flips", "--mask-growths", "4,5");
 		assertRefused("The spots cannot be tuned with --flips", "--flips", "--spot-areas", "0,10");
 		assertRefused("which --no-fill turns off", "--no-fill", "--spot-areas", "0,10");
+		assertRefused("The cores cannot be tuned with --flips", "--flips", "--core-min-areas", "0,10");
+		assertRefused("The values of --core-min-areas must be whole numbers", "--core-min-areas", "0,2.5");
 	}
 
 	/** 'ris tune' on the sample images with {@code options} is refused as a usage error whose message holds {@code fragment}. */

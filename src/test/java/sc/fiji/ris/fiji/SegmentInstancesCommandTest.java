@@ -76,18 +76,40 @@ class SegmentInstancesCommandTest {
 
 	@Test
 	void smallestSpotZeroLeavesOutTheSpotsTheModelTakes() throws Exception {
-		// over all sample images; two of them hold a speck on its own that the bundled model takes
-		int[] counts = countsOverSamples("smallest_spot", 0, -1); // never; the model's own (10 pixels for the bundled model)
-		assertTrue(counts[0] > 0 && counts[1] > counts[0], "spots taken only when allowed: " + java.util.Arrays.toString(counts));
+		// over all sample images, with the bundled model keeping instances of 60 pixels or more (its own minimum, 30,
+		// keeps the specks of two sample images as instances already): those specks are then spots, taken when allowed
+		java.nio.file.Path model = java.nio.file.Files.createTempFile("ris-area60", ".zip");
+		try {
+			try (sc.fiji.ris.model.RisModel m = sc.fiji.ris.io.ModelPackage.loadBundled()) {
+				m.config().minArea = 60;
+				sc.fiji.ris.io.ModelPackage.save(m, model);
+			}
+			int[] counts = countsOverSamples(model.toFile(), "smallest_spot", 0, -1); // never; the model's own (10 pixels)
+			assertTrue(counts[0] > 0 && counts[1] > counts[0], "spots taken only when allowed: " + java.util.Arrays.toString(counts));
+		} finally {
+			java.nio.file.Files.deleteIfExists(model);
+		}
+	}
+
+	@Test
+	void smallestCoreZeroLeavesTouchingNucleiTheModelCutsAsOne() throws Exception {
+		// over all sample images; the bundled model's core head cuts some instances that hold two nuclei
+		int[] counts = countsOverSamples("smallest_core", 0, -1); // never cut; the model's own (30 pixels for the bundled model)
+		assertTrue(counts[0] > 0 && counts[1] > counts[0], "instances cut at their cores only when allowed: " + java.util.Arrays.toString(counts));
 	}
 
 	/** The number of instances found in all sample images together, with {@code parameter} at each of {@code values}. */
 	private static int[] countsOverSamples(String parameter, Object... values) throws Exception {
+		return countsOverSamples(null, parameter, values);
+	}
+
+	/** As {@link #countsOverSamples(String, Object...)}, with the model in {@code modelFile} (null: the bundled one). */
+	private static int[] countsOverSamples(java.io.File modelFile, String parameter, Object... values) throws Exception {
 		int[] counts = new int[values.length];
 		for (java.nio.file.Path file : Fixtures.sampleImages()) {
 			ImagePlus input = Fixtures.open("images", file.getFileName().toString());
 			for (int k = 0; k < values.length; k++) {
-				CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", null, parameter, values[k],
+				CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", modelFile, parameter, values[k],
 						"roi_manager", "Don't add", "show_table", false);
 				assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
 				counts[k] += (Integer) m.getOutput("instance_count");

@@ -142,4 +142,43 @@ class CoreTrainerTest {
 			assertEquals("The model has no core head to train.", e.getMessage());
 		}
 	}
+
+	@Test
+	void fineTuningAModelWithACoreHeadStopsItsCutsAndSaysSo() throws IOException {
+		ModelConfig c = new ModelConfig();
+		c.encoderChannels = new int[] { 8, 12, 16, 16 };
+		c.hiddenChannels = 8;
+		c.maskChannels = 8;
+		c.tileSize = 32;
+		c.tileOverlap = 8;
+		c.maxSteps = 6;
+		Path file = dir.resolve("with-core.zip");
+		try (RisModel base = RisModel.create(c, 3); RisModel model = CoreTrainer.withCoreHead(base, 4)) {
+			model.config().coreMinArea = 12;
+			ModelPackage.save(model, file);
+		}
+		TrainingOptions ft = new TrainingOptions();
+		ft.iterations = 2;
+		ft.crop = 32;
+		ft.batch = 2;
+		ft.startFrom = file;
+		ft.checkpointDir = dir.resolve("ft");
+		List<String> said = new ArrayList<>();
+		Progress listening = new Progress() {
+			@Override
+			public void status(String message) { said.add(message); }
+
+			@Override
+			public void progress(long done, long total) {}
+
+			@Override
+			public boolean isCancelled() { return false; }
+		};
+		new RisTrainer(c, ft).train(images(2, 10), List.of(), listening, null);
+		try (RisModel m = ModelPackage.load(dir.resolve("ft/last.zip"))) {
+			assertTrue(m.config().coreHead, "the head stays");
+			assertEquals(0, m.config().coreMinArea, "but no longer cuts: it was trained on the encoder before fine-tuning");
+		}
+		assertTrue(said.stream().anyMatch(m -> m.contains("train it again on the fine-tuned model with 'ris train --core-head'")), said.toString());
+	}
 }

@@ -125,7 +125,7 @@ class CommandBridgeTest {
 				((TextField) dialog.getNumericFields().get(1)).setText("64");
 				dialog.actionPerformed(new ActionEvent(dialog.getButtons()[0], ActionEvent.ACTION_PERFORMED, "OK"));
 			});
-			String expected = "run(\"Segment Instances\", \"input=" + SAMPLE + " model_file=[] min_confidence=-1 tile_size=64 object_diameter=0 merge_solidity=-1 smallest_spot=-1 flip_averaging=false refine_with_crf=false roi_manager=Replace show_table=true\");";
+			String expected = "run(\"Segment Instances\", \"input=" + SAMPLE + " model_file=[] min_confidence=-1 tile_size=64 object_diameter=0 merge_solidity=-1 smallest_spot=-1 smallest_core=-1 flip_averaging=false refine_with_crf=false roi_manager=Replace show_table=true\");";
 			long end = System.currentTimeMillis() + 120_000;
 			while (!Recorder.getInstance().getText().contains(expected) && System.currentTimeMillis() < end) Thread.sleep(100);
 			assertTrue(recorder.getText().contains(expected), "recorded: " + recorder.getText());
