@@ -31,8 +31,9 @@ import sc.fiji.ris.model.RisModel;
  * half a typical nucleus in size and not thin become instances too ({@link Options#fillFromForeground}): nuclei that
  * every tile missed; then the instances grow into the unclaimed foreground around them, by at most a quarter of the
  * model's object diameter ({@link #growIntoForeground}). Then touching parts of one convex nucleus are joined
- * ({@link FragmentMerging}, at the model's merge solidity). Last, holes inside one instance are filled
- * ({@link InstancePainter#fillHoles}).
+ * ({@link FragmentMerging}, at the model's merge solidity), and holes inside one instance are filled
+ * ({@link InstancePainter#fillHoles}). Last, with a core head, an instance holding several cores is cut into one
+ * instance per core ({@link #splitAtCores}); the object-diameter estimate measures the instances before this cut.
  *
  * <p>Not thread-safe; one instance per thread. PyTorch uses its own intra-op threads.
  */
@@ -639,8 +640,10 @@ public final class Segmenter {
 			grown = addedPixels(before, out);
 		}
 		passSpots = spots[0];
-		out = withoutHoles(splitAtCores(FragmentMerging.merge(out, mergeSolidity), cores, coreThreshold, coreMinArea));
-		passMeasured = withoutPixels(out, grown);
+		Instances merged = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
+		out = splitAtCores(merged, cores, coreThreshold, coreMinArea);
+		// the estimate measures the instances before the cuts: pieces of one object would share outlines as cut-up ones do
+		passMeasured = withoutPixels(merged, grown);
 		s.stitchNanos += System.nanoTime() - t2;
 		return out;
 	}
@@ -1082,8 +1085,9 @@ public final class Segmenter {
 			grown = addedPixels(before, out);
 		}
 		passSpots = spots[0];
-		out = withoutHoles(splitAtCores(FragmentMerging.merge(out, mergeSolidity), d.cores, coreThreshold, coreMinArea));
-		passMeasured = withoutPixels(out, grown);
+		Instances merged = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
+		out = splitAtCores(merged, d.cores, coreThreshold, coreMinArea);
+		passMeasured = withoutPixels(merged, grown);
 		if (d.imageWidth == d.width && d.imageHeight == d.height) return out;
 		boolean same = passMeasured == out;
 		out = scaleBack(out, d.imageWidth, d.imageHeight);
