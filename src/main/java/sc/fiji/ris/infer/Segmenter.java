@@ -825,9 +825,8 @@ public final class Segmenter {
 	 * each pixel of a cut instance goes to the core it is nearest to along paths inside the instance (4-neighbours;
 	 * ties to the core reached first in scan order). The piece of the first core takes the instance's place, the others
 	 * come right after it (the labels after them move up), with the instance's confidence and its soft mask without
-	 * the other pieces' pixels.
-	 * Pixels no core reaches (parts of the instance not connected to any core) stay with the first core. Returns
-	 * {@code in} itself when nothing is cut (or {@code cores} is null or {@code minCoreArea} is 0).
+	 * the other pieces' pixels. Pixels no core reaches (parts of the instance not connected to any core) stay with the
+	 * first core. Returns {@code in} itself when nothing is cut (or {@code cores} is null or {@code minCoreArea} is 0).
 	 */
 	static Instances splitAtCores(Instances in, float[] cores, double threshold, int minCoreArea) {
 		if (cores == null || minCoreArea <= 0 || in.count() == 0) return in;

@@ -117,7 +117,7 @@ public final class CoreTrainer {
 		if (train.isEmpty()) throw new IllegalArgumentException("There are no training images.");
 		if (o.crop % 16 != 0) throw new IllegalArgumentException("The crop for the core head must be a multiple of 16, not " + o.crop + ".");
 		if (progress == null) progress = Progress.NONE;
-		Engine.getEngine("PyTorch");
+		Engine engine = PyTorchRuntime.start(0); // the engine the model's weights live in (started with them)
 		List<Parameter> params = new ArrayList<>();
 		for (Block b : model.network().coreBlocks())
 			for (Pair<String, Parameter> p : b.getParameters()) {
@@ -146,7 +146,7 @@ public final class CoreTrainer {
 			rate[0] = (float) (o.learningRate * RisTrainer.learningRateFactor(o.decay, used));
 			List<LabeledImage> batch = new ArrayList<>(o.batch);
 			for (int b = 0; b < o.batch; b++) batch.add(sampler.sample(train.get(rnd.nextInt(train.size())), rnd));
-			try (NDManager scope = model.manager().newSubManager(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+			try (NDManager scope = model.manager().newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
 				NDArray loss = loss(model, scope, batch, o.crop, true);
 				gc.backward(loss);
 				sum += loss.getFloat();
@@ -166,8 +166,8 @@ public final class CoreTrainer {
 					bestLoss = v;
 					best = weights(params);
 				}
-				progress.status(String.format(Locale.ROOT, "core head: iteration %d, training loss %.4f, validation loss %.4f (best %.4f), %.1f min",
-						iteration, sum / count, v, bestLoss, (System.nanoTime() - start) / 6e10));
+				progress.status(String.format(Locale.ROOT, "core head: iteration %d, training loss %.4f, %s loss %.4f (best %.4f), %.1f min",
+						iteration, sum / count, valCrops.isEmpty() ? "training" : "validation", v, bestLoss, (System.nanoTime() - start) / 6e10));
 				sum = 0;
 				count = 0;
 			}
