@@ -18,8 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.LabeledImage;
-import sc.fiji.ris.data.PercentileNormalizer;
-import sc.fiji.ris.data.SyntheticNuclei;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.ModelConfig;
 import sc.fiji.ris.model.RisModel;
@@ -74,26 +72,10 @@ class CoreTrainerTest {
 		assertArrayEquals(new float[] { 0.25f, 0 }, CoreTrainer.halved(t, w, h));
 	}
 
-	private static List<LabeledImage> images(int n, long seed) {
-		SyntheticNuclei gen = SyntheticNuclei.builder().diameter(10, 14).build();
-		List<LabeledImage> out = new ArrayList<>();
-		for (int i = 0; i < n; i++) {
-			LabeledImage raw = gen.generate("s" + i, 64, 64, seed + i);
-			out.add(new LabeledImage(raw.name(), 64, 64, PercentileNormalizer.DEFAULT.normalize(raw.pixels()), raw.labels()));
-		}
-		return out;
-	}
-
 	@Test
 	void trainingTheCoreHeadLowersItsLossAndLeavesEveryOtherWeightAsItWas() throws IOException {
-		ModelConfig c = new ModelConfig();
-		c.encoderChannels = new int[] { 8, 12, 16, 16 };
-		c.hiddenChannels = 8;
-		c.maskChannels = 8;
-		c.tileSize = 32;
-		c.tileOverlap = 8;
-		c.maxSteps = 6;
-		List<LabeledImage> val = RisTrainer.validationCrops(images(3, 500), 32);
+		ModelConfig c = RisTrainerTest.tiny();
+		List<LabeledImage> val = RisTrainer.validationCrops(RisTrainerTest.images(3, 500), 32);
 		try (RisModel base = RisModel.create(c, 3); RisModel model = CoreTrainer.withCoreHead(base, 4)) {
 			assertTrue(model.config().coreHead);
 			assertFalse(base.config().coreHead);
@@ -106,7 +88,7 @@ class CoreTrainerTest {
 			o.iterations = 80;
 			o.minutes = 0;
 			o.validateEvery = 20;
-			CoreTrainer.Result r = CoreTrainer.train(model, images(6, 10), images(3, 500), o, Progress.NONE);
+			CoreTrainer.Result r = CoreTrainer.train(model, RisTrainerTest.images(6, 10), RisTrainerTest.images(3, 500), o, Progress.NONE);
 			assertEquals(80, r.iterations);
 			assertTrue(r.bestValidationLoss < 0.8 * start, "core loss " + start + " -> " + r.bestValidationLoss);
 			assertEquals(r.bestValidationLoss, CoreTrainer.validationLoss(model, val, 32), 1e-5, "the kept weights are the best ones");
@@ -138,20 +120,14 @@ class CoreTrainerTest {
 		c.tileOverlap = 8;
 		try (RisModel base = RisModel.create(c, 1)) {
 			IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-					() -> CoreTrainer.train(base, images(1, 1), List.of(), new CoreTrainer.Options(), Progress.NONE));
+					() -> CoreTrainer.train(base, RisTrainerTest.images(1, 1), List.of(), new CoreTrainer.Options(), Progress.NONE));
 			assertEquals("The model has no core head to train.", e.getMessage());
 		}
 	}
 
 	@Test
 	void fineTuningAModelWithACoreHeadStopsItsCutsAndSaysSo() throws IOException {
-		ModelConfig c = new ModelConfig();
-		c.encoderChannels = new int[] { 8, 12, 16, 16 };
-		c.hiddenChannels = 8;
-		c.maskChannels = 8;
-		c.tileSize = 32;
-		c.tileOverlap = 8;
-		c.maxSteps = 6;
+		ModelConfig c = RisTrainerTest.tiny();
 		Path file = dir.resolve("with-core.zip");
 		try (RisModel base = RisModel.create(c, 3); RisModel model = CoreTrainer.withCoreHead(base, 4)) {
 			model.config().coreMinArea = 12;
@@ -174,7 +150,7 @@ class CoreTrainerTest {
 			@Override
 			public boolean isCancelled() { return false; }
 		};
-		new RisTrainer(c, ft).train(images(2, 10), List.of(), listening, null);
+		new RisTrainer(c, ft).train(RisTrainerTest.images(2, 10), List.of(), listening, null);
 		try (RisModel m = ModelPackage.load(dir.resolve("ft/last.zip"))) {
 			assertTrue(m.config().coreHead, "the head stays");
 			assertEquals(0, m.config().coreMinArea, "but no longer cuts: it was trained on the encoder before fine-tuning");

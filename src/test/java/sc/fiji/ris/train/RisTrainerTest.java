@@ -24,7 +24,8 @@ class RisTrainerTest {
 	@TempDir
 	Path dir;
 
-	private static List<LabeledImage> images(int n, long seed) {
+	/** {@code n} normalised 64x64 synthetic images with nuclei of 10-14 pixels (seeds from {@code seed}). */
+	static List<LabeledImage> images(int n, long seed) {
 		SyntheticNuclei gen = SyntheticNuclei.builder().diameter(10, 14).build();
 		List<LabeledImage> out = new ArrayList<>();
 		for (int i = 0; i < n; i++) {
@@ -51,7 +52,8 @@ class RisTrainerTest {
 		return new LabeledImage("pair", 64, 64, px, labels);
 	}
 
-	private static ModelConfig tiny() {
+	/** A tiny network for fast real training runs. */
+	static ModelConfig tiny() {
 		ModelConfig c = new ModelConfig();
 		c.encoderChannels = new int[] { 8, 12, 16, 16 };
 		c.hiddenChannels = 8;
