@@ -630,7 +630,20 @@ public final class Segmenter {
 			progress.progress(last, nTiles);
 		}
 		long t2 = System.nanoTime();
-		Instances out = stitch(candidates, width, height, minArea);
+		Instances out = finish(stitch(candidates, width, height, minArea), fg, cores, mergeSolidity, spotMinArea, spotMinForeground, coreMinArea,
+				coreThreshold);
+		s.stitchNanos += System.nanoTime() - t2;
+		return out;
+	}
+
+	/**
+	 * What follows the stitching: the fill, spots and growth from the foreground (when there is one), the merge of
+	 * fragments, the filling of holes and the cut at cores (when there are cores). Sets {@link #passSpots} and
+	 * {@link #passMeasured}: the estimate measures the instances before the cut (pieces of one object would share
+	 * outlines as cut-up ones do) and without the pixels they grew into.
+	 */
+	private Instances finish(Instances out, float[] fg, float[] cores, double mergeSolidity, int spotMinArea, double spotMinForeground,
+			int coreMinArea, double coreThreshold) {
 		int[] spots = new int[1];
 		boolean[] grown = null;
 		if (fg != null && fillArea > 0) {
@@ -641,11 +654,8 @@ public final class Segmenter {
 		}
 		passSpots = spots[0];
 		Instances merged = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
-		out = splitAtCores(merged, cores, coreThreshold, coreMinArea);
-		// the estimate measures the instances before the cuts: pieces of one object would share outlines as cut-up ones do
 		passMeasured = withoutPixels(merged, grown);
-		s.stitchNanos += System.nanoTime() - t2;
-		return out;
+		return splitAtCores(merged, cores, coreThreshold, coreMinArea);
 	}
 
 	/** Smallest piece of unclaimed foreground that becomes an instance, as a fraction of a typical nucleus' area. */
@@ -834,7 +844,7 @@ public final class Segmenter {
 		int[] labels = in.labels();
 		int[] comp = new int[w * h];
 		int[] stack = new int[w * h];
-		List<int[]> pieces = new ArrayList<>(); // {label, first pixel, area}
+		List<int[]> pieces = new ArrayList<>(); // {label, area}
 		for (int start = 0; start < w * h; start++) {
 			int l = labels[start];
 			if (l == 0 || comp[start] != 0 || cores[start] < threshold) continue;
@@ -852,11 +862,11 @@ public final class Segmenter {
 						stack[sp++] = q;
 					}
 			}
-			pieces.add(new int[] { l, start, area });
+			pieces.add(new int[] { l, area });
 		}
 		// the cores that count, per instance, in scan order
 		int[] coresOf = new int[n + 1];
-		for (int[] pc : pieces) if (pc[2] >= minCoreArea) coresOf[pc[0]]++;
+		for (int[] pc : pieces) if (pc[1] >= minCoreArea) coresOf[pc[0]]++;
 		boolean any = false;
 		for (int l = 1; l <= n; l++) any |= coresOf[l] >= 2;
 		if (!any) return in;
@@ -867,7 +877,7 @@ public final class Segmenter {
 		List<Integer> parentOf = new ArrayList<>(); // parent label of each new label n + 1 ...
 		for (int id = 1; id <= pieces.size(); id++) {
 			int[] pc = pieces.get(id - 1);
-			if (coresOf[pc[0]] < 2 || pc[2] < minCoreArea) continue;
+			if (coresOf[pc[0]] < 2 || pc[1] < minCoreArea) continue;
 			if (!seen[pc[0]]) {
 				seen[pc[0]] = true;
 				newLabel[id] = pc[0];
@@ -1074,19 +1084,8 @@ public final class Segmenter {
 			collect(em.subList(0, stop), d.xs[k % d.xs.length], d.ys[k / d.xs.length], ownX[k % d.xs.length], ownY[k / d.xs.length], d.width,
 					d.height, maskThreshold, candidates);
 		}
-		Instances out = stitch(candidates, d.width, d.height, minArea);
-		int[] spots = new int[1];
-		boolean[] grown = null;
-		if (d.foreground != null && fillArea > 0) {
-			out = fillFromForeground(out, d.foreground, fillArea, FILL_EROSIONS, keepSoftMasks, spotMinArea, spotMinForeground, spots);
-			Instances before = out;
-			out = growIntoForeground(out, d.foreground, rimGrowth);
-			grown = addedPixels(before, out);
-		}
-		passSpots = spots[0];
-		Instances merged = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
-		out = splitAtCores(merged, d.cores, coreThreshold, coreMinArea);
-		passMeasured = withoutPixels(merged, grown);
+		Instances out = finish(stitch(candidates, d.width, d.height, minArea), d.foreground, d.cores, mergeSolidity, spotMinArea, spotMinForeground,
+				coreMinArea, coreThreshold);
 		if (d.imageWidth == d.width && d.imageHeight == d.height) return out;
 		boolean same = passMeasured == out;
 		out = scaleBack(out, d.imageWidth, d.imageHeight);
