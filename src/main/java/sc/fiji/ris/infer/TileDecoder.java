@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import sc.fiji.ris.model.NonFiniteOutputException;
 import sc.fiji.ris.model.PyTorchRuntime;
 import sc.fiji.ris.model.RisModel;
 import sc.fiji.ris.model.RisNetwork;
@@ -198,8 +199,11 @@ public final class TileDecoder implements Decoder {
 			try (NDManager encodeScope = batch.newSubManager()) {
 				state = encoding.encode(net, ps, encodeScope);
 				if (state.foreground() != null) foreground = Activation.sigmoid(state.foreground()).toFloatArray();
+				float[] core = state.core() == null ? null : Activation.sigmoid(state.core()).toFloatArray();
+				if (foreground != null && !NonFiniteOutputException.finite(foreground) || core != null && !NonFiniteOutputException.finite(core))
+					throw new NonFiniteOutputException("the foreground of a batch of tiles");
 				lastForeground = foreground;
-				lastCore = state.core() == null ? null : Activation.sigmoid(state.core()).toFloatArray();
+				lastCore = core;
 				lastTilePixels = px;
 				lastTileSize = size;
 				state.attachAll(batch);
@@ -212,10 +216,13 @@ public final class TileDecoder implements Decoder {
 					state.attachAll(stepScope);
 					NDList o = net.step(ps, state, false);
 					float[] conf = Activation.sigmoid(o.get(1)).toFloatArray();
+					// a NaN confidence would read as "stop": the tile would end without its instances
+					if (!NonFiniteOutputException.finite(conf)) throw new NonFiniteOutputException("the confidences of a batch of tiles");
 					int keep = 0;
 					for (float c : conf) if (c >= minConfidence) keep++;
 					if (keep == 0) { active = new int[0]; break; }
 					float[] masks = o.get(0).toFloatArray();
+					if (!NonFiniteOutputException.finite(masks)) throw new NonFiniteOutputException("the masks of a batch of tiles");
 					int side = (int) o.get(0).getShape().get(2);
 					int[] next = new int[keep];
 					long[] index = new long[keep];

@@ -75,7 +75,7 @@ public final class ConvLstmCell extends AbstractBlock {
 		NDArray bias = scoped(ps.getValue(gateBias, staticInput.getDevice(), training).reshape(1, 4L * hidden, 1, 1), staticInput);
 		if (staticConv == null) return staticInput.getManager().zeros(new Shape(staticInput.getShape().get(0), 4L * hidden,
 				staticInput.getShape().get(2), staticInput.getShape().get(3))).add(bias);
-		return staticConv.forward(ps, new NDList(staticInput), training).singletonOrThrow().add(bias);
+		return Convolutions.forward(ps, staticConv, staticInput, training).add(bias);
 	}
 
 	/**
@@ -93,11 +93,11 @@ public final class ConvLstmCell extends AbstractBlock {
 		if (dynamicConv != null && h != null) {
 			// W_d * d + W_h * h as one convolution of [d, h] with [W_d, W_h]: one call and no sum of two gate tensors
 			NDArray w = scoped(weight(ps, dynamicConv, dynamic, training).concat(weight(ps, recurrentConv, h, training), 1), dynamic);
-			gates = Conv2d.conv2d(dynamic.concat(h, 1), w, null, UNIT, UNIT, UNIT, 1).singletonOrThrow();
+			gates = Convolutions.conv2d(dynamic.concat(h, 1), w, null, UNIT);
 		} else {
-			gates = dynamicConv != null ? dynamicConv.forward(ps, new NDList(dynamic), training).singletonOrThrow() : null;
+			gates = dynamicConv != null ? Convolutions.forward(ps, dynamicConv, dynamic, training) : null;
 			if (h != null) {
-				NDArray r = recurrentConv.forward(ps, new NDList(h), training).singletonOrThrow();
+				NDArray r = Convolutions.forward(ps, recurrentConv, h, training);
 				gates = gates == null ? r : gates.add(r);
 			}
 		}

@@ -44,6 +44,29 @@ public final class PyTorchRuntime {
 		};
 	}
 
+	/** c10's log level for errors: warnings below it are not printed. */
+	private static final int NATIVE_LOG_ERROR = 2;
+
+	/**
+	 * Raises the native library's log level from warnings to errors, unless {@code TORCH_CPP_LOG_LEVEL} asks for a
+	 * level. On CPUs that NNPACK does not support, every small convolution that PyTorch runs without oneDNN logs "Could
+	 * not initialize NNPACK! Reason: Unsupported hardware." (PyTorch then uses another implementation); c10 reads that
+	 * variable only where Python starts it, so the level is set in its flag directly. Where the flag cannot be found
+	 * (another platform's library), the warnings stay.
+	 */
+	private static void quietNativeWarnings() {
+		if (System.getenv("TORCH_CPP_LOG_LEVEL") != null) return;
+		String name = System.mapLibraryName("c10");
+		try {
+			java.nio.file.Path library = java.nio.file.Path.of(ai.djl.pytorch.jni.LibUtils.getLibtorchPath(), name);
+			if (!java.nio.file.Files.isRegularFile(library)) return;
+			com.sun.jna.NativeLibrary c10 = com.sun.jna.NativeLibrary.getInstance(library.toString());
+			c10.getGlobalVariableAddress("FLAGS_caffe2_log_level").setInt(0, NATIVE_LOG_ERROR);
+		} catch (RuntimeException | LinkageError e) {
+			// the warnings are noise, not errors: leave them
+		}
+	}
+
 	/**
 	 * Starts (or returns) the engine. The thread count only takes effect on the first call in a JVM.
 	 *
@@ -62,6 +85,7 @@ public final class PyTorchRuntime {
 		thread.setContextClassLoader(PyTorchRuntime.class.getClassLoader());
 		try {
 			engine = Engine.getEngine("PyTorch");
+			quietNativeWarnings();
 			PyTorchRuntime.threads = n;
 			return engine;
 		} catch (RuntimeException | UnsatisfiedLinkError e) {

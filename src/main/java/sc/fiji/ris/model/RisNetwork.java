@@ -184,6 +184,8 @@ public final class RisNetwork extends AbstractBlock {
 	private NDArray relu(NDArray x) { return Activation.relu(x); }
 
 	private NDArray run(Block b, ParameterStore ps, NDArray x, boolean training) {
+		// convolutions go through the channel padding that keeps oneDNN from reading uncleared memory
+		if (b instanceof Conv2d) return Convolutions.forward(ps, (Conv2d) b, x, training);
 		return b.forward(ps, new NDList(x), training).singletonOrThrow();
 	}
 

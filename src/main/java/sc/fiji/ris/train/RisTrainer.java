@@ -37,6 +37,7 @@ import sc.fiji.ris.infer.TileDecoder;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.loss.RisLoss;
 import sc.fiji.ris.model.ModelConfig;
+import sc.fiji.ris.model.NonFiniteOutputException;
 import sc.fiji.ris.model.PyTorchRuntime;
 import sc.fiji.ris.model.RisModel;
 
@@ -262,8 +263,9 @@ public final class RisTrainer {
 						skipped++;
 						if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW)
 							throw new IllegalStateException("Training diverged at iteration " + iteration + ": " + skippedInARow
-									+ " batches in a row gave a gradient that is not finite; resume from " + last + " with a lower --learning-rate.");
-						progress.status(String.format(Locale.ROOT, "iteration %d: a batch gave a gradient that is not finite; skipped it (%d so far).",
+									+ " batches in a row gave an output, loss or gradient that is not finite (no weight was changed by them); resume from " + last
+									+ " with a lower --learning-rate.");
+						progress.status(String.format(Locale.ROOT, "iteration %d: a batch gave an output, loss or gradient that is not finite; skipped it (%d so far).",
 								iteration, skipped));
 						continue;
 					}
@@ -357,6 +359,9 @@ public final class RisTrainer {
 						p.iterations = iteration;
 						p.seconds = elapsedBefore + (System.nanoTime() - start) / 1e9;
 						p.stage = stage;
+						if (!finiteWeights(model))
+							throw new IllegalStateException("Training stopped at iteration " + iteration + ": the weights are no longer finite; the last good checkpoint, "
+									+ last + ", was kept: resume from it with a lower --learning-rate.");
 						ModelPackage.save(model, last);
 						log.writeCsv(logFile);
 					}
@@ -366,6 +371,9 @@ public final class RisTrainer {
 			config.training.iterations = iteration;
 			config.training.seconds = seconds;
 			config.training.stage = stage;
+			if (!finiteWeights(model))
+				throw new IllegalStateException("Training stopped at iteration " + iteration + ": the weights are no longer finite; the last good checkpoint, "
+						+ last + ", was kept: resume from it with a lower --learning-rate.");
 			ModelPackage.save(model, last);
 			log.writeCsv(logFile);
 			if (!Files.isRegularFile(best) || bestScore == Double.NEGATIVE_INFINITY) {
@@ -578,9 +586,21 @@ public final class RisTrainer {
 			if (!Double.isFinite(squares)) break;
 		}
 		if (Double.isFinite(squares)) return Math.sqrt(squares);
-		// the engine's own zeroing (as after an update): writing zeros through a Java buffer is not safe for gradients
-		for (NDArray p : parameters) ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p);
+		zeroGradients(parameters);
 		return Double.NaN;
+	}
+
+	/** Whether every weight is finite (checked before a checkpoint replaces the last good one). */
+	static boolean finiteWeights(RisModel model) {
+		for (Pair<String, Parameter> p : model.network().getParameters())
+			if (!NonFiniteOutputException.finite(p.getValue().getArray().toFloatArray())) return false;
+		return true;
+	}
+
+	/** Sets every gradient of {@code parameters} to zero, with the engine's own zeroing (as after an update). */
+	static void zeroGradients(List<NDArray> parameters) {
+		// writing zeros through a Java buffer is not safe for gradients
+		for (NDArray p : parameters) ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p);
 	}
 
 	/** Multiplies every gradient of {@code parameters} by {@code factor}, in place. */
@@ -616,11 +636,16 @@ public final class RisTrainer {
 		try (NDManager scope = trainer.getManager().newSubManager(); GradientCollector gc = trainer.newGradientCollector()) {
 			NDArray target = scope.create(gt, new Shape(b, nAxis, crop, crop));
 			NDList pred = trainer.forward(inputs(scope, w, steps));
+			// a forward pass that is not finite has no loss to learn from (and its gradients would not be finite)
+			if (parameters != null && !NonFiniteOutputException.finite(pred)) return null;
 			NDList parts = loss.evaluateParts(new NDList(target, scope.create(counts)), pred);
 			NDArray total = loss.total(parts);
 			gc.backward(total);
 			double norm = parameters == null ? Double.NaN : gradientNormElseZeroed(parameters);
-			if (parameters != null && Double.isNaN(norm)) return null;
+			if (parameters != null && (Double.isNaN(norm) || !Float.isFinite(total.getFloat()))) {
+				if (!Double.isNaN(norm)) zeroGradients(parameters);
+				return null;
+			}
 			NDArray matched = parts.get(2);
 			double meanMatched = matched.size() == 0 ? 0 : matched.mean().getFloat();
 			return new double[] { total.getFloat(), parts.get(0).getFloat(), parts.get(1).getFloat(), meanMatched, norm };
@@ -663,7 +688,7 @@ public final class RisTrainer {
 			float[] gt = targets(part.targets, maxN, px);
 			try (PyTorchRuntime.GradientScope noGradients = PyTorchRuntime.noGradients(); NDManager scope = model.manager().newSubManager()) {
 				ParameterStore ps = new ParameterStore(scope, false);
-				NDList pred = model.network().forward(ps, inputs(scope, part, 2), false);
+				NDList pred = NonFiniteOutputException.require(model.network().forward(ps, inputs(scope, part, 2), false), "the validation crops");
 				NDArray matched = loss.evaluateParts(new NDList(scope.create(gt, new Shape(b, maxN, part.size, part.size)), scope.create(counts)), pred).get(2);
 				for (float v : matched.toFloatArray()) { sum += v; n++; }
 			}

@@ -297,6 +297,25 @@ class SegmentCommandTest {
 	}
 
 	@Test
+	void theSameLabelsWhateverTheOrderOfTheFilesAndWhatRanBefore() throws IOException {
+		List<Path> images;
+		try (Stream<Path> s = Files.list(SAMPLES)) {
+			images = s.filter(p -> p.toString().endsWith(".tif")).sorted().collect(Collectors.toList());
+		}
+		Path folder = dir.resolve("folder"), reversed = dir.resolve("reversed");
+		assertEquals(0, segment(folder, SAMPLES.toString()).code);
+		List<String> backwards = new ArrayList<>(List.of("--overlay"));
+		for (int i = images.size() - 1; i >= 0; i--) backwards.add(images.get(i).toString());
+		assertEquals(0, segment(reversed, backwards.toArray(new String[0])).code);
+		for (Path image : images) {
+			String name = image.getFileName().toString().replace(".tif", "_labels.tif");
+			short[] a = (short[]) open(folder.resolve(name)).getProcessor().getPixels();
+			short[] b = (short[]) open(reversed.resolve(name)).getProcessor().getPixels();
+			assertArrayEquals(a, b, "the labels of " + image.getFileName() + " segmented first or last, with or without the overlay");
+		}
+	}
+
+	@Test
 	void overlayShowsTheOutlinesInTheLabelsColoursOnTheImage() throws IOException {
 		Path output = dir.resolve("out");
 		Path in = dir.resolve("in");

@@ -108,6 +108,44 @@ class RisTrainerTest {
 		assertTrue(r2.log.rows().size() > rows.size(), "the resumed log continues the old one");
 	}
 
+	/** A sample image with its annotation, normalised as training does. */
+	static LabeledImage sample(String name) {
+		ij.ImagePlus image = ij.IJ.openImage(Path.of("sample-images", "images", name).toString());
+		ij.ImagePlus labels = ij.IJ.openImage(Path.of("sample-images", "labels", name).toString());
+		float[] px = (float[]) image.getProcessor().convertToFloatProcessor().getPixels();
+		int[] lab = new int[px.length];
+		for (int i = 0; i < lab.length; i++) lab[i] = (int) labels.getProcessor().getf(i);
+		return new LabeledImage(name, image.getWidth(), image.getHeight(), PercentileNormalizer.DEFAULT.normalize(px), lab);
+	}
+
+	@Test
+	void theDefaultNetworkTrainsOnARealImageWithAFiniteFallingLoss() throws IOException {
+		TrainingOptions o = new TrainingOptions();
+		o.iterations = 50;
+		o.checkpointDir = dir.resolve("ckpt");
+		o.checkpointEvery = 1000;
+		List<String> skipped = new ArrayList<>();
+		Progress progress = new Progress() {
+			@Override
+			public void status(String message) {
+				if (message.contains("not finite")) skipped.add(message);
+			}
+
+			@Override
+			public void progress(long done, long total) {}
+
+			@Override
+			public boolean isCancelled() { return false; }
+		};
+		RisTrainer.Result r = new RisTrainer(new ModelConfig(), o).train(List.of(sample("IXMtest_A16_s2_5AF2.tif")), List.of(), progress, null);
+		assertEquals(50, r.iterations);
+		assertEquals(List.of(), skipped, "no batch was skipped");
+		List<TrainingLog.Row> rows = r.log.rows();
+		for (TrainingLog.Row row : rows) assertTrue(Double.isFinite(row.loss), "finite loss at iteration " + row.iteration);
+		double first = rows.get(0).loss, last = rows.get(rows.size() - 1).loss;
+		assertTrue(last < 0.8 * first, "loss should fall: first " + first + ", last " + last);
+	}
+
 	@Test
 	void windowsCutTheContextTheSidesAskForAndTargetTheCentre() {
 		int side = 16, margin = 4, size = 8;
