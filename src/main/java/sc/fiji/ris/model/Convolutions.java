@@ -15,17 +15,18 @@ import ai.djl.training.ParameterStore;
  * is not a multiple of the block, the padding channels of the reordered copy are read but not cleared: they hold
  * whatever the allocator's memory held before, and a NaN there makes every output it touches NaN (a finite value
  * makes it silently wrong). It depends on the CPU, on what ran before in the process and on the thread count, and it
- * showed as training that turned NaN within a few iterations and as bands of tiles that emitted nothing. Measured
- * by filling freed memory with NaN before each convolution ({@code ConvolutionsTest}): the forward pass goes wrong
- * when it reads more than 8 input channels that are not a multiple of 16 (12, 13 and 24 in this network), the
- * backward pass's input gradient when the output channels are not a multiple of 16 (8, 12, 24, ...); the weight
- * gradient and 1x1 convolutions were never affected, nor was any convolution with oneDNN held to SSE4.1.
+ * showed as training that turned NaN within a few iterations and as bands of tiles that emitted nothing. Measured by
+ * filling freed memory with NaN before each convolution ({@code ConvolutionsTest}): the forward pass goes wrong when
+ * it reads more than 8 input channels that are not a multiple of 16 (12, 13 and 24 in this network); the backward
+ * pass, when the output channels (whose gradient it reads) or the input channels (whose gradient it writes) are not a
+ * multiple of 16, and for the weights' gradient of a layer whose input has no gradient (the first layer) when the
+ * output channels are not. 1x1 convolutions were never affected, nor was any convolution with oneDNN held to SSE4.1.
  *
- * <p>So the tensors oneDNN reads are padded here, with real zeros: the input channels (and the weights' input
- * channels) to a multiple of 16 when there are more than 8, and, while gradients are recorded for the input, the
- * output channels (zero filters whose outputs are dropped again), so that the output gradient it reads is full
- * blocks too. The result is the same convolution; the extra zeros cost about a third more work on the 24-channel
- * layers.
+ * <p>So the tensors oneDNN reads and writes are padded here, with real zeros, to a multiple of 16 channels: the input
+ * channels (and the weights' input channels) when there are more than 8 or when the input's gradient is recorded, and
+ * the output channels (zero filters whose outputs are dropped again) whenever a gradient is recorded. The result is
+ * the same convolution. At inference the padding costs about a third more work on the 24-channel layers; in training
+ * the narrow full-resolution layers do up to four times their work.
  */
 public final class Convolutions {
 
