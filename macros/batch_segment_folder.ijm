@@ -6,11 +6,15 @@
 // with its name, its number of instances and "ok", or "failed" for an image that could not be segmented (the
 // Log says why). Works in batch mode, in Fiji (also headless) and, with RIS_Bridge.jar, in plain ImageJ.
 //
-// Argument (optional: without one, a dialog asks), with the keys of Batch Segment Folder:
+// Argument (without one, a dialog asks; in batch mode, e.g. under ImageJ -batch, it is needed), with the keys of
+// Batch Segment Folder:
 //   input_dir=[/data/in] output_dir=[/data/out] file_pattern=[*.tif] model_file=[] refine_with_crf=false
 // model_file empty = the bundled nuclei model; refine_with_crf=true refines the masks with the dense CRF.
 // Headless Fiji:
 //   ImageJ-linux64 --headless -macro batch_segment_folder.ijm "input_dir=[/data/in] output_dir=[/data/out]"
+// Plain ImageJ on a server (ris.jar and its lib jars in jars/, RIS_Bridge.jar in plugins/):
+//   xvfb-run -a java -jar ij.jar -ijpath . -batch batch_segment_folder.ijm "input_dir=[/data/in] output_dir=[/data/out]"
+// A failure stops the macro with one sentence in the Log; under -batch ImageJ then exits with status 1.
 
 arg = getArgument();
 inputDir = option(arg, "input_dir", "");
@@ -19,7 +23,7 @@ pattern = option(arg, "file_pattern", "*.tif");
 modelFile = option(arg, "model_file", "");
 refineWithCrf = option(arg, "refine_with_crf", "false");
 if (inputDir == "" || outputDir == "") {
-	if (arg != "") exit("Give both input_dir=[...] and output_dir=[...] in the macro argument.");
+	if (arg != "" || is("Batch Mode")) fail("Give both input_dir=[...] and output_dir=[...] in the macro argument.");
 	Dialog.create("Batch Segment Folder");
 	Dialog.addDirectory("Input folder", inputDir);
 	Dialog.addDirectory("Output folder", outputDir);
@@ -67,12 +71,12 @@ for (i = 0; i < names.length; i++) {
 	}
 	rows++;
 }
-if (rows == 0) exit("No file of " + inputDir + " matches '" + pattern + "'.");
+if (rows == 0) fail("No file of " + inputDir + " matches '" + pattern + "'.");
 summaryFile = outputDir + "ris_summary.csv";
 File.saveString(summary, summaryFile);
 print("RIS: " + (rows - failed) + " of " + rows + " images segmented, " + total + " instances; summary in " + summaryFile);
 // with a display, the summary also opens as a table
-if (getInfo("java.awt.headless") != "true") Table.open(summaryFile);
+if (call("java.awt.GraphicsEnvironment.isHeadless") != "true") Table.open(summaryFile);
 
 // The value of key in macro options "key=[value] key=value ...", or the default; keys are matched whole (so that
 // images_dir is not found inside val_images_dir).
@@ -134,4 +138,14 @@ function globToRegex(glob) {
 		else regex += c;
 	}
 	return regex;
+}
+
+// Stops the macro with a sentence saying what is wrong. Under ImageJ -batch, ImageJ then exits with status 1 so that a
+// pipeline sees the failure (after a plain exit(), ImageJ -batch exits with status 0).
+function fail(message) {
+	// ImageJ's class loader sees the jars folder once ImageJ has built its command table (a first run() builds it);
+	// the results are assigned because a macro prints the value of a call that stands alone
+	commands = call("ij.Menus.getCommands");
+	ignored = call("sc.fiji.ris.fiji.bridge.CommandBridge.exitIfBatch", message);
+	exit(message);
 }

@@ -6,10 +6,12 @@
 // NAME_loss.png beside it; use it as model_file of Segment Instances. Training stops after max_minutes (a short
 // trial by default: give an hour or more for a real model) or on Esc, keeping the best model so far.
 //
-// Argument (optional: without one, a dialog asks), with the keys of Train Model:
+// Argument (without one, a dialog asks; in batch mode, e.g. under ImageJ -batch, it is needed), with the keys of
+// Train Model:
 //   images_dir=[...] labels_dir=[...] val_images_dir=[...] val_labels_dir=[...] output_file=[.../model.zip]
 //   max_minutes=5 start_from=[]   (start_from: a model to fine-tune; empty = a new network)
 //   crop_size=96 synthetic_fraction=0 seed=42    (advanced: training crop side, share of synthetic crops, seed)
+// A failure stops the macro with one sentence in the Log; under ImageJ -batch ImageJ then exits with status 1.
 
 arg = getArgument();
 imagesDir = option(arg, "images_dir", "");
@@ -23,7 +25,7 @@ cropSize = parseInt(option(arg, "crop_size", "96"));
 syntheticFraction = parseFloat(option(arg, "synthetic_fraction", "0"));
 seed = parseInt(option(arg, "seed", "42"));
 if (imagesDir == "" || labelsDir == "" || outputFile == "") {
-	if (arg != "") exit("Give at least images_dir=[...], labels_dir=[...] and output_file=[...] in the macro argument.");
+	if (arg != "" || is("Batch Mode")) fail("Give at least images_dir=[...], labels_dir=[...] and output_file=[...] in the macro argument.");
 	Dialog.create("Train Model");
 	Dialog.addDirectory("Training images", imagesDir);
 	Dialog.addDirectory("Training labels", labelsDir);
@@ -41,12 +43,12 @@ if (imagesDir == "" || labelsDir == "" || outputFile == "") {
 	maxMinutes = Dialog.getNumber();
 	startFrom = Dialog.getString();
 }
-if (isNaN(maxMinutes) || maxMinutes <= 0) exit("max_minutes must be a positive number of minutes.");
+if (isNaN(maxMinutes) || maxMinutes <= 0) fail("max_minutes must be a positive number of minutes.");
 
 run("Train Model", "images_dir=[" + imagesDir + "] labels_dir=[" + labelsDir + "] val_images_dir=[" + valImagesDir
 	+ "] val_labels_dir=[" + valLabelsDir + "] output_file=[" + outputFile + "] max_minutes=" + maxMinutes
 	+ " start_from=[" + startFrom + "] crop_size=" + cropSize + " synthetic_fraction=" + syntheticFraction + " seed=" + seed);
-if (!File.exists(outputFile)) exit("Train Model wrote no model to " + outputFile + ": the Log says why.");
+if (!File.exists(outputFile)) fail("Train Model wrote no model to " + outputFile + ": the Log says why.");
 stem = outputFile;
 if (endsWith(stem, ".zip")) stem = substring(stem, 0, lengthOf(stem) - 4);
 print("RIS model written to " + outputFile + "; training log: " + stem + "_training.csv");
@@ -62,4 +64,14 @@ function option(options, key, default) {
 	end = indexOf(rest, " ");
 	if (end < 0) return rest;
 	return substring(rest, 0, end);
+}
+
+// Stops the macro with a sentence saying what is wrong. Under ImageJ -batch, ImageJ then exits with status 1 so that a
+// pipeline sees the failure (after a plain exit(), ImageJ -batch exits with status 0).
+function fail(message) {
+	// ImageJ's class loader sees the jars folder once ImageJ has built its command table (a first run() builds it);
+	// the results are assigned because a macro prints the value of a call that stands alone
+	commands = call("ij.Menus.getCommands");
+	ignored = call("sc.fiji.ris.fiji.bridge.CommandBridge.exitIfBatch", message);
+	exit(message);
 }

@@ -17,10 +17,13 @@ import org.scijava.ui.UIService;
  * command cancels itself with that sentence as the reason, so that SciJava reports a cancelled module rather than a
  * crash and publishes no outputs.
  * <p>
- * Where the sentence goes: headless (no display, or SciJava's {@code --headless}), to the log; with a display and a
- * visible SciJava UI (Fiji), nowhere extra, because SciJava's {@code ModuleRunner} hands the cancel reason to
- * {@code StatusService.warn}, which that UI shows as a dialog (showing one here too would give two dialogs); with a
- * display but no SciJava UI (plain ImageJ through the bridge), an ImageJ error dialog.
+ * Where the sentence goes: headless (no display, or SciJava's {@code --headless}), to the log; while an ImageJ macro
+ * runs (batch mode, {@code ImageJ -batch}, a macro of the interactive application), to the log too and never into a
+ * dialog, as no one may be there to close it: the bridge (or Fiji's legacy layer) stops the macro with the sentence as
+ * its error; with a display and a visible SciJava UI (Fiji), nowhere extra, because SciJava's {@code ModuleRunner}
+ * hands the cancel reason to {@code StatusService.warn}, which that UI shows as a dialog (showing one here too would
+ * give two dialogs); in an interactive run with a display but no SciJava UI (plain ImageJ through the bridge), an
+ * ImageJ error dialog.
  */
 public final class CommandFailure {
 
@@ -60,12 +63,15 @@ public final class CommandFailure {
 		UIService ui = context == null ? null : context.getService(UIService.class);
 		// headless also when asked for on the command line (--headless) on a machine that has a display
 		boolean headless = GraphicsEnvironment.isHeadless() || ui != null && ui.isHeadless();
-		// headless, the log is the only channel; an unexpected failure's trace goes there in any case, for a bug report
-		if (headless || trace != null) {
+		// a macro stops with the sentence as its error instead: in ImageJ -batch, a modal dialog would wait forever
+		boolean macro = IJ.isMacro();
+		// headless and in a macro, the log is the channel; an unexpected failure's trace goes there in any case, for a
+		// bug report
+		if (headless || macro || trace != null) {
 			if (log != null) log.error(message, trace);
 			else System.err.println("[ERROR] " + message);
 		}
-		if (!headless && (ui == null || !ui.isVisible())) IJ.error(TITLE, message);
+		if (!headless && !macro && (ui == null || !ui.isVisible())) IJ.error(TITLE, message);
 		command.cancel(message);
 	}
 

@@ -44,6 +44,28 @@ public final class PyTorchRuntime {
 		};
 	}
 
+	/** glibc's {@code mallopt} parameter for the size from which allocations are mapped on their own. */
+	private static final int M_MMAP_THRESHOLD = -3;
+	/** glibc's default for that size (128 KiB), kept fixed. */
+	private static final int MMAP_THRESHOLD = 128 * 1024;
+
+	/**
+	 * Keeps glibc's mmap threshold at its default instead of letting it rise. glibc raises the threshold each time a
+	 * mapped block is freed (up to 32 MiB), after which the network's large intermediate arrays come from the heap,
+	 * whose freed memory is not given back: one segmentation run over 150 fields grew from 650 MiB to 1.4 GiB resident
+	 * and stayed there, and with the threshold fixed it stays near 500 MiB ({@code bench/RESULTS.md}). Only on Linux
+	 * (glibc); elsewhere, or where the call fails, nothing changes. An explicit {@code MALLOC_MMAP_THRESHOLD_} wins.
+	 */
+	private static void fixMallocThreshold() {
+		if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux") || System.getenv("MALLOC_MMAP_THRESHOLD_") != null) return;
+		try {
+			com.sun.jna.Function mallopt = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt");
+			mallopt.invokeInt(new Object[] { M_MMAP_THRESHOLD, MMAP_THRESHOLD });
+		} catch (RuntimeException | LinkageError e) {
+			// memory use is higher, results are the same
+		}
+	}
+
 	/** c10's log level for errors: warnings below it are not printed. */
 	private static final int NATIVE_LOG_ERROR = 2;
 
@@ -84,6 +106,7 @@ public final class PyTorchRuntime {
 		ClassLoader previous = thread.getContextClassLoader();
 		thread.setContextClassLoader(PyTorchRuntime.class.getClassLoader());
 		try {
+			fixMallocThreshold();
 			engine = Engine.getEngine("PyTorch");
 			quietNativeWarnings();
 			PyTorchRuntime.threads = n;

@@ -1,6 +1,7 @@
 package sc.fiji.ris.fiji.bridge;
 
 import ij.IJ;
+import ij.ImageJ;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.WindowManager;
@@ -42,8 +43,10 @@ import sc.fiji.ris.fiji.CommandFailure;
  * the active image. Called from the menu, it shows an ImageJ dialog built from the command's parameters and records
  * the call for the macro recorder under the same names. It then runs the command in a SciJava {@link Context} (one
  * per JVM, made on first use) on the calling thread, shows the images the command returns and logs its other
- * outputs. A failure reaches the user as one sentence: a dialog with a display (which, in a macro, also stops the
- * macro), the Log headless (and the macro stops).
+ * outputs. A failure reaches the user as one sentence: in an interactive run (a display, no macro) an error dialog;
+ * in a macro (batch mode or not) and headless, the Log (standard output where ImageJ has no window), and the macro
+ * stops with the sentence as its error, never in a dialog, which in {@code ImageJ -batch} no one could close; under
+ * {@code ImageJ -batch} the process then exits with status 1, so that a pipeline sees the failure.
  * <p>
  * Not for Fiji: there the legacy layer runs the SciJava commands itself, and {@code RIS_Bridge.jar} must not be
  * installed.
@@ -108,6 +111,9 @@ public class CommandBridge implements PlugIn {
 		if (macro) values = inputs.fromMacro(options);
 		else if (GraphicsEnvironment.isHeadless())
 			throw new IllegalArgumentException(title + " needs a display for its dialog; headless, give its parameters as macro options: run(\"" + title + "\", \"key=value ...\").");
+		else if (commandLineBatch())
+			throw new IllegalArgumentException(title + " cannot ask for its parameters under ImageJ -batch, where no one can answer a dialog: give them as macro options: run(\""
+					+ title + "\", \"key=value ...\").");
 		else if (inputs.takesImages() && WindowManager.getImageCount() == 0) values = inputs.fromMacro(""); // the command says what is missing
 		else {
 			values = inputs.fromDialog();
@@ -150,40 +156,94 @@ public class CommandBridge implements PlugIn {
 	}
 
 	/**
-	 * A command cancelled itself. Its failures are reported by {@link CommandFailure} (a dialog with a display, which
-	 * in a macro has stopped the macro already; the log headless), a stop by Esc is not; so the sentence goes to the
-	 * log headless unless it is there already, to the status bar otherwise, and a macro stops.
+	 * A command cancelled itself. Its failures are reported by {@link CommandFailure} (a dialog in an interactive run;
+	 * the log in a macro and headless), a stop by Esc is not; so in an interactive run the sentence goes to the status
+	 * bar, and otherwise it goes where {@link #stop} puts it, to the Log unless it is there already.
 	 */
 	private static void cancelled(String reason, boolean macro) {
-		if (GraphicsEnvironment.isHeadless()) {
-			if (!reason.equals(feedback.lastError())) IJ.log(reason);
-		} else IJ.showStatus(reason);
-		if (macro) stopMacro(reason);
+		if (interactive(macro)) IJ.showStatus(reason);
+		else stop(reason, reason.equals(feedback.lastError()));
 	}
 
-	/** One sentence to the user: a dialog with a display (in a macro, ImageJ's macro error, which stops it), else the log. */
+	/**
+	 * One sentence to the user: in an interactive run an error dialog, otherwise as {@link #stop} does.
+	 *
+	 * @param trace an unexpected failure's cause, for the Log, or null
+	 */
 	private static void report(String sentence, Throwable trace, boolean macro) {
 		if (trace != null) {
 			StringWriter s = new StringWriter();
 			trace.printStackTrace(new PrintWriter(s));
 			IJ.log(s.toString());
 		}
-		if (GraphicsEnvironment.isHeadless()) {
-			IJ.log(sentence);
-			if (macro) stopMacro(sentence);
-		} else IJ.error(CommandFailure.TITLE, sentence);
+		if (interactive(macro)) IJ.error(CommandFailure.TITLE, sentence);
+		else stop(sentence, false);
+	}
+
+	/** Whether someone is there to close a dialog: a display and no macro running (an IJ1 macro, or IJ.run with options). */
+	private static boolean interactive(boolean macro) {
+		return !macro && Interpreter.getInstance() == null && !GraphicsEnvironment.isHeadless();
 	}
 
 	/**
-	 * Stops the running macro, if any, with {@code reason} as its error message. The interpreter's own error path
-	 * opens a dialog, which cannot exist headless and which the sentence has had already; so it is told to ignore
-	 * errors before it is stopped.
+	 * A failure outside an interactive run: the sentence goes to the Log (standard output where ImageJ has no window)
+	 * unless {@code logged}, and the running macro, if any, stops with it as its error. Under {@code ImageJ -batch}
+	 * the process ends right away with exit status 1: ImageJ itself would end it with status 0 once the macro stopped.
+	 */
+	private static void stop(String sentence, boolean logged) {
+		if (!logged) IJ.log(sentence);
+		IJ.showStatus(sentence);
+		if (commandLineBatch()) exitWithFailure();
+		stopMacro(sentence);
+	}
+
+	/**
+	 * Stops the running macro, if any, with {@code reason} as its error message, without the interpreter's own error
+	 * path: that opens a modal dialog, which cannot exist headless, which nothing closes in batch runs, and which would
+	 * show the sentence a second time. So the interpreter is told to ignore errors before it is stopped.
 	 */
 	private static void stopMacro(String reason) {
 		Interpreter interpreter = Interpreter.getInstance();
 		if (interpreter == null) return;
 		interpreter.setIgnoreErrors(true);
 		interpreter.abort(reason);
+	}
+
+	/**
+	 * For the macros in {@code macros/}, before they stop with {@code exit(sentence)}: under {@code ImageJ -batch},
+	 * prints the sentence and ends ImageJ with exit status 1 at once, so that a pipeline sees a macro's own refusal (a
+	 * missing argument or file) as a failure; ImageJ -batch would exit with status 0 after the macro's {@code exit}.
+	 * Elsewhere it does nothing, and the macro's {@code exit} shows the sentence. A macro calls it as
+	 * {@code call("sc.fiji.ris.fiji.bridge.CommandBridge.exitIfBatch", sentence)}.
+	 *
+	 * @return the empty string, for the macro's {@code call}
+	 */
+	public static String exitIfBatch(String sentence) {
+		if (commandLineBatch()) {
+			IJ.log(sentence);
+			exitWithFailure();
+		}
+		return "";
+	}
+
+	/** Ends the JVM with exit status 1, after what was printed has gone out. */
+	private static void exitWithFailure() {
+		System.out.flush();
+		System.err.flush();
+		System.exit(1);
+	}
+
+	/**
+	 * Whether ImageJ runs a macro from the command line without its window ({@code ImageJ -batch macro.ijm}): the
+	 * process lives as long as the macro, and no one can answer a dialog.
+	 */
+	private static boolean commandLineBatch() {
+		if (IJ.getInstance() != null) return false;
+		String[] args = ImageJ.getArgs();
+		if (args == null) return false;
+		for (String a : args)
+			if (a != null && a.startsWith("-batch")) return true;
+		return false;
 	}
 
 	/** Runs {@code work} with the thread context class loader set to this plugin's, as SciJava and DJL discover plugins through it. */
