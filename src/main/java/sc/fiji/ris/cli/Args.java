@@ -12,6 +12,8 @@ final class Args {
 
 	private final Map<String, String> values = new LinkedHashMap<>();
 	private final List<String> positional = new ArrayList<>();
+	/** Every value of each valued option, in the order given (options that may be given more than once). */
+	private final Map<String, List<String>> every = new LinkedHashMap<>();
 
 	/**
 	 * @param valued options that take a value
@@ -34,12 +36,26 @@ final class Args {
 						value = args[++i];
 					}
 					values.put(key, value);
+					every.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
 				} else throw new UsageException("Unknown option " + key + " for 'ris " + command + "': see 'ris " + command + " --help'.");
 			} else positional.add(a);
 		}
 	}
 
 	boolean has(String key) { return values.containsKey(key); }
+
+	/** Every value given to an option that may be repeated, in order; empty when it was not given. */
+	List<String> all(String key) { return every.getOrDefault(key, List.of()); }
+
+	/**
+	 * An option that must be given at most once.
+	 *
+	 * @throws UsageException if it was given more than once
+	 */
+	void once(String... keys) {
+		for (String key : keys)
+			if (all(key).size() > 1) throw new UsageException("The option " + key + " may be given only once.");
+	}
 
 	String get(String key, String def) { return values.getOrDefault(key, def); }
 

@@ -39,6 +39,7 @@ final class BenchCommand {
 			"       ris bench classical [--repeat N] [--limit N] [--labels-out DIR] DIR",
 			"       ris bench crf [--model FILE | --labels-dir DIR] [--gt DIR] [--repeat N] [--limit N] [--object-diameter D|auto|model]",
 			"                     [CRF options] DIR",
+			"       ris bench sets [--model FILE] [--steps] [--threads N] --images DIR --labels DIR [--images DIR --labels DIR ...]",
 			"",
 			"  network   time the encoder, one decoding step and one training iteration on random input",
 			"  images    time whole-image segmentation of every image in DIR (read, normalise, network,",
@@ -54,6 +55,10 @@ final class BenchCommand {
 			"  crf       time the dense CRF on every image in DIR: on the model's soft masks, or on the label",
 			"            images of --labels-dir (NAME.tif or NAME_labels.tif); with --gt, score plain and refined",
 			"            labels against the ground truth there; CRF options as for 'ris refine'",
+			"  sets      each annotated set scored on its own (F1, mean F1, SBD, |DiC|, seconds per image, images",
+			"            whose count is off by more than 2 times) beside the classical recipe, and per image size",
+			"            (256x256, 360x360, larger); with --steps, the model with each post-processing step",
+			"            turned off in turn (flips turned on), every set in one table",
 			"  --labels-out DIR  also write each image's label image there (for 'ris evaluate')",
 			"  --model FILE   the model (default: the bundled one; for 'network' a new random network)",
 			"  --tile N       tile size for 'network' (default 128)",
@@ -78,8 +83,8 @@ final class BenchCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Set<String> valued = new java.util.HashSet<>(RefineCommand.CRF_OPTIONS);
 		valued.addAll(Set.of("--model", "--tile", "--batch", "--train-batch", "--region-margin", "--hidden", "--encoder-channels", "--mask-channels", "--repeat", "--threads", "--limit", "--labels-out", "--labels-dir", "--gt",
-				"--tile-size", "--max-steps", "--object-diameter", "--sizes", "--variant", "--count", "--seed", "--size", "--output", "--crop"));
-		Args a = new Args("bench", args, 1, valued, Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips"));
+				"--tile-size", "--max-steps", "--object-diameter", "--sizes", "--variant", "--count", "--seed", "--size", "--output", "--crop", "--images", "--labels"));
+		Args a = new Args("bench", args, 1, valued, Set.of("--help", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips", "--steps"));
 		if (a.has("--help") || a.positional().isEmpty()) { out.println(HELP); return a.has("--help") ? 0 : 2; }
 		String mode = a.positional().get(0);
 		// the CRF needs no network when it refines given label images
@@ -93,7 +98,8 @@ final class BenchCommand {
 		case "figure": return FigureBench.run(a, out);
 		case "classical": return ImageBench.classical(a, out);
 		case "crf": return CrfBench.run(a, out);
-		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'scaling', 'tiling', 'synthetic', 'figure', 'classical' or 'crf'.");
+		case "sets": return SetsBench.run(a, out);
+		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'scaling', 'tiling', 'synthetic', 'figure', 'classical', 'crf' or 'sets'.");
 		}
 	}
 

@@ -159,6 +159,9 @@ final class SegmentCommand {
 					SegmentationFiles.write(imp, planes, outDir, name, overlay);
 					written++;
 					int n = planes.stream().mapToInt(Instances::count).sum();
+					for (int z = 0; z < stats.size(); z++)
+						if (stats.get(z).warning != null)
+							err.println("Warning: " + file.getFileName() + (stats.size() > 1 ? ", plane " + (z + 1) : "") + ": " + stats.get(z).warning + ".");
 					String again = o.estimateDiameter ? Segmenter.resegmented(stats) : null;
 					String rescaled = again == null ? "" : ", segmented again " + again;
 					out.printf(Locale.ROOT, "%s: %d instances in %d plane%s (%.2f s%s)%n", file.getFileName(), n, planes.size(),

@@ -28,9 +28,12 @@ final class TrainCommand {
 	static final String HELP = String.join("\n",
 			"Usage: ris train --images DIR --labels DIR --output MODEL.zip (--iterations N | --minutes M) [options]",
 			"",
-			"  --images DIR          training images (TIFF/PNG, 8/16/32-bit, one plane each)",
+			"  --images DIR          training images (TIFF/PNG, 8/16/32-bit, one plane each); give --images and",
+			"                        --labels again for another set: each set then gives an equal share of the",
+			"                        crops, whatever its number of images",
 			"  --labels DIR          label images with the same names (0 = background, 1..n = instances)",
-			"  --val-images DIR      validation images (recommended: the best checkpoint is chosen on them)",
+			"  --val-images DIR      validation images (recommended: the best checkpoint is chosen on them); may",
+			"                        be repeated with --val-labels, as --images",
 			"  --val-labels DIR      validation labels",
 			"  --output FILE         the model package to write (.zip); its log (_training.csv) and loss curve",
 			"                        (_loss.png) go next to it",
@@ -124,8 +127,16 @@ final class TrainCommand {
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (!a.positional().isEmpty()) throw new Args.UsageException("'ris train' takes no file arguments ('" + a.positional().get(0) + "'): use --images and --labels.");
-		Path images = Path.of(a.required("--images"));
-		Path labels = Path.of(a.required("--labels"));
+		a.required("--images");
+		a.required("--labels");
+		a.once("--output", "--iterations", "--minutes", "--crop", "--batch", "--resume", "--start-from", "--checkpoints", "--seed", "--threads");
+		List<String> imageDirs = a.all("--images"), labelDirs = a.all("--labels");
+		List<String> valImageDirs = a.all("--val-images"), valLabelDirs = a.all("--val-labels");
+		if (imageDirs.size() != labelDirs.size())
+			throw new Args.UsageException("Give one --labels folder for each --images folder (" + imageDirs.size() + " --images, " + labelDirs.size() + " --labels).");
+		if (valImageDirs.size() != valLabelDirs.size())
+			throw new Args.UsageException("Give one --val-labels folder for each --val-images folder (" + valImageDirs.size() + " --val-images, "
+					+ valLabelDirs.size() + " --val-labels).");
 		Path output = Path.of(a.required("--output"));
 		if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip"))
 			throw new Args.UsageException("--output must name a .zip file, not " + output + ".");
@@ -191,23 +202,32 @@ final class TrainCommand {
 		if (a.has("--core-head") && o.startFrom == null)
 			throw new Args.UsageException("--core-head trains a core head on a trained model: give the model with --start-from.");
 		PercentileNormalizer normalizer = new PercentileNormalizer(config.normLowPercentile, config.normHighPercentile);
-		List<LabeledImage> train = read(ImagePairs.pair(images, labels, "--images", "--labels"), normalizer, "--labels", out);
-		List<LabeledImage> val = a.has("--val-images")
-				? read(ImagePairs.pair(a.path("--val-images"), a.path("--val-labels"), "--val-images", "--val-labels"), normalizer, "--val-labels", out)
-				: new ArrayList<>();
+		List<LabeledImage> train = new ArrayList<>();
+		int[] sets = new int[0];
+		for (int i = 0; i < imageDirs.size(); i++) {
+			List<LabeledImage> set = read(ImagePairs.pair(Path.of(imageDirs.get(i)), Path.of(labelDirs.get(i)), "--images", "--labels"), normalizer, "--labels", out);
+			sets = java.util.Arrays.copyOf(sets, sets.length + set.size());
+			java.util.Arrays.fill(sets, train.size(), sets.length, i);
+			train.addAll(set);
+		}
+		if (imageDirs.size() > 1) o.imageSets = sets;
+		List<LabeledImage> val = new ArrayList<>();
+		for (int i = 0; i < valImageDirs.size(); i++)
+			val.addAll(read(ImagePairs.pair(Path.of(valImageDirs.get(i)), Path.of(valLabelDirs.get(i)), "--val-images", "--val-labels"), normalizer, "--val-labels", out));
 		sc.fiji.ris.model.PyTorchRuntime.start(threads); // after the data checks: a bad file is reported without loading PyTorch
 		Progress progress = new ConsoleProgress(out);
 		if (a.has("--core-head")) {
 			out.printf(Locale.ROOT, "Training a core head on %s with %d images (%d validation)%n", o.startFrom, train.size(), val.size());
 			return trainCoreHead(a, o, train, val, output, progress, out);
 		}
-		out.printf(Locale.ROOT, "Training on %d images (%d validation), checkpoints in %s%n", train.size(), val.size(), o.checkpointDir);
+		out.printf(Locale.ROOT, "Training on %d images%s (%d validation), checkpoints in %s%n", train.size(),
+				imageDirs.size() > 1 ? " in " + imageDirs.size() + " sets, an equal share of the crops from each" : "", val.size(), o.checkpointDir);
 
 		RisTrainer.Result result = new RisTrainer(config, o).train(train, val, progress, null);
 		try (RisModel best = ModelPackage.load(result.bestCheckpoint)) {
 			ModelConfig.Provenance p = best.config().training;
-			p.trainingData = images.toAbsolutePath().toString();
-			p.validationData = a.has("--val-images") ? a.path("--val-images").toAbsolutePath().toString() : "";
+			p.trainingData = absolute(imageDirs);
+			p.validationData = absolute(valImageDirs);
 			ModelPackage.save(best, output);
 		}
 		Path csv = parent.resolve(stem + "_training.csv");
@@ -230,6 +250,8 @@ final class TrainCommand {
 		c.seed = o.seed;
 		c.validateEvery = o.validateEvery;
 		c.decay = o.decay;
+		c.imageSets = o.imageSets;
+		c.scaleAugmentation = o.scaleAugmentation;
 		if (a.has("--learning-rate")) c.learningRate = o.learningRate;
 		try (RisModel base = ModelPackage.load(o.startFrom); RisModel model = CoreTrainer.withCoreHead(base, o.seed, a.integer("--core-channels", 16, 1, 512))) {
 			if (model.config().inputScale != 1) {
@@ -246,6 +268,11 @@ final class TrainCommand {
 					r.seconds / 60, r.bestValidationLoss, output);
 		}
 		return 0;
+	}
+
+	/** Folders as the provenance records them: absolute, separated by {@code ;}. */
+	private static String absolute(List<String> dirs) {
+		return String.join(";", dirs.stream().map(d -> Path.of(d).toAbsolutePath().normalize().toString()).toList());
 	}
 
 	private static List<LabeledImage> read(List<ImagePairs.Pair> pairs, PercentileNormalizer normalizer, String option, PrintStream log) {

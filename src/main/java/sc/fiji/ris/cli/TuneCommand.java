@@ -13,6 +13,7 @@ import sc.fiji.ris.fiji.ImageFiles;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.eval.Evaluation;
 import sc.fiji.ris.eval.EvaluationResult;
+import sc.fiji.ris.eval.ImageScores;
 import sc.fiji.ris.fiji.ImagePlusSegmenter;
 import sc.fiji.ris.infer.FlipFusion;
 import sc.fiji.ris.infer.Instances;
@@ -37,7 +38,8 @@ final class TuneCommand {
 			"Usage: ris tune --model FILE --images DIR --labels DIR [--output FILE] [options]",
 			"",
 			"  --model FILE         the model to tune",
-			"  --images DIR         validation images (never the test images)",
+			"  --images DIR         validation images (never the test images); give --images and --labels again",
+			"                       for another set: the thresholds are chosen on all the images together",
 			"  --labels DIR         their label images",
 			"  --confidences LIST   minimum confidences to try (default 0.3,0.4,0.5,0.6,0.7)",
 			"  --thresholds LIST    mask thresholds to try (default 0.3,0.4,0.5,0.6,0.7)",
@@ -98,7 +100,20 @@ final class TuneCommand {
 			if (v != Math.rint(v)) throw new Args.UsageException("The values of --flip-votes must be whole numbers of views, not " + v + ".");
 		if (growths != null) for (double g : growths)
 			if (g != Math.rint(g)) throw new Args.UsageException("The values of --mask-growths must be whole numbers of cells, not " + g + ".");
-		List<ImagePairs.Pair> pairs = ImagePairs.pair(Path.of(a.required("--images")), Path.of(a.required("--labels")), "--images", "--labels");
+		a.required("--images");
+		a.required("--labels");
+		if (a.all("--images").size() != a.all("--labels").size())
+			throw new Args.UsageException("Give one --labels folder for each --images folder (" + a.all("--images").size() + " --images, " + a.all("--labels").size() + " --labels).");
+		List<ImagePairs.Pair> pairs = new ArrayList<>();
+		List<String> setNames = new ArrayList<>();
+		List<Integer> setOf = new ArrayList<>();
+		for (int i = 0; i < a.all("--images").size(); i++) {
+			Path dir = Path.of(a.all("--images").get(i));
+			List<ImagePairs.Pair> set = ImagePairs.pair(dir, Path.of(a.all("--labels").get(i)), "--images", "--labels");
+			pairs.addAll(set);
+			setNames.add(setName(dir));
+			for (int k = 0; k < set.size(); k++) setOf.add(i);
+		}
 		PyTorchRuntime.start(a.integer("--threads", 0, 0, 1024));
 		try (RisModel model = ModelPackage.load(modelFile)) {
 			// spots come from the unclaimed foreground: without the fill there are none to tune
@@ -138,6 +153,7 @@ final class TuneCommand {
 					"growth", "spot", "spot_fg", coreHead ? "     core core_thr" : "", flips ? "    votes" : "");
 			List<double[]> combos = new ArrayList<>();
 			List<EvaluationResult> results = new ArrayList<>();
+			List<List<EvaluationResult>> setResults = new ArrayList<>();
 			for (double g : growths) {
 				// the growth acts while decoding: the images are decoded again for each value
 				model.config().maskGrowth = (int) g;
@@ -167,6 +183,11 @@ final class TuneCommand {
 				Evaluation[][] ev = new Evaluation[grid.size()][votes.length];
 				for (Evaluation[] e : ev)
 					for (int v = 0; v < votes.length; v++) e[v] = new Evaluation();
+				// each set on its own as well, when there are several: the model records each set's scores
+				Evaluation[][][] bySet = new Evaluation[setNames.size() > 1 ? setNames.size() : 0][grid.size()][votes.length];
+				for (Evaluation[][] es : bySet)
+					for (Evaluation[] e : es)
+						for (int v = 0; v < votes.length; v++) e[v] = new Evaluation();
 				// one image at a time, so that only its decoded views are held
 				for (int i = 0; i < pairs.size(); i++) {
 					ImagePlus img = ImageFiles.open(pairs.get(i).image);
@@ -192,7 +213,8 @@ final class TuneCommand {
 						for (int f = 0; f < views; f++) assembled.add(FlipFusion.flip(at.assemble(d[f], q[0], q[1], (int) q[2], q[3], (int) q[4], q[5], (int) q[6], q[7]), f));
 						for (int v = 0; v < votes.length; v++) {
 							Instances in = flips ? FlipFusion.fuse(assembled, (int) votes[v], (int) q[2]) : assembled.get(0);
-							ev[k][v].add(pairs.get(i).name, in.labels(), truth.get(i));
+							ImageScores scores = ev[k][v].add(pairs.get(i).name, in.labels(), truth.get(i));
+							if (bySet.length > 0) bySet[setOf.get(i)][k][v].add(scores);
 						}
 					}
 				}
@@ -205,6 +227,9 @@ final class TuneCommand {
 								flips ? String.format(Locale.ROOT, " %8.0f", votes[v]) : "");
 						combos.add(new double[] { q[0], q[1], q[2], q[3], g, votes[v], q[4], q[5], q[6], q[7] });
 						results.add(r);
+						List<EvaluationResult> sets = new ArrayList<>();
+						for (Evaluation[][] es : bySet) sets.add(es[k][v].result());
+						setResults.add(sets);
 					}
 				}
 				if (sizer != null && resized > 0)
@@ -219,6 +244,10 @@ final class TuneCommand {
 					coreHead ? String.format(Locale.ROOT, ", cores %.0f / %.2f", choice[8], choice[9]) : "",
 					flips ? String.format(Locale.ROOT, ", votes %.0f", choice[5]) : "",
 					bestResult.f1(0), bestResult.meanF1(), bestResult.sbd(), bestResult.absDic());
+			for (int k = 0; k < setResults.get(pick).size(); k++) {
+				EvaluationResult r = setResults.get(pick).get(k);
+				out.printf(Locale.ROOT, "  %s (%d images): F1@0.5 %.4f, mean F1 %.4f, SBD %.4f, |DiC| %.2f%n", setNames.get(k), r.images(), r.f1(0), r.meanF1(), r.sbd(), r.absDic());
+			}
 			if (a.has("--output")) {
 				ModelConfig cfg = model.config();
 				String key = "whole_image_";
@@ -255,11 +284,29 @@ final class TuneCommand {
 				v.put(key + "sbd", bestResult.sbd());
 				v.put(key + "abs_dic", bestResult.absDic());
 				v.put(key + "pq", bestResult.pq());
+				for (int k = 0; k < setResults.get(pick).size(); k++) {
+					EvaluationResult r = setResults.get(pick).get(k);
+					String sk = key + setNames.get(k) + "_";
+					v.put(sk + "images", (double) r.images());
+					v.put(sk + "f1@0.5", r.f1(0));
+					v.put(sk + "mean_f1", r.meanF1());
+					v.put(sk + "sbd", r.sbd());
+					v.put(sk + "abs_dic", r.absDic());
+				}
 				ModelPackage.save(model, a.path("--output"));
 				out.println("Wrote " + a.path("--output"));
 			}
 		}
 		return 0;
+	}
+
+	/** A set's name for the scores a model records: its folder's parent and the folder above, e.g. {@code dsb2018_val}. */
+	static String setName(Path imagesDir) {
+		Path dir = imagesDir.toAbsolutePath().normalize(), parent = dir.getParent();
+		String name = parent == null ? dir.getFileName().toString()
+				: parent.getParent() == null || parent.getParent().getFileName() == null ? parent.getFileName().toString()
+				: parent.getParent().getFileName() + "_" + parent.getFileName();
+		return name.replaceAll("[^A-Za-z0-9_.-]", "_");
 	}
 
 	/** Mean F1 differences below this are noise on a few dozen images: such combinations count as tied. */

@@ -86,6 +86,9 @@ public class SegmentInstancesCommand extends ContextCommand {
 				if (segmenter.flipSettings() != null) log.info(what + ": " + segmenter.flipSettings() + ".");
 				List<Segmenter.Stats> stats = new java.util.ArrayList<>();
 				planes = ImagePlusSegmenter.segment(input, segmenter, progress, stats);
+				for (int z = 0; z < stats.size(); z++)
+					if (stats.get(z).warning != null)
+						log.warn(what + (stats.size() > 1 ? ", plane " + (z + 1) : "") + ": " + stats.get(z).warning + ".");
 				String again = Segmenter.resegmented(stats);
 				if (again != null)
 					log.info(what + ": the objects looked larger or smaller than the model's, so it was segmented again " + again

@@ -65,8 +65,8 @@ public final class Segmenter {
 		public double objectDiameter = 0;
 		/**
 		 * When no object diameter is given: measure the median diameter of the instances found at the model's size
-		 * and, if it is off by more than {@link Segmenter#DIAMETER_TOLERANCE}, segment again at the measured size
-		 * (up to {@link Segmenter#DIAMETER_PASSES} passes; see {@link Segmenter#segment(float[], int, int, Progress)}).
+		 * and, if it is off by more than {@link Segmenter#DIAMETER_TOLERANCE}, segment once more at the measured size
+		 * (see {@link Segmenter#segment(float[], int, int, Progress)}).
 		 */
 		public boolean estimateDiameter = false;
 
@@ -122,6 +122,11 @@ public final class Segmenter {
 		 * flips, the thresholds left to the model come from its {@link ModelConfig#flips} when it has them.
 		 */
 		public int flipVotes = 0;
+		/**
+		 * Whether holes inside one instance are filled ({@link InstancePainter#fillHoles}); false only to measure what
+		 * the step brings ({@code ris bench sets --steps}).
+		 */
+		public boolean fillHoles = true;
 	}
 
 	/** Where the time of the last call went, and how much work it was. */
@@ -140,13 +145,15 @@ public final class Segmenter {
 		double scale = 1;
 		/** Whether the kept pass is at another size than the first (a later pass may be tried and not kept). */
 		public boolean resized;
+		/** One sentence when the size estimate's second pass was rejected (the first pass is kept); null otherwise. */
+		public String warning;
 	}
 
 	private final RisModel model;
 	private final ModelConfig config;
 	private final double minConfidence, maskThreshold, mergeSolidity;
 	private final int minArea, tile, overlap, maxSteps, batchSize;
-	private final boolean keepSoftMasks, estimateDiameter;
+	private final boolean keepSoftMasks, estimateDiameter, fillHoles;
 	/** Views that must agree on an object, of the 4 flipped views; 0: no test-time augmentation. */
 	private final int flipVotes;
 	/** Smallest piece of unclaimed foreground that becomes an instance; 0: no filling. */
@@ -170,8 +177,8 @@ public final class Segmenter {
 	private final double scale;
 	/** The diameter of the objects the network learnt, in network pixels (the model's object diameter, magnified). */
 	private final double modelDiameter;
-	/** {@link #PIECES_LIMIT} and {@link #SUSPECT_LIMIT}, raised for a model that learnt crowded objects. */
-	private final double piecesLimit, suspectLimit;
+	/** {@link #PIECES_LIMIT}, raised for a model that learnt crowded objects. */
+	private final double piecesLimit;
 	private final PercentileNormalizer normalizer;
 	private final Decoder decoder;
 	private Stats stats = new Stats();
@@ -197,10 +204,10 @@ public final class Segmenter {
 		maxSteps = o.maxSteps > 0 ? o.maxSteps : config.maxSteps;
 		batchSize = Math.max(1, o.batchSize);
 		keepSoftMasks = o.keepSoftMasks;
+		fillHoles = o.fillHoles;
 		estimateDiameter = o.estimateDiameter && !(o.objectDiameter > 0);
 		modelDiameter = config.objectDiameter * config.inputScale;
 		piecesLimit = piecesLimit(config.sharedOutline);
-		suspectLimit = piecesLimit * SUSPECT_LIMIT / PIECES_LIMIT;
 		fillArea = o.fillFromForeground ? (int) Math.round(FILL_FRACTION * Math.PI / 4 * modelDiameter * modelDiameter) : 0;
 		rimGrowth = o.fillFromForeground ? Math.max(1, (int) Math.round(RIM_FRACTION * modelDiameter)) : 0;
 		spotMinArea = o.spotMinArea >= 0 ? o.spotMinArea : config.spotMinArea;
@@ -255,14 +262,14 @@ public final class Segmenter {
 	/**
 	 * Segments a plane of raw intensities (row-major); normalises it as the model was trained.
 	 *
-	 * <p>With {@link Options#estimateDiameter}, each pass is judged by its instances (at least
-	 * {@link #DIAMETER_MIN_OBJECTS} of them). If more than {@link #piecesLimit(double)} of their outlines face another
-	 * instance, objects larger than the model knows were cut into pieces of its own size: the next pass assumes
-	 * objects twice as large. Otherwise, if their median equivalent diameter is off the model's by more than
-	 * {@link #DIAMETER_TOLERANCE}, the next pass assumes the measured diameter. At most {@link #DIAMETER_PASSES}
-	 * passes; the result is the pass whose objects were not cut into pieces and came out nearest the model's size. A
-	 * first pass of the model's size with more than {@link #SUSPECT_LIMIT} of shared outlines (both limits raised alike
-	 * for a model that learnt crowded objects) is checked by one pass at half the scale.
+	 * <p>With {@link Options#estimateDiameter}, one decision per image: the first pass, at the model's size, is
+	 * measured by its instances (at least {@link #DIAMETER_MIN_OBJECTS} of them, spots left out). If more than
+	 * {@link #piecesLimit(double)} of their outlines face another instance, objects larger than the model knows were
+	 * cut into pieces: one more pass assumes objects twice as large. Otherwise, if their median equivalent diameter is
+	 * off the model's by more than {@link #DIAMETER_TOLERANCE}, one more pass assumes the measured diameter. That
+	 * pass never assumes objects more than 4 times larger or smaller than the model's, and it is rejected, with a
+	 * {@link Stats#warning}, when it finds more than {@link #COUNT_LIMIT} times the first pass's instances or takes
+	 * more than {@link #WORK_LIMIT} times its network's work: the first pass is kept.
 	 */
 	public Instances segment(float[] pixels, int width, int height, Progress progress) {
 		if (pixels.length != width * height) throw new IllegalArgumentException("The plane has " + pixels.length + " pixels, expected " + width * height + ".");
@@ -328,57 +335,50 @@ public final class Segmenter {
 		s.objectDiameter = modelDiameter / sc;
 		s.scale = sc;
 		if (estimateDiameter) {
-			Instances best = out;
-			double bestScore = Double.POSITIVE_INFINITY, bestDiameter = Double.NaN, bestAssumed = s.objectDiameter, bestScale = sc;
-			for (int pass = 1;; pass++) {
-				// spots are not the objects the image is about: the size is measured without them
-				Instances objects = withoutSpots(passMeasured, passSpots);
-				double d = medianDiameter(objects, DIAMETER_MIN_OBJECTS);
-				if (Double.isNaN(d)) break; // too few objects to tell; keep the best pass so far
-				double shared = sharedOutline(objects);
-				boolean pieces = shared > piecesLimit;
-				double miss = Math.abs(Math.log(d * sc / modelDiameter));
-				double score = (pieces ? 100 : 0) + miss;
-				if (score < bestScore) {
-					bestScore = score;
-					best = out;
-					bestDiameter = d;
-					bestAssumed = modelDiameter / sc;
-					bestScale = sc;
-				}
-				if (!pieces && miss <= Math.log(DIAMETER_TOLERANCE)) {
-					if (pass == 1 && shared > suspectLimit && DIAMETER_PASSES > 1 && !progress.isCancelled() && sc / 2 >= MIN_SCALE) {
-						// many shared outlines, short of the limit: objects twice as large may have been cut in two
-						progress.status(String.format(java.util.Locale.ROOT, "Segmenting again, for objects about %.0f pixels wide", modelDiameter / (sc / 2)));
-						Instances whole = segmentAt(pixels, width, height, sc / 2, progress, s);
-						s.passes = 2;
-						Instances wholeObjects = withoutSpots(passMeasured, passSpots);
-						double dw = medianDiameter(wholeObjects, DIAMETER_MIN_OBJECTS);
-						if (!Double.isNaN(dw) && sharedOutline(wholeObjects) < WHOLE_FRACTION * shared
-								&& Math.abs(Math.log(dw * sc / 2 / modelDiameter)) <= Math.log(DIAMETER_TOLERANCE)) {
-							best = whole;
-							bestDiameter = dw;
-							bestAssumed = modelDiameter / (sc / 2);
-							bestScale = sc / 2;
-						}
-					}
-					break;
-				}
-				if (pass == DIAMETER_PASSES || progress.isCancelled()) break;
-				double next = Math.max(MIN_SCALE, Math.min(MAX_SCALE, pieces ? sc / 2 : modelDiameter / d));
-				if (Math.abs(Math.log(next / sc)) < 0.02) break; // at the limit of rescaling: no other size to try
-				sc = next;
-				progress.status(String.format(java.util.Locale.ROOT, "Segmenting again, for objects about %.0f pixels wide", modelDiameter / sc));
-				out = segmentAt(pixels, width, height, sc, progress, s);
-				s.passes = pass + 1;
+			// one decision per image: measure the first pass, and at most one more pass at the size it says
+			Instances objects = withoutSpots(passMeasured, passSpots);
+			double d = medianDiameter(objects, DIAMETER_MIN_OBJECTS);
+			if (Double.isNaN(d)) return out; // too few objects to tell: the model's size
+			s.measuredDiameter = d;
+			boolean pieces = sharedOutline(objects) > piecesLimit;
+			double base = config.inputScale;
+			double wanted = Math.max(base * MIN_SCALE, Math.min(base * MAX_SCALE, pieces ? sc / 2 : modelDiameter / d));
+			double change = Math.abs(Math.log(wanted / sc));
+			if ((!pieces && change <= Math.log(DIAMETER_TOLERANCE)) || change < 0.02 || progress.isCancelled()) return out;
+			long firstWork = decoded != null ? steps(decoded, minConfidence) : s.steps;
+			int firstCount = objects.count();
+			progress.status(String.format(java.util.Locale.ROOT, "Segmenting again, for objects about %.0f pixels wide", modelDiameter / wanted));
+			Instances again = segmentAt(pixels, width, height, wanted, progress, s);
+			s.passes = 2;
+			Instances againObjects = withoutSpots(passMeasured, passSpots);
+			long againWork = s.steps - firstWork;
+			String rejected = againObjects.count() > COUNT_LIMIT * Math.max(firstCount, DIAMETER_MIN_OBJECTS)
+					? String.format(java.util.Locale.ROOT, "%d instances against %d", againObjects.count(), firstCount)
+					: againWork > WORK_LIMIT * Math.max(firstWork, 1) ? String.format(java.util.Locale.ROOT, "%.0f times the network's work", againWork / (double) Math.max(firstWork, 1)) : null;
+			if (rejected != null) {
+				s.warning = String.format(java.util.Locale.ROOT,
+						"segmenting again for objects about %.0f px wide gave %s of the first pass, at the model's %.0f px: kept the first pass; give the object diameter if neither is right",
+						modelDiameter / wanted, rejected, modelDiameter / sc);
+				return out;
 			}
-			out = best;
-			s.measuredDiameter = bestDiameter;
-			s.objectDiameter = bestAssumed;
-			s.resized = bestScale != scale;
-			s.scale = bestScale;
+			s.measuredDiameter = medianDiameter(againObjects, 1);
+			s.objectDiameter = modelDiameter / wanted;
+			s.resized = true;
+			s.scale = wanted;
+			out = again;
 		}
 		return out;
+	}
+
+	/** The decoder steps the tiles of {@code d} take at {@code minConfidence}, as {@link Stats#steps} counts them. */
+	private static long steps(Decoded d, double minConfidence) {
+		long n = 0;
+		for (List<TileDecoder.Emission> em : d.emissions) {
+			int k = 0;
+			while (k < em.size() && em.get(k).confidence >= minConfidence) k++;
+			n += k + 1;
+		}
+		return n;
 	}
 
 	/** Progress of part {@code index} of {@code parts} equal parts of the work, reported as a fraction of the whole. */
@@ -391,37 +391,33 @@ public final class Segmenter {
 	}
 
 	/**
-	 * Estimated diameters within this factor of the model's own are left alone. Chosen on the 50 BBBC039 val images:
-	 * the per-image median diameters of the bundled model's instances lie within 0.87..1.10 of the model's diameter,
-	 * except one image of larger nuclei (1.29).
+	 * Estimated diameters within this factor of the model's own are left alone: the network learnt objects over a
+	 * range of sizes (scale augmentation), and a second pass costs time.
 	 */
-	public static final double DIAMETER_TOLERANCE = 1.2;
+	public static final double DIAMETER_TOLERANCE = 1.5;
 	/**
-	 * Above this fraction of instance outlines facing another instance, objects were cut into pieces. With the
-	 * previous bundled model ({@code g5} in bench/RESULTS.md) at the model's own size: at most 0.06 on the 50
-	 * BBBC039 val images (0.07 with the current one) and 0.05-0.11 on synthetic clustered nuclei of the training
-	 * size, 0.19-0.28 on synthetic nuclei of twice that size; but also 0.15-0.17 on those clustered nuclei of twice
-	 * the size once segmented at their own size.
+	 * Above this fraction of instance outlines facing another instance, objects were cut into pieces: the second pass
+	 * assumes objects twice as large. Synthetic nuclei of the training size share 0.05-0.11 of their outlines,
+	 * nuclei of twice that size cut into pieces 0.19-0.28.
 	 */
 	public static final double PIECES_LIMIT = 0.2;
 	/**
-	 * Above this fraction of shared outlines (and up to {@link #PIECES_LIMIT}), a first pass of objects of about the
-	 * model's size may still hold objects twice as large cut in two: the image is segmented again at half the scale,
-	 * and that pass is taken when its objects come out at the model's size and share less than
-	 * {@link #WHOLE_FRACTION} of the first pass's shared outline.
-	 */
-	public static final double SUSPECT_LIMIT = 0.15;
-	/** See {@link #SUSPECT_LIMIT}. */
-	public static final double WHOLE_FRACTION = 0.6;
-	/**
 	 * A model whose training objects shared a fraction S of their outlines ({@link ModelConfig#sharedOutline}) takes
-	 * instances for pieces only above this many times S, where that is above {@link #PIECES_LIMIT}. Objects as
-	 * crowded as the ones it learnt are not pieces: cells that touch on a quarter of their outlines, segmented at
-	 * their size by a model fine-tuned on such cells, share 0.19-0.31 of their outlines (against 0.21-0.33 in their
-	 * annotations, 0.27 in its training labels); with the fixed limit, 19 of 20 such images were segmented again at
-	 * 1.4-2 times the size, where they came out with 42% fewer instances (recall at IoU 0.5 0.45 against 0.82).
+	 * instances for pieces only above this many times S, where that is above {@link #PIECES_LIMIT}: objects as
+	 * crowded as the ones it learnt are not pieces.
 	 */
 	public static final double CROWDED_FACTOR = 1.5;
+	/**
+	 * A second pass that finds more than this many times the first pass's instances (at least
+	 * {@link #DIAMETER_MIN_OBJECTS}) is rejected: the size estimate ran away (objects cut into fragments).
+	 */
+	public static final double COUNT_LIMIT = 3;
+	/**
+	 * A second pass whose network runs more than this many times the first pass's steps (one step of the ConvLSTM
+	 * over one tile: what its time is made of) is rejected. Counted rather than timed, so that the answer does not
+	 * depend on the machine or its load.
+	 */
+	public static final double WORK_LIMIT = 24;
 
 	/** The pieces limit for a model whose training objects shared {@code trainingShared} of their outlines. */
 	public static double piecesLimit(double trainingShared) {
@@ -448,11 +444,10 @@ public final class Segmenter {
 				hi - lo < 0.05 ? String.format(java.util.Locale.ROOT, "%.1f", lo) : String.format(java.util.Locale.ROOT, "%.1f-%.1f", lo, hi));
 	}
 
-	/** Passes over an image at most when estimating the object diameter. */
-	public static final int DIAMETER_PASSES = 3;
 	/** Fewer instances than this do not tell the object diameter. */
 	public static final int DIAMETER_MIN_OBJECTS = 5;
-	private static final double MIN_SCALE = 0.125, MAX_SCALE = 8;
+	/** The estimate assumes objects at most 4 times larger or smaller than the model's. */
+	private static final double MIN_SCALE = 0.25, MAX_SCALE = 4;
 
 	/**
 	 * The fraction of the instances' outlines (pixel edges between an instance and anything else) that face another
@@ -653,7 +648,8 @@ public final class Segmenter {
 			grown = addedPixels(before, out);
 		}
 		passSpots = spots[0];
-		Instances merged = withoutHoles(FragmentMerging.merge(out, mergeSolidity));
+		Instances merged = FragmentMerging.merge(out, mergeSolidity);
+		if (fillHoles) merged = withoutHoles(merged);
 		passMeasured = withoutPixels(merged, grown);
 		return splitAtCores(merged, cores, coreThreshold, coreMinArea);
 	}

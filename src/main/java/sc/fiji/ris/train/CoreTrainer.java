@@ -47,6 +47,10 @@ public final class CoreTrainer {
 		public long seed = 42;
 		/** Cosine decay of the learning rate over the second half of the budget (false: constant). */
 		public boolean decay = true;
+		/** The set of each training image, or null for one set (see {@link TrainingOptions#imageSets}). */
+		public int[] imageSets;
+		/** Crops are magnified by a factor drawn log-uniformly from [1 / this, this] (see {@link TrainingOptions#scaleAugmentation}). */
+		public double scaleAugmentation = 1;
 	}
 
 	/** The model with the best weights, and how training went. */
@@ -128,7 +132,8 @@ public final class CoreTrainer {
 		Tracker schedule = update -> rate[0];
 		Optimizer adam = Adam.builder().optLearningRateTracker(schedule).build();
 		SplittableRandom rnd = new SplittableRandom(o.seed);
-		CropSampler sampler = new CropSampler(o.crop, Augmentation.DEFAULT, 1);
+		CropSampler sampler = new CropSampler(o.crop, Augmentation.DEFAULT, 1, o.scaleAugmentation);
+		SetDraw draw = new SetDraw(train.size(), o.imageSets);
 		List<LabeledImage> valCrops = RisTrainer.validationCrops(val, o.crop);
 		float[][] best = null;
 		double bestLoss = Double.POSITIVE_INFINITY;
@@ -145,7 +150,7 @@ public final class CoreTrainer {
 			double used = Math.max(iteration / (double) maxIterations, (System.nanoTime() - start) / 1e9 / budget);
 			rate[0] = (float) (o.learningRate * RisTrainer.learningRateFactor(o.decay, used));
 			List<LabeledImage> batch = new ArrayList<>(o.batch);
-			for (int b = 0; b < o.batch; b++) batch.add(sampler.sample(train.get(rnd.nextInt(train.size())), rnd));
+			for (int b = 0; b < o.batch; b++) batch.add(sampler.sample(train.get(draw.next(rnd)), rnd));
 			try (NDManager scope = model.manager().newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
 				NDArray loss = loss(model, scope, batch, o.crop, true);
 				gc.backward(loss);

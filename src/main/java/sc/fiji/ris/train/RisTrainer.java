@@ -138,7 +138,7 @@ public final class RisTrainer {
 		ModelConfig config = model.config();
 		if (options.resume == null) {
 			// the size of the objects this model learns, for the object-diameter option at inference
-			double diameter = sc.fiji.ris.data.InstanceSizes.medianDiameter(train);
+			double diameter = SetDraw.diameter(train, options.imageSets);
 			if (!Double.isNaN(diameter)) config.objectDiameter = Math.round(diameter * 10) / 10.0;
 			// how crowded they are, so that the estimate does not take objects as crowded for pieces
 			config.sharedOutline = Math.round(sc.fiji.ris.data.InstanceSizes.sharedOutline(train) * 1000) / 1000.0;
@@ -183,6 +183,7 @@ public final class RisTrainer {
 		CropSampler sampler = new CropSampler(crop + 2 * margin, Augmentation.DEFAULT, margin > 0 ? 0 : options.minInstanceArea, options.scaleAugmentation);
 		CropSampler centre = new CropSampler(crop, Augmentation.NONE, options.minInstanceArea);
 		List<LabeledImage> synthetic = syntheticPool(options, crop + 2 * margin);
+		SetDraw draw = new SetDraw(train.size(), options.imageSets);
 		List<int[]> small = options.smallObjectCrops > 0 ? sc.fiji.ris.data.InstanceSizes.smallObjects(train, SMALL_OBJECT_FRACTION) : List.of();
 		if (options.smallObjectCrops > 0)
 			progress.status(small.isEmpty() ? "The training labels hold no small objects: every crop is drawn at random."
@@ -244,7 +245,7 @@ public final class RisTrainer {
 					List<LabeledImage> batch = new ArrayList<>(options.batch);
 					for (int b = 0; b < options.batch; b++) {
 						boolean syn = !synthetic.isEmpty() && rnd.nextDouble() < options.syntheticFraction;
-						LabeledImage src = syn ? synthetic.get(rnd.nextInt(synthetic.size())) : train.get(rnd.nextInt(train.size()));
+						LabeledImage src = syn ? synthetic.get(rnd.nextInt(synthetic.size())) : train.get(draw.next(rnd));
 						// the object lies a quarter of the drawn crop in: inside the target window for context margins up to 48
 						// (no draw without such crops, so that older recipes keep their random stream)
 						double r = !syn && (!small.isEmpty() || !touching.isEmpty()) ? rnd.nextDouble() : 1;

@@ -35,6 +35,12 @@ public final class TrainingOptions {
 	 * median area counts in the loss (1 turns it off; see {@code RisLoss}).
 	 */
 	public float smallObjectWeight = 1f;
+	/**
+	 * The set each training image belongs to (0..k-1, one entry per image, in the order of the training list), or null
+	 * for one set: each set gives an equal share of the crops, and its images an equal share of the set's, so that a
+	 * set of many small images does not drown one of a few large ones.
+	 */
+	public int[] imageSets;
 	/** Fraction of crops drawn from synthetic nuclei instead of the training images. */
 	public double syntheticFraction = 0;
 	/**

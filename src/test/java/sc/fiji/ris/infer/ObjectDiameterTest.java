@@ -283,32 +283,66 @@ class ObjectDiameterTest {
 		return labels;
 	}
 
+	/**
+	 * Emits blobs smaller than {@code whole} times the diameter as they are and cuts larger ones into 4 x 4 squares:
+	 * a network that takes magnified objects apart, so that an estimate assuming smaller objects would run away.
+	 */
+	static Decoder fragmenting(double diameter, double whole) {
+		return (batch, size, maxSteps, minConfidence, cancelled) -> {
+			List<List<TileDecoder.Emission>> out = new ArrayList<>();
+			for (float[] t : batch) {
+				boolean[] seen = new boolean[t.length];
+				List<TileDecoder.Emission> em = new ArrayList<>();
+				for (int p0 = 0; p0 < t.length; p0++) {
+					if (t[p0] < 0.5f || seen[p0]) continue;
+					List<Integer> blob = patch(size, p0, seen, i -> t[i] >= 0.5f);
+					if (Math.sqrt(4 * blob.size() / Math.PI) < whole * diameter) {
+						float[] mask = new float[t.length];
+						for (int p : blob) mask[p] = 1;
+						em.add(new TileDecoder.Emission(mask, 0.9f));
+						continue;
+					}
+					java.util.Map<Integer, float[]> squares = new java.util.TreeMap<>();
+					for (int p : blob) squares.computeIfAbsent((p % size) / 4 + (p / size) / 4 * size, k -> new float[t.length])[p] = 1;
+					for (float[] m : squares.values()) em.add(new TileDecoder.Emission(m, 0.9f));
+				}
+				out.add(em);
+			}
+			return out;
+		};
+	}
+
 	@Test
-	void aFirstPassWithManySharedOutlinesShortOfTheLimitIsCheckedAtHalfTheScale() {
-		// a few disks twice the model's size, cut in pieces as they are, among many of the model's size: the shared
-		// outlines come out above the suspect limit but below the pieces limit
-		int w = 500, h = 500;
-		List<double[]> layout = new ArrayList<>();
-		for (int cy = 40; cy < h - 30; cy += 60)
-			for (int cx = 40; cx < w - 30; cx += 60) layout.add(new double[] { cx, cy, 27 });
-		for (int i : new int[] { 9, 20, 31, 42, 53 }) layout.get(i)[2] = 56;
-		int[] gt = disks(w, h, layout.toArray(new double[0][]));
-		Instances asTheyAre = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), new Segmenter.Options()).segment(image(gt), w, h, Progress.NONE);
-		double shared = Segmenter.sharedOutline(asTheyAre);
-		assertTrue(shared > Segmenter.SUSPECT_LIMIT && shared <= Segmenter.PIECES_LIMIT, "shared outlines as they are: " + shared);
-		// where the smaller disks vanish at half the scale, the large ones come out whole at the model's size: taken
+	void aSecondPassThatRunsAwayIsRejectedWithAWarningAndTheFirstIsKept() {
+		int w = 150, h = 110;
+		int[] gt = disks(w, h, 13, 30);
+		Decoder oracle = fragmenting(28, 0.6);
+		Instances first = new Segmenter(config(), null, oracle, new Segmenter.Options()).segment(image(gt), w, h, Progress.NONE);
+		assertEquals(1.0, f1(first, gt), 1e-9, "small disks are found as they are");
 		Segmenter[] seg = new Segmenter[1];
-		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.75, true), seg);
-		assertEquals(2, seg[0].lastStats().passes);
-		assertEquals(56, seg[0].lastStats().objectDiameter, 1);
-		assertEquals(seg[0].lastStats().objectDiameter, seg[0].objectDiameter(image(gt), w, h), 1e-12);
-		assertEquals(layout.stream().filter(d -> d[2] == 56).count(), inst.count(), "the large disks, whole");
-		// where the smaller disks are found at half the scale too, they set the median: that pass is not taken
-		inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, true), seg);
-		assertEquals(2, seg[0].lastStats().passes);
-		assertEquals(28, seg[0].lastStats().objectDiameter, 1e-9);
-		assertArrayEquals(asTheyAre.labels(), inst.labels(), "the first pass, as it was");
-		assertEquals(null, Segmenter.resegmented(List.of(seg[0].lastStats())), "the log does not say it was segmented again at another size");
+		Instances inst = segmentAuto(gt, w, h, oracle, seg);
+		Segmenter.Stats s = seg[0].lastStats();
+		assertEquals(2, s.passes, "the estimate tried the measured size once");
+		assertTrue(s.warning != null && s.warning.contains("kept the first pass"), "warning: " + s.warning);
+		assertEquals(28, s.objectDiameter, 1e-9, "the model's size, as the kept pass assumed");
+		assertArrayEquals(first.labels(), inst.labels(), "the first pass, as it was");
+		assertEquals(null, Segmenter.resegmented(List.of(s)));
+		// where the second pass holds, no warning
+		segmentAuto(gt, w, h, new SizeOracle(28, 0.4, false), seg);
+		assertEquals(null, seg[0].lastStats().warning);
+		assertTrue(seg[0].lastStats().resized);
+	}
+
+	@Test
+	void theEstimateNeverAssumesObjectsMoreThanFourTimesSmallerThanTheModels() {
+		int w = 120, h = 100;
+		int[] gt = disks(w, h, 4, 12);
+		Segmenter[] seg = new Segmenter[1];
+		segmentAuto(gt, w, h, new SizeOracle(28, 0.1, false), seg);
+		Segmenter.Stats s = seg[0].lastStats();
+		assertEquals(2, s.passes);
+		assertEquals(28 / 4.0, s.objectDiameter, 1e-9, "measured about 4 px, assumed no smaller than a quarter of 28");
+		assertEquals(4, s.measuredDiameter, 1.5);
 	}
 
 	@Test
