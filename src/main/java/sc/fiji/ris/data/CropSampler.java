@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
  * the target: keep sources at least as large as the crop wherever possible.</li>
  * <li>Labels are renumbered 1..n in raster order of first appearance in the (augmented) crop. A nucleus cut by the
  * crop border is an instance like any other.</li>
+ * <li>Pixels that are not annotated ({@link LabeledImage#NOT_ANNOTATED}, see {@link AnnotatedRegion}) keep that
+ * label, and so does the padding outside a partly annotated source: its reflected nuclei are not annotated.</li>
  * <li>Instances with fewer than {@code minInstanceArea} pixels inside the crop become background: slivers of a
  * few pixels along the border carry no shape a network could learn to delineate, and asking for them as separate
  * instances only adds noise to the training target. Their pixels keep their intensity.</li>
@@ -203,6 +205,7 @@ public final class CropSampler {
 		int[] srcLabels = source.labels();
 		float[] pixels = new float[c * c];
 		int[] labels = srcLabels == null ? null : new int[c * c];
+		int pad = padLabel(source, x0, y0, window);
 		double step = window / (double) c;
 		int[] xa = new int[c], xb = new int[c], xn = new int[c];
 		float[] fx = new float[c];
@@ -226,7 +229,7 @@ public final class CropSampler {
 				float top = src[ra + xa[x]] + fx[x] * (src[ra + xb[x]] - src[ra + xa[x]]);
 				float bottom = src[rb + xa[x]] + fx[x] * (src[rb + xb[x]] - src[rb + xa[x]]);
 				pixels[y * c + x] = top + fy * (bottom - top);
-				if (labels != null) labels[y * c + x] = rn >= 0 && xn[x] >= 0 ? srcLabels[rn + xn[x]] : 0;
+				if (labels != null) labels[y * c + x] = rn >= 0 && xn[x] >= 0 ? srcLabels[rn + xn[x]] : pad;
 			}
 		}
 		return new LabeledImage(source.name() + "@" + x0 + "," + y0 + "x" + window, c, c, pixels, labels);
@@ -268,6 +271,7 @@ public final class CropSampler {
 		int[] srcLabels = source.labels();
 		float[] pixels = new float[c * c];
 		int[] labels = srcLabels == null ? null : new int[c * c];
+		int pad = padLabel(source, x0, y0, c);
 		int[] xs = new int[c];
 		boolean[] xInside = new boolean[c];
 		for (int x = 0; x < c; x++) {
@@ -288,10 +292,16 @@ public final class CropSampler {
 			}
 			for (int x = 0; x < c; x++) {
 				pixels[o + x] = src[row + xs[x]];
-				if (labels != null) labels[o + x] = yInside && xInside[x] ? srcLabels[row + xs[x]] : 0;
+				if (labels != null) labels[o + x] = yInside && xInside[x] ? srcLabels[row + xs[x]] : pad;
 			}
 		}
 		return new LabeledImage(source.name() + "@" + x0 + "," + y0, c, c, pixels, labels);
+	}
+
+	/** The label of the padding of a window at (x0, y0): 0, or not annotated for a partly annotated source. */
+	private static int padLabel(LabeledImage source, int x0, int y0, int window) {
+		boolean padded = x0 < 0 || y0 < 0 || x0 + window > source.width() || y0 + window > source.height();
+		return padded && AnnotatedRegion.isPartial(source) ? LabeledImage.NOT_ANNOTATED : 0;
 	}
 
 	/** Mirror reflection without repeating the edge pixel (-1 -> 1), repeated as often as needed. */
@@ -321,6 +331,7 @@ public final class CropSampler {
 			int next = 0;
 			for (int i = 0; i < in.length; i++) {
 				int v = in[i];
+				if (v < 0) out[i] = LabeledImage.NOT_ANNOTATED;
 				if (v <= 0) continue;
 				if (map[v] == 0) map[v] = area[v] >= minInstanceArea ? ++next : -1;
 				if (map[v] > 0) out[i] = map[v];
@@ -332,6 +343,7 @@ public final class CropSampler {
 			int next = 0;
 			for (int i = 0; i < in.length; i++) {
 				int v = in[i];
+				if (v < 0) out[i] = LabeledImage.NOT_ANNOTATED;
 				if (v <= 0) continue;
 				Integer m = map.get(v);
 				if (m == null) {

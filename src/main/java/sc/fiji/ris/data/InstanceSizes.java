@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Object sizes and crowding in annotated images, for the model's {@code objectDiameter} and {@code sharedOutline}. */
+/**
+ * Object sizes and crowding in annotated images, for the model's {@code objectDiameter} and {@code sharedOutline}.
+ * Pixels that are not annotated ({@link LabeledImage#NOT_ANNOTATED}) belong to no object and to no outline.
+ */
 public final class InstanceSizes {
 
 	private InstanceSizes() {}
@@ -20,7 +23,7 @@ public final class InstanceSizes {
 			int max = 0;
 			for (int l : im.labels()) max = Math.max(max, l);
 			int[] area = new int[max + 1];
-			for (int l : im.labels()) area[l]++;
+			for (int l : im.labels()) if (l > 0) area[l]++;
 			for (int l = 1; l <= max; l++) {
 				if (area[l] == 0) continue;
 				if (n == all.length) all = Arrays.copyOf(all, Math.max(16, 2 * n));
@@ -49,6 +52,7 @@ public final class InstanceSizes {
 			int[] area = new int[max + 1];
 			for (int k = 0; k < labels.length; k++) {
 				int l = labels[k];
+				if (l <= 0) continue;
 				area[l]++;
 				sx[l] += k % w;
 				sy[l] += k / w;
@@ -58,7 +62,7 @@ public final class InstanceSizes {
 			Arrays.fill(best, Double.POSITIVE_INFINITY);
 			for (int k = 0; k < labels.length; k++) {
 				int l = labels[k];
-				if (l == 0) continue;
+				if (l <= 0) continue;
 				double dx = k % w - sx[l] / (double) area[l], dy = k / w - sy[l] / (double) area[l], d = dx * dx + dy * dy;
 				if (d < best[l]) { best[l] = d; at[l] = k; }
 			}
@@ -94,7 +98,7 @@ public final class InstanceSizes {
 			for (int y = 0; y < h; y++)
 				for (int x = 0; x < w; x++) {
 					int a = labels[y * w + x];
-					if (a == 0) continue;
+					if (a <= 0) continue;
 					for (int d = 0; d < 4; d++) {
 						int nx = x + dx[d], ny = y + dy[d];
 						if (nx < 0 || ny < 0 || nx >= w || ny >= h || labels[ny * w + nx] <= a) continue;
@@ -143,13 +147,14 @@ public final class InstanceSizes {
 		for (int y = 0; y < height; y++)
 			for (int x = 0; x < width; x++) {
 				int a = labels[y * width + x];
+				// an edge to a pixel that is not annotated (a negative label) is on no known outline
 				if (x + 1 < width) {
 					int b = labels[y * width + x + 1];
-					if (a != b) { if (a > 0 && b > 0) between++; else toBackground++; }
+					if (a != b && a >= 0 && b >= 0) { if (a > 0 && b > 0) between++; else toBackground++; }
 				}
 				if (y + 1 < height) {
 					int b = labels[(y + 1) * width + x];
-					if (a != b) { if (a > 0 && b > 0) between++; else toBackground++; }
+					if (a != b && a >= 0 && b >= 0) { if (a > 0 && b > 0) between++; else toBackground++; }
 				}
 			}
 		return new long[] { toBackground, between };

@@ -4,10 +4,17 @@ import java.util.Objects;
 
 /**
  * One 2D plane with its instance labels: intensities as {@code float} in row-major order, labels as
- * {@code int} (0 = background, any positive value = one instance; values need not be consecutive).
+ * {@code int} (0 = background, any positive value = one instance; values need not be consecutive;
+ * {@link #NOT_ANNOTATED} where the image was not annotated, see {@link AnnotatedRegion}).
  * Labels may be {@code null} for an unannotated image.
  */
 public final class LabeledImage {
+
+	/**
+	 * The label of a pixel outside the annotated region of a partly annotated image: neither background nor an
+	 * instance, never shown to the network nor counted in the loss.
+	 */
+	public static final int NOT_ANNOTATED = -1;
 
 	private final String name;
 	private final int width;

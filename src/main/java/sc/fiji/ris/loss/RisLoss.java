@@ -44,7 +44,14 @@ import ai.djl.training.loss.Loss;
  * term of the step matched to it when that step is one of the first n<sub>b</sub>, so that the rare small objects
  * weigh more against the many nuclei.
  *
- * <p>Labels: {@code [instances [B, N, H, W] (0/1, padded with empty masks), counts [B] (int)]}. Predictions:
+ * <p><b>Annotated region</b> (partly annotated images; not in the paper): an optional per-pixel weight {@code a} in
+ * {0, 1}, 0 where the image was not annotated, multiplies the pixels in the soft IoU's sums (so that a mask is
+ * neither rewarded nor penalised for what it covers there) and restricts the foreground term to the annotated pixels
+ * (its mean is taken over them). The confidence term is left as it is: the trainer blanks the input where the image
+ * is not annotated, so that the instance count is the count of what the network sees.
+ *
+ * <p>Labels: {@code [instances [B, N, H, W] (0/1, padded with empty masks), counts [B] (int)]}, optionally followed
+ * by the annotated-region weights {@code [B, H, W]}. Predictions:
  * {@code [masks [B, T, H/d, W/d] in [0, 1], confidence logits [B, T]]}, optionally followed by the seeds'
  * log-probabilities {@code [B, T, H/4 * W/4]} and by the foreground logits {@code [B, 1, H, W]}.
  */
@@ -151,6 +158,7 @@ public final class RisLoss extends Loss {
 			else if (p.getShape().dimension() == 4) foreground = p;
 		}
 		NDArray full = labels.get(0);
+		NDArray annotated = labels.size() > 2 ? labels.get(2) : null; // [B, H, W], 0 where not annotated
 		NDArray gt = full;
 		int[] counts = labels.get(1).toType(DataType.INT32, false).toIntArray();
 		Shape ms = masks.getShape();
@@ -176,8 +184,12 @@ public final class RisLoss extends Loss {
 			NDArray m = masks.reshape(b, t, hw);
 			NDArray g = gt.reshape(b, n, hw).toType(masks.getDataType(), false);
 			NDArray mw = m, gw = g;
-			if (borderWeight > 0) {
-				NDArray w = pixelWeights(full).toType(masks.getDataType(), false);
+			if (borderWeight > 0 || annotated != null) {
+				NDArray w = borderWeight > 0 ? pixelWeights(full).toType(masks.getDataType(), false) : null;
+				if (annotated != null) {
+					NDArray a = annotated.toType(masks.getDataType(), false);
+					w = w == null ? a : w.mul(a);
+				}
 				if (down > 1) {
 					Shape ds = new Shape(down, down);
 					w = ai.djl.nn.pooling.Pool.avgPool2d(w.expandDims(1), ds, ds, new Shape(0, 0), false, true);
@@ -244,7 +256,13 @@ public final class RisLoss extends Loss {
 		if (foreground != null) {
 			NDArray fy = n == 0 ? foreground.zerosLike() : full.toType(foreground.getDataType(), false).max(new int[] { 1 }, true);
 			NDArray fz = foreground;
-			fgTerm = fz.maximum(0).sub(fz.mul(fy)).add(fz.abs().neg().exp().add(1).log()).mean();
+			NDArray perPixel = fz.maximum(0).sub(fz.mul(fy)).add(fz.abs().neg().exp().add(1).log());
+			if (annotated == null) fgTerm = perPixel.mean();
+			else {
+				Shape fs = foreground.getShape();
+				NDArray a = annotated.toType(foreground.getDataType(), false).reshape(fs);
+				fgTerm = perPixel.mul(a).sum().div(Math.max(1f, a.sum().getFloat()));
+			}
 		}
 		return new NDList(iouTerm, bceTerm, matchedIou.stopGradient(), seedTerm, fgTerm);
 	}

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import sc.fiji.ris.Progress;
+import sc.fiji.ris.data.AnnotatedRegion;
 import sc.fiji.ris.data.Augmentation;
 import sc.fiji.ris.data.CropSampler;
 import sc.fiji.ris.data.LabeledImage;
@@ -183,6 +184,14 @@ public final class RisTrainer {
 		CropSampler sampler = new CropSampler(crop + 2 * margin, Augmentation.DEFAULT, margin > 0 ? 0 : options.minInstanceArea, options.scaleAugmentation);
 		CropSampler centre = new CropSampler(crop, Augmentation.NONE, options.minInstanceArea);
 		List<LabeledImage> synthetic = syntheticPool(options, crop + 2 * margin);
+		// partly annotated images: crops are drawn around their annotated pixels (see AnnotatedRegion)
+		int[][] annotated = new int[train.size()][];
+		boolean partial = false;
+		for (int i = 0; i < train.size(); i++)
+			if (AnnotatedRegion.isPartial(train.get(i))) {
+				annotated[i] = AnnotatedRegion.annotatedPixels(train.get(i));
+				partial = true;
+			}
 		SetDraw draw = new SetDraw(train.size(), options.imageSets);
 		List<int[]> small = options.smallObjectCrops > 0 ? sc.fiji.ris.data.InstanceSizes.smallObjects(train, SMALL_OBJECT_FRACTION) : List.of();
 		if (options.smallObjectCrops > 0)
@@ -245,7 +254,8 @@ public final class RisTrainer {
 					List<LabeledImage> batch = new ArrayList<>(options.batch);
 					for (int b = 0; b < options.batch; b++) {
 						boolean syn = !synthetic.isEmpty() && rnd.nextDouble() < options.syntheticFraction;
-						LabeledImage src = syn ? synthetic.get(rnd.nextInt(synthetic.size())) : train.get(draw.next(rnd));
+						int index = syn ? -1 : draw.next(rnd);
+						LabeledImage src = syn ? synthetic.get(rnd.nextInt(synthetic.size())) : train.get(index);
 						// the object lies a quarter of the drawn crop in: inside the target window for context margins up to 48
 						// (no draw without such crops, so that older recipes keep their random stream)
 						double r = !syn && (!small.isEmpty() || !touching.isEmpty()) ? rnd.nextDouble() : 1;
@@ -255,8 +265,10 @@ public final class RisTrainer {
 						} else if (!touching.isEmpty() && r >= options.smallObjectCrops && r < options.smallObjectCrops + options.touchingCrops) {
 							int[] o = touching.get(rnd.nextInt(touching.size()));
 							batch.add(sampler.sampleAround(train.get(o[0]), o[1], o[2], rnd));
-						} else batch.add(sampler.sampleWithContext(src, margin, rnd));
+						} else if (index >= 0 && annotated[index] != null) batch.add(regionCrop(sampler, src, annotated[index], rnd));
+						else batch.add(sampler.sampleWithContext(src, margin, rnd));
 					}
+					if (partial) for (LabeledImage c : batch) AnnotatedRegion.hide(c);
 					Windows w = margin > 0 ? Windows.random(batch, centre, margin, rnd) : Windows.of(batch, 0, crop);
 					double[] terms = step(trainer, loss, w, stage == 1 ? 2 : -1, config.maxSteps, parameters);
 					if (terms == null) {
@@ -620,26 +632,16 @@ public final class RisTrainer {
 	private static double[] step(Trainer trainer, RisLoss loss, Windows w, int fixedSteps, int maxSteps, List<NDArray> parameters) {
 		List<LabeledImage> batch = w.targets;
 		int crop = w.size;
-		int b = batch.size();
-		int px = crop * crop;
 		int maxN = 0;
-		int[] counts = new int[b];
-		for (int i = 0; i < b; i++) {
-			int n = 0;
-			for (int l : batch.get(i).labels()) n = Math.max(n, l);
-			counts[i] = n;
-			maxN = Math.max(maxN, n);
-		}
+		for (LabeledImage c : batch) for (int l : c.labels()) maxN = Math.max(maxN, l);
 		// stage 1 (and benchmarks) unroll a fixed number of steps; stage 2 unrolls n + 2 for the fullest crop
 		int steps = fixedSteps > 0 ? fixedSteps : Math.min(maxN + 2, maxSteps);
-		float[] gt = targets(batch, maxN, px);
-		int nAxis = Math.max(maxN, 1);
 		try (NDManager scope = trainer.getManager().newSubManager(); GradientCollector gc = trainer.newGradientCollector()) {
-			NDArray target = scope.create(gt, new Shape(b, nAxis, crop, crop));
+			NDList labels = lossLabels(scope, batch, crop);
 			NDList pred = trainer.forward(inputs(scope, w, steps));
 			// a forward pass that is not finite has no loss to learn from (and its gradients would not be finite)
 			if (parameters != null && !NonFiniteOutputException.finite(pred)) return null;
-			NDList parts = loss.evaluateParts(new NDList(target, scope.create(counts)), pred);
+			NDList parts = loss.evaluateParts(labels, pred);
 			NDArray total = loss.total(parts);
 			gc.backward(total);
 			double norm = parameters == null ? Double.NaN : gradientNormElseZeroed(parameters);
@@ -651,6 +653,43 @@ public final class RisTrainer {
 			double meanMatched = matched.size() == 0 ? 0 : matched.mean().getFloat();
 			return new double[] { total.getFloat(), parts.get(0).getFloat(), parts.get(1).getFloat(), meanMatched, norm };
 		}
+	}
+
+	/**
+	 * The labels {@link RisLoss} takes for {@code crop x crop} targets: one channel per instance, the instance counts
+	 * and, when a target is partly annotated, each pixel's weight (0 where it is not annotated).
+	 */
+	static NDList lossLabels(NDManager scope, List<LabeledImage> targets, int crop) {
+		int b = targets.size(), px = crop * crop, maxN = 0;
+		int[] counts = new int[b];
+		boolean partial = false;
+		for (int i = 0; i < b; i++) {
+			for (int l : targets.get(i).labels()) {
+				counts[i] = Math.max(counts[i], l);
+				partial |= l < 0;
+			}
+			maxN = Math.max(maxN, counts[i]);
+		}
+		NDList labels = new NDList(scope.create(targets(targets, maxN, px), new Shape(b, Math.max(maxN, 1), crop, crop)), scope.create(counts));
+		if (partial) {
+			float[] weights = new float[b * px];
+			for (int i = 0; i < b; i++) System.arraycopy(AnnotatedRegion.weights(targets.get(i)), 0, weights, i * px, px);
+			labels.add(scope.create(weights, new Shape(b, crop, crop)));
+		}
+		return labels;
+	}
+
+	/**
+	 * A training crop of a partly annotated image, placed around one of its annotated pixels (drawn uniformly), so
+	 * that every crop holds part of the annotated region; its pixels that are not annotated are blanked.
+	 *
+	 * @param annotated the annotated pixels of {@code source} ({@link AnnotatedRegion#annotatedPixels})
+	 */
+	static LabeledImage regionCrop(CropSampler sampler, LabeledImage source, int[] annotated, SplittableRandom rnd) {
+		int p = annotated[rnd.nextInt(annotated.length)];
+		LabeledImage crop = sampler.sampleAround(source, p % source.width(), p / source.width(), rnd);
+		AnnotatedRegion.hide(crop);
+		return crop;
 	}
 
 	/** The network's inputs for {@code w}: image, steps and, with context, the window. */
