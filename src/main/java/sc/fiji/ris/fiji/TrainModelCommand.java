@@ -60,6 +60,7 @@ public class TrainModelCommand extends ContextCommand {
 			if (start_from_bundled && Models.isGiven(start_from))
 				throw new IllegalArgumentException("Give either a model file in start_from or tick start_from_bundled, not both.");
 			job.startFrom = start_from_bundled ? sc.fiji.ris.io.ModelPackage.bundledCopy() : Models.isGiven(start_from) ? start_from.toPath() : null;
+			if (start_from_bundled) job.startFromName = "the bundled model";
 			job.options.minutes = max_minutes;
 			job.options.crop = crop_size;
 			job.options.syntheticFraction = synthetic_fraction;

@@ -20,22 +20,32 @@ import sc.fiji.ris.train.TrainingLog;
 import sc.fiji.ris.train.TrainingOptions;
 
 /**
- * One training run of the "Train Model" command, as {@code ris train} does it: check the folders and options, read
- * and check the image/label pairs, train with {@link RisTrainer} (checkpoints in {@code MODEL.checkpoints} beside the
- * output), then write the best model, with its provenance, to the output file and the training log to
- * {@code MODEL_training.csv} and {@code MODEL_loss.png}. A cancelled run still writes the best model it has. Messages name the command's
- * parameters.
+ * One training run of the "Train Model" and "Fine-tune RIS on Annotated Images" commands, as {@code ris train} does
+ * it: check the folders and options, read and check the image/label pairs (from folders, and annotated images handed
+ * over in memory, such as those made from the ROI Manager), train with {@link RisTrainer} (checkpoints in
+ * {@code MODEL.checkpoints} beside the output), then write the best model, with its provenance, to the output file
+ * and the training log to {@code MODEL_training.csv} and {@code MODEL_loss.png}. A cancelled run still writes the
+ * best model it has. Messages name the command's parameters.
  */
 public final class TrainingJob {
 
-	/** Training images and labels (folders; same file names). */
+	/** Training images and labels (folders; same file names), or both null when {@link #annotated} holds the pairs. */
 	public Path images, labels;
+	/**
+	 * More training pairs, not normalised yet (they are normalised as the model's images are), whose labels may leave
+	 * parts of an image {@link LabeledImage#NOT_ANNOTATED}; may be empty.
+	 */
+	public List<LabeledImage> annotated = new ArrayList<>();
+	/** What {@link #annotated} holds, for the model's provenance (e.g. which images, how many instances). */
+	public String annotatedData = "";
 	/** Validation images and labels (folders), or both null. */
 	public Path valImages, valLabels;
 	/** The model package to write (.zip). */
 	public Path output;
 	/** A model to fine-tune, or null for a new network. */
 	public Path startFrom;
+	/** How the provenance names {@link #startFrom} (e.g. "the bundled model"); null: by its file. */
+	public String startFromName;
 	/** Budget, crop, synthetic fraction, seed; the checkpoint folder is set by {@link #run}. */
 	public TrainingOptions options = new TrainingOptions();
 
@@ -48,7 +58,8 @@ public final class TrainingJob {
 	 * @throws IOException if a file cannot be read or written, or the engine cannot start
 	 */
 	public RisTrainer.Result run(Progress progress, Consumer<TrainingLog.Row> rows, Consumer<String> warnings) throws IOException {
-		if (images == null || labels == null) throw new IllegalArgumentException("Give both images_dir and labels_dir: the training images and their label images.");
+		if ((images == null || labels == null) && (annotated.isEmpty() || images != null || labels != null))
+			throw new IllegalArgumentException("Give both images_dir and labels_dir: the training images and their label images.");
 		if ((valImages == null) != (valLabels == null)) throw new IllegalArgumentException("Give both val_images_dir and val_labels_dir, or neither.");
 		if (output == null || !output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip") || Files.isDirectory(output))
 			throw new IllegalArgumentException("The output_file " + output + " must name a .zip file: the model package to write.");
@@ -68,7 +79,9 @@ public final class TrainingJob {
 		options.validate();
 
 		PercentileNormalizer normalizer = new PercentileNormalizer(config.normLowPercentile, config.normHighPercentile);
-		List<LabeledImage> train = TrainingSet.read(ImagePairs.pair(images, labels, "The images_dir", "The labels_dir"), p -> ImageFiles.readPair(p, normalizer), "labels_dir", warnings);
+		List<LabeledImage> train = images == null ? new ArrayList<>()
+				: TrainingSet.read(ImagePairs.pair(images, labels, "The images_dir", "The labels_dir"), p -> ImageFiles.readPair(p, normalizer), "labels_dir", warnings);
+		for (LabeledImage a : annotated) train.add(normalizer.normalize(a));
 		List<LabeledImage> val = valImages == null ? new ArrayList<>()
 				: TrainingSet.read(ImagePairs.pair(valImages, valLabels, "The val_images_dir", "The val_labels_dir"), p -> ImageFiles.readPair(p, normalizer), "val_labels_dir", warnings);
 		Models.startEngine(); // after the data checks: a bad file is reported without loading PyTorch
@@ -76,12 +89,23 @@ public final class TrainingJob {
 		RisTrainer.Result result = new RisTrainer(config, options).train(train, val, progress, rows);
 		try (RisModel best = ModelPackage.load(result.bestCheckpoint)) {
 			ModelConfig.Provenance p = best.config().training;
-			p.trainingData = images.toAbsolutePath().toString();
+			String folder = images == null ? "" : images.toAbsolutePath().toString();
+			p.trainingData = annotatedData.isEmpty() ? folder : folder.isEmpty() ? annotatedData : folder + "; " + annotatedData;
+			if (startFrom != null) p.trainingData = "fine-tuned from " + startedFrom() + " for " + minutes(options.minutes) + " on " + p.trainingData;
 			p.validationData = valImages == null ? "" : valImages.toAbsolutePath().toString();
 			ModelPackage.save(best, output);
 		}
 		result.log.writeCsv(parent.resolve(stem + "_training.csv"));
 		LossCurvePlot.write(result.log, parent.resolve(stem + "_loss.png"));
 		return result;
+	}
+
+	/** The starting model as the provenance names it. */
+	private String startedFrom() {
+		return startFromName != null ? startFromName : startFrom.toAbsolutePath().toString();
+	}
+
+	private static String minutes(double m) {
+		return String.format(Locale.ROOT, "at most %s minutes", m == Math.rint(m) ? String.valueOf((long) m) : String.valueOf(m));
 	}
 }

@@ -40,7 +40,7 @@ class ParameterNamesTest {
 					if (f.isAnnotationPresent(Parameter.class) && !Service.class.isAssignableFrom(f.getType()) && !f.getName().matches("[a-z][a-z0-9]*(_[a-z0-9]+)*"))
 						offences.add(c.getSimpleName() + "." + f.getName());
 		}
-		assertEquals(Set.of("SegmentInstancesCommand", "BatchSegmentFolderCommand", "TrainModelCommand", "EvaluateSegmentationCommand", "RefineWithCrfCommand",
+		assertEquals(Set.of("SegmentInstancesCommand", "BatchSegmentFolderCommand", "TrainModelCommand", "FineTuneCommand", "EvaluateSegmentationCommand", "RefineWithCrfCommand",
 				"OpenSample1Command", "OpenSample2Command", "OpenSample3Command", "OpenSample4Command"), commands);
 		assertTrue(offences.isEmpty(), "not lowercase snake_case: " + offences);
 	}
