@@ -11,6 +11,7 @@ import java.util.Set;
 import sc.fiji.ris.fiji.ImageFiles;
 import sc.fiji.ris.fiji.LossCurvePlot;
 import sc.fiji.ris.Progress;
+import sc.fiji.ris.data.AnnotatedRegion;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.data.LabeledImage;
 import sc.fiji.ris.data.PercentileNormalizer;
@@ -32,6 +33,11 @@ final class TrainCommand {
 			"                        --labels again for another set: each set then gives an equal share of the",
 			"                        crops, whatever its number of images",
 			"  --labels DIR          label images with the same names (0 = background, 1..n = instances)",
+			"  --regions DIR         masks of the annotated regions of partly annotated images, with the same",
+			"                        names (nonzero = annotated: every object there is labelled); training",
+			"                        learns only inside them, so that unlabelled objects outside are not taken",
+			"                        as background; an image without a mask is annotated everywhere (once per",
+			"                        --images, in the same order)",
 			"  --val-images DIR      validation images (recommended: the best checkpoint is chosen on them); may",
 			"                        be repeated with --val-labels, as --images",
 			"  --val-labels DIR      validation labels",
@@ -121,7 +127,7 @@ final class TrainCommand {
 
 	static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		Args a = new Args("train", args, 1,
-				Set.of("--images", "--labels", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
+				Set.of("--images", "--labels", "--regions", "--val-images", "--val-labels", "--output", "--iterations", "--minutes", "--crop", "--batch",
 						"--synthetic", "--scale-augmentation", "--input-scale", "--context-margin", "--learning-rate", "--gradient-norm-limit", "--lambda", "--min-instance-area", "--small-object-crops", "--touching-crops", "--small-object-weight", "--seed-weight", "--border-weight", "--hidden", "--encoder-channels", "--mask-channels", "--resume", "--start-from", "--checkpoints", "--validate-every", "--seed", "--threads", "--core-channels"),
 				Set.of("--help", "--core-head", "--keep-checkpoints", "--no-spike-rollback", "--constant-lr", "--no-curriculum", "--no-feedback", "--no-context", "--no-seed-attention", "--no-foreground-head",
 						"--context", "--seed-attention")); // the last two are the defaults, accepted for older command lines
@@ -132,6 +138,11 @@ final class TrainCommand {
 		a.once("--output", "--iterations", "--minutes", "--crop", "--batch", "--resume", "--start-from", "--checkpoints", "--seed", "--threads");
 		List<String> imageDirs = a.all("--images"), labelDirs = a.all("--labels");
 		List<String> valImageDirs = a.all("--val-images"), valLabelDirs = a.all("--val-labels");
+		List<String> regionDirs = a.all("--regions");
+		if (!regionDirs.isEmpty() && regionDirs.size() != imageDirs.size())
+			throw new Args.UsageException("Give one --regions folder for each --images folder, or none (" + imageDirs.size() + " --images, " + regionDirs.size() + " --regions).");
+		if (!regionDirs.isEmpty() && a.has("--core-head"))
+			throw new Args.UsageException("--regions is for training the network; the core head (--core-head) learns from completely labelled images.");
 		if (imageDirs.size() != labelDirs.size())
 			throw new Args.UsageException("Give one --labels folder for each --images folder (" + imageDirs.size() + " --images, " + labelDirs.size() + " --labels).");
 		if (valImageDirs.size() != valLabelDirs.size())
@@ -205,7 +216,9 @@ final class TrainCommand {
 		List<LabeledImage> train = new ArrayList<>();
 		int[] sets = new int[0];
 		for (int i = 0; i < imageDirs.size(); i++) {
-			List<LabeledImage> set = read(ImagePairs.pair(Path.of(imageDirs.get(i)), Path.of(labelDirs.get(i)), "--images", "--labels"), normalizer, "--labels", out);
+			List<ImagePairs.Pair> pairs = ImagePairs.pair(Path.of(imageDirs.get(i)), Path.of(labelDirs.get(i)), "--images", "--labels");
+			List<LabeledImage> set = regionDirs.isEmpty() ? read(pairs, normalizer, "--labels", out)
+					: readWithRegions(pairs, Path.of(regionDirs.get(i)), normalizer, out);
 			sets = java.util.Arrays.copyOf(sets, sets.length + set.size());
 			java.util.Arrays.fill(sets, train.size(), sets.length, i);
 			train.addAll(set);
@@ -226,7 +239,7 @@ final class TrainCommand {
 		RisTrainer.Result result = new RisTrainer(config, o).train(train, val, progress, null);
 		try (RisModel best = ModelPackage.load(result.bestCheckpoint)) {
 			ModelConfig.Provenance p = best.config().training;
-			p.trainingData = absolute(imageDirs);
+			p.trainingData = absolute(imageDirs) + (regionDirs.isEmpty() ? "" : " (annotated regions in " + absolute(regionDirs) + ")");
 			p.validationData = absolute(valImageDirs);
 			ModelPackage.save(best, output);
 		}
@@ -273,6 +286,22 @@ final class TrainCommand {
 	/** Folders as the provenance records them: absolute, separated by {@code ;}. */
 	private static String absolute(List<String> dirs) {
 		return String.join(";", dirs.stream().map(d -> Path.of(d).toAbsolutePath().normalize().toString()).toList());
+	}
+
+	/** Reads the pairs and restricts each to its region mask in {@code regions}, if it has one. */
+	private static List<LabeledImage> readWithRegions(List<ImagePairs.Pair> pairs, Path regions, PercentileNormalizer normalizer, PrintStream log) {
+		if (!Files.isDirectory(regions)) throw new IllegalArgumentException("--regions " + regions + " is not a folder.");
+		int[] masked = { 0 };
+		List<LabeledImage> set = TrainingSet.read(pairs, p -> {
+			LabeledImage li = ImageFiles.readPair(p, normalizer);
+			Path mask = ImageFiles.regionMask(regions, p);
+			if (mask == null) return li;
+			masked[0]++;
+			return AnnotatedRegion.restrict(li, ImageFiles.readRegion(mask, li.width(), li.height(), p.image));
+		}, "--labels", w -> log.println("Warning: " + w));
+		log.printf(Locale.ROOT, "%d of %d images have an annotated region in %s%s%n", masked[0], pairs.size(), regions,
+				masked[0] < pairs.size() ? "; the others are annotated everywhere" : "");
+		return set;
 	}
 
 	private static List<LabeledImage> read(List<ImagePairs.Pair> pairs, PercentileNormalizer normalizer, String option, PrintStream log) {

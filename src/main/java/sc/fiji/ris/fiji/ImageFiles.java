@@ -102,6 +102,37 @@ public final class ImageFiles {
 	}
 
 	/**
+	 * The region mask of a training pair in {@code dir}: the file named as its image, or its base name with
+	 * {@code .tif} or {@code .png}; null when there is none.
+	 */
+	public static Path regionMask(Path dir, ImagePairs.Pair pair) {
+		for (String name : new String[] { pair.image.getFileName().toString(), pair.name + ".tif", pair.name + ".png" }) {
+			Path p = dir.resolve(name);
+			if (Files.isRegularFile(p)) return p;
+		}
+		return null;
+	}
+
+	/**
+	 * Reads a mask of the annotated region of {@code image} (nonzero = annotated), which must have its size.
+	 *
+	 * @throws IllegalArgumentException naming the file when it cannot be read, has another size, several planes or no
+	 *         nonzero pixel
+	 */
+	public static boolean[] readRegion(Path mask, int width, int height, Path image) {
+		ImagePlus imp = open(mask);
+		if (imp.getWidth() != width || imp.getHeight() != height || imp.getStackSize() > 1)
+			throw new IllegalArgumentException("The region mask " + mask + " is " + imp.getWidth() + "x" + imp.getHeight() + "x" + imp.getStackSize()
+					+ " but its image " + image + " is " + width + "x" + height + ": give one plane of the image's size (nonzero = annotated).");
+		float[] px = pixels(imp, 1);
+		boolean[] region = new boolean[px.length];
+		boolean any = false;
+		for (int i = 0; i < px.length; i++) any |= region[i] = px[i] != 0;
+		if (!any) throw new IllegalArgumentException("The region mask " + mask + " is 0 everywhere: mark the annotated part of " + image + " with nonzero pixels, or remove the mask if all of it is annotated.");
+		return region;
+	}
+
+	/**
 	 * Reads an image with its labels, normalised with {@code normalizer}; refuses pairs that do not match.
 	 *
 	 */
