@@ -65,7 +65,8 @@ public final class FolderSegmentation {
 	 *
 	 * @param errors receives one sentence per file that failed, with the exception when it was unexpected (a bug to
 	 *        report), else null
-	 * @param warnings receives one sentence per file segmented with a caveat (RGB as luminance)
+	 * @param warnings receives one sentence per file segmented with a caveat (RGB as luminance, a size estimate
+	 *        whose second pass was rejected)
 	 */
 	public static Summary run(List<Path> files, Path outDir, Segmenter segmenter, Progress progress, BiConsumer<String, Throwable> errors, Consumer<String> warnings) {
 		return run(files, outDir, segmenter, null, progress, errors, warnings);
@@ -88,7 +89,11 @@ public final class FolderSegmentation {
 				LabelImages.checkNotLabels(imp);
 				if (warning != null) warnings.accept(warning);
 				// a stop is honoured between images only: a stack cut short would leave files with some of its planes
-				List<Instances> planes = ImagePlusSegmenter.segment(imp, segmenter, Progress.NONE);
+				List<Segmenter.Stats> stats = new ArrayList<>();
+				List<Instances> planes = ImagePlusSegmenter.segment(imp, segmenter, Progress.NONE, stats);
+				for (int z = 0; z < stats.size(); z++)
+					if (stats.get(z).warning != null)
+						warnings.accept(file.getFileName() + (stats.size() > 1 ? ", plane " + (z + 1) : "") + ": " + stats.get(z).warning + ".");
 				if (crf != null) planes = ImagePlusRefiner.refine(imp, planes, crf, Progress.NONE);
 				SegmentationFiles.write(imp, planes, outDir, ImagePairs.stem(file));
 				processed++;

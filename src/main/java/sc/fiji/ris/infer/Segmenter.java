@@ -262,14 +262,15 @@ public final class Segmenter {
 	/**
 	 * Segments a plane of raw intensities (row-major); normalises it as the model was trained.
 	 *
-	 * <p>With {@link Options#estimateDiameter}, one decision per image: the first pass, at the model's size, is
-	 * measured by its instances (at least {@link #DIAMETER_MIN_OBJECTS} of them, spots left out). If more than
+	 * <p>With {@link Options#estimateDiameter}, one decision per image: the first pass, at the model's size (on a
+	 * window of the image when it is larger than {@link #PROBE_PIXELS}), is measured by its instances (at least {@link #DIAMETER_MIN_OBJECTS} of them, spots left out). If more than
 	 * {@link #piecesLimit(double)} of their outlines face another instance, objects larger than the model knows were
 	 * cut into pieces: one more pass assumes objects twice as large. Otherwise, if their median equivalent diameter is
 	 * off the model's by more than {@link #DIAMETER_TOLERANCE}, one more pass assumes the measured diameter. That
 	 * pass never assumes objects more than 4 times larger or smaller than the model's, and it is rejected, with a
 	 * {@link Stats#warning}, when it finds more than {@link #COUNT_LIMIT} times the first pass's instances or takes
-	 * more than {@link #WORK_LIMIT} times its network's work: the first pass is kept.
+	 * more than {@link #WORK_LIMIT} times its network's work (counted for the whole image when a window was
+	 * measured): the model's size is kept.
 	 */
 	public Instances segment(float[] pixels, int width, int height, Progress progress) {
 		if (pixels.length != width * height) throw new IllegalArgumentException("The plane has " + pixels.length + " pixels, expected " + width * height + ".");
@@ -330,43 +331,98 @@ public final class Segmenter {
 	 */
 	private Instances firstView(float[] pixels, int width, int height, Progress progress, Stats s, Decoded decoded) {
 		double sc = scale;
-		Instances out = decoded != null ? assemble(decoded, minConfidence, maskThreshold, minArea, mergeSolidity)
-				: segmentAt(pixels, width, height, sc, progress, s);
 		s.objectDiameter = modelDiameter / sc;
 		s.scale = sc;
-		if (estimateDiameter) {
-			// one decision per image: measure the first pass, and at most one more pass at the size it says
-			Instances objects = withoutSpots(passMeasured, passSpots);
-			double d = medianDiameter(objects, DIAMETER_MIN_OBJECTS);
-			if (Double.isNaN(d)) return out; // too few objects to tell: the model's size
+		// a large image is measured on a window of it first, so that its size costs one pass over the image
+		boolean probing = estimateDiameter && (double) width * height * sc * sc > PROBE_PIXELS;
+		int[] window = probing ? probeWindow(pixels, width, height, (int) Math.ceil(PROBE_SIDE / sc)) : null;
+		Instances out = probing ? null
+				: decoded != null ? assemble(decoded, minConfidence, maskThreshold, minArea, mergeSolidity) : segmentAt(pixels, width, height, sc, progress, s);
+		if (probing) {
+			progress.status("Measuring the objects' size on part of the image");
+			segmentAt(crop(pixels, width, window), window[2], window[3], sc, progress, s);
+		}
+		if (!estimateDiameter) return out;
+		// one decision per image: measure the first pass (or the window), and at most one more pass at the size it says
+		Instances objects = withoutSpots(passMeasured, passSpots);
+		double d = medianDiameter(objects, DIAMETER_MIN_OBJECTS);
+		double wanted = Double.NaN;
+		if (!Double.isNaN(d)) {
 			s.measuredDiameter = d;
 			boolean pieces = sharedOutline(objects) > piecesLimit;
 			double base = config.inputScale;
-			double wanted = Math.max(base * MIN_SCALE, Math.min(base * MAX_SCALE, pieces ? sc / 2 : modelDiameter / d));
+			wanted = Math.max(base * MIN_SCALE, Math.min(base * MAX_SCALE, pieces ? sc / 2 : modelDiameter / d));
 			double change = Math.abs(Math.log(wanted / sc));
-			if ((!pieces && change <= Math.log(DIAMETER_TOLERANCE)) || change < 0.02 || progress.isCancelled()) return out;
-			long firstWork = decoded != null ? steps(decoded, minConfidence) : s.steps;
-			int firstCount = objects.count();
-			progress.status(String.format(java.util.Locale.ROOT, "Segmenting again, for objects about %.0f pixels wide", modelDiameter / wanted));
-			Instances again = segmentAt(pixels, width, height, wanted, progress, s);
-			s.passes = 2;
-			Instances againObjects = withoutSpots(passMeasured, passSpots);
-			long againWork = s.steps - firstWork;
-			String rejected = againObjects.count() > COUNT_LIMIT * Math.max(firstCount, DIAMETER_MIN_OBJECTS)
-					? String.format(java.util.Locale.ROOT, "%d instances against %d", againObjects.count(), firstCount)
-					: againWork > WORK_LIMIT * Math.max(firstWork, 1) ? String.format(java.util.Locale.ROOT, "%.0f times the network's work", againWork / (double) Math.max(firstWork, 1)) : null;
-			if (rejected != null) {
-				s.warning = String.format(java.util.Locale.ROOT,
-						"segmenting again for objects about %.0f px wide gave %s of the first pass, at the model's %.0f px: kept the first pass; give the object diameter if neither is right",
-						modelDiameter / wanted, rejected, modelDiameter / sc);
-				return out;
-			}
-			s.measuredDiameter = medianDiameter(againObjects, 1);
-			s.objectDiameter = modelDiameter / wanted;
-			s.resized = true;
-			s.scale = wanted;
-			out = again;
+			if ((!pieces && change <= Math.log(DIAMETER_TOLERANCE)) || change < 0.02) wanted = Double.NaN;
 		}
+		// too few objects to tell, or of the model's size: the model's size
+		if (Double.isNaN(wanted) || progress.isCancelled()) return probing ? segmentAt(pixels, width, height, sc, progress, s) : out;
+		// what the first pass saw, for the whole image when it saw a window of it
+		double share = probing ? (double) width * height / ((double) window[2] * window[3]) : 1;
+		long firstWork = decoded != null && !probing ? steps(decoded, minConfidence) : s.steps;
+		double expectedCount = objects.count() * share, expectedWork = firstWork * share;
+		progress.status(String.format(java.util.Locale.ROOT, "Segmenting again, for objects about %.0f pixels wide", modelDiameter / wanted));
+		Instances again = segmentAt(pixels, width, height, wanted, progress, s);
+		s.passes = 2;
+		Instances againObjects = withoutSpots(passMeasured, passSpots);
+		long againWork = s.steps - firstWork;
+		String rejected = againObjects.count() > COUNT_LIMIT * Math.max(expectedCount, DIAMETER_MIN_OBJECTS)
+				? String.format(java.util.Locale.ROOT, "%d instances against %.0f", againObjects.count(), expectedCount)
+				: againWork > WORK_LIMIT * Math.max(expectedWork, 1) ? String.format(java.util.Locale.ROOT, "%.0f times the network's work", againWork / Math.max(expectedWork, 1)) : null;
+		if (rejected != null) {
+			s.warning = String.format(java.util.Locale.ROOT,
+					"segmenting again for objects about %.0f px wide gave %s of the first pass, at the model's %.0f px: kept the model's size; give the object diameter if neither is right",
+					modelDiameter / wanted, rejected, modelDiameter / sc);
+			if (probing) {
+				out = segmentAt(pixels, width, height, sc, progress, s);
+				s.passes = 3;
+			}
+			return out;
+		}
+		s.measuredDiameter = medianDiameter(againObjects, 1);
+		s.objectDiameter = modelDiameter / wanted;
+		s.resized = true;
+		s.scale = wanted;
+		return again;
+	}
+
+	/**
+	 * Above this many network pixels, the object size is measured on a window of {@link #PROBE_SIDE} network pixels
+	 * (the brightest of nine), not on a whole first pass: a 1388 x 1040 image of large nuclei then costs one
+	 * pass at the size it needs, not a pass at the model's size on top.
+	 */
+	public static final double PROBE_PIXELS = 1024 * 1024;
+	/** See {@link #PROBE_PIXELS}. */
+	public static final int PROBE_SIDE = 512;
+
+	/**
+	 * The window {@code {x, y, w, h}} of at most {@code side} x {@code side} image pixels, among those at the corners,
+	 * edge centres and centre of the image, with the highest mean intensity (the first of equals): where the objects
+	 * are.
+	 */
+	static int[] probeWindow(float[] pixels, int width, int height, int side) {
+		int w = Math.min(side, width), h = Math.min(side, height);
+		int[] best = null;
+		double bestMean = Double.NEGATIVE_INFINITY;
+		for (int j = 0; j < 3; j++)
+			for (int i = 0; i < 3; i++) {
+				int x0 = (width - w) * i / 2, y0 = (height - h) * j / 2;
+				double sum = 0;
+				for (int y = y0; y < y0 + h; y++)
+					for (int x = x0; x < x0 + w; x++) sum += pixels[y * width + x];
+				double mean = sum / ((double) w * h);
+				if (mean > bestMean) {
+					bestMean = mean;
+					best = new int[] { x0, y0, w, h };
+				}
+			}
+		return best;
+	}
+
+	/** The pixels of {@code window} ({@code {x, y, w, h}}). */
+	private static float[] crop(float[] pixels, int width, int[] window) {
+		float[] out = new float[window[2] * window[3]];
+		for (int y = 0; y < window[3]; y++) System.arraycopy(pixels, (window[1] + y) * width + window[0], out, y * window[2], window[2]);
 		return out;
 	}
 

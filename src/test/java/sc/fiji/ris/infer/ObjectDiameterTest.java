@@ -323,7 +323,7 @@ class ObjectDiameterTest {
 		Instances inst = segmentAuto(gt, w, h, oracle, seg);
 		Segmenter.Stats s = seg[0].lastStats();
 		assertEquals(2, s.passes, "the estimate tried the measured size once");
-		assertTrue(s.warning != null && s.warning.contains("kept the first pass"), "warning: " + s.warning);
+		assertTrue(s.warning != null && s.warning.contains("kept the model's size"), "warning: " + s.warning);
 		assertEquals(28, s.objectDiameter, 1e-9, "the model's size, as the kept pass assumed");
 		assertArrayEquals(first.labels(), inst.labels(), "the first pass, as it was");
 		assertEquals(null, Segmenter.resegmented(List.of(s)));
@@ -331,6 +331,32 @@ class ObjectDiameterTest {
 		segmentAuto(gt, w, h, new SizeOracle(28, 0.4, false), seg);
 		assertEquals(null, seg[0].lastStats().warning);
 		assertTrue(seg[0].lastStats().resized);
+	}
+
+	@Test
+	void aLargeImageIsMeasuredOnAWindowAndSegmentedOnceAtTheSizeItNeeds() {
+		// 1100 x 1000 pixels: above the probe limit; disks of half the model's size on the right half only
+		int w = 1100, h = 1000;
+		List<double[]> layout = new ArrayList<>();
+		for (int cy = 20; cy < h - 10; cy += 30)
+			for (int cx = 570; cx < w - 10; cx += 30) layout.add(new double[] { cx, cy, 13 });
+		int[] gt = disks(w, h, layout.toArray(new double[0][]));
+		assertTrue((double) w * h > Segmenter.PROBE_PIXELS);
+		int[] window = Segmenter.probeWindow(image(gt), w, h, Segmenter.PROBE_SIDE);
+		assertTrue(window[0] >= 550, "the window lies where the objects are: x " + window[0]);
+		Segmenter[] seg = new Segmenter[1];
+		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, false), seg);
+		Segmenter.Stats s = seg[0].lastStats();
+		assertEquals(2, s.passes);
+		assertEquals(13, s.objectDiameter, 1.5);
+		assertEquals(1.0, f1(inst, gt), 1e-9);
+		// the window's tiles and one pass at the objects' size, not a whole pass at the model's size on top
+		Segmenter atModel = new Segmenter(config(), null, new SizeOracle(28, 0.4, false), new Segmenter.Options().objectDiameterSetting(-1));
+		atModel.segment(image(gt), w, h, Progress.NONE);
+		Segmenter atSize = new Segmenter(config(), null, new SizeOracle(28, 0.4, false), new Segmenter.Options().objectDiameterSetting(s.objectDiameter));
+		assertArrayEquals(atSize.segment(image(gt), w, h, Progress.NONE).labels(), inst.labels(), "the same as giving the diameter");
+		int windowTiles = s.tiles - atSize.lastStats().tiles;
+		assertTrue(windowTiles > 0 && windowTiles < atModel.lastStats().tiles / 3, "tiles of the window: " + windowTiles + " of " + atModel.lastStats().tiles);
 	}
 
 	@Test
