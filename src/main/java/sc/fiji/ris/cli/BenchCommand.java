@@ -40,6 +40,7 @@ final class BenchCommand {
 			"       ris bench crf [--model FILE | --labels-dir DIR] [--gt DIR] [--repeat N] [--limit N] [--object-diameter D|auto|model]",
 			"                     [CRF options] DIR",
 			"       ris bench sets [--model FILE] [--steps] [--threads N] --images DIR --labels DIR [--images DIR --labels DIR ...]",
+			"       ris bench spark [--model FILE] [--repeat N] [--limit N] [--size N] [--output DIR] DIR",
 			"",
 			"  network   time the encoder, one decoding step and one training iteration on random input",
 			"  images    time whole-image segmentation of every image in DIR (read, normalise, network,",
@@ -59,6 +60,10 @@ final class BenchCommand {
 			"            whose count is off by more than 2 times) beside the classical recipe, and per image size",
 			"            (256x256, 360x360, larger); with --steps, the model with each post-processing step",
 			"            turned off in turn (flips turned on), every set in one table",
+			"  spark     images/s of the Spark job (spark-submit's launcher) in local[1] and local[2] and of",
+			"            'ris segment' on DIR, side by side (--repeat rounds, default 2), then a --size x --size",
+			"            mosaic of DIR's images (default 16384, 0 = none) in blocks: time and peak memory; needs",
+			"            Spark's jars on the class path (see README, 'On a cluster')",
 			"  --labels-out DIR  also write each image's label image there (for 'ris evaluate')",
 			"  --model FILE   the model (default: the bundled one; for 'network' a new random network)",
 			"  --tile N       tile size for 'network' (default 128)",
@@ -99,6 +104,7 @@ final class BenchCommand {
 		case "classical": return ImageBench.classical(a, out);
 		case "crf": return CrfBench.run(a, out);
 		case "sets": return SetsBench.run(a, out);
+		case "spark": return sc.fiji.ris.spark.SparkBench.run(args, out, err); // needs Spark's jars on the class path; loads no Spark class itself
 		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'scaling', 'tiling', 'synthetic', 'figure', 'classical', 'crf' or 'sets'.");
 		}
 	}
