@@ -126,7 +126,7 @@ class FineTuneCommandTest {
 	}
 
 	@Test
-	void theRoisBecomeLabelsInsideTheRegionOnly() {
+	void theRoisBecomeLabelsOfTheirPlaneInsideTheRegionOnly() {
 		ImagePlus image = new ImagePlus("tiny", new ij.process.FloatProcessor(6, 4));
 		Roi a = new Roi(0, 0, 2, 2), b = new Roi(3, 1, 3, 3), region = new Roi(0, 0, 4, 4);
 		region.setName("Region of corrections");
@@ -143,6 +143,16 @@ class FineTuneCommandTest {
 				n, 1, 1, 0, 0, n, //
 				n, 0, 0, 0, 2, n, //
 				n, n, n, n, n, n }, boxed.planes.get(0).labels());
+		// in a stack, each ROI on its plane; a plane without ROIs is left out
+		ImageStack stack = new ImageStack(6, 4);
+		for (int z = 0; z < 3; z++) stack.addSlice(new ij.process.FloatProcessor(6, 4));
+		Roi second = new Roi(1, 1, 2, 1), third = new Roi(4, 2, 1, 1);
+		second.setPosition(2);
+		third.setPosition(3);
+		RoiAnnotations.Pairs planes = RoiAnnotations.of(new ImagePlus("stack", stack), new Roi[] { third, second });
+		assertEquals(List.of("stack plane 2", "stack plane 3"), planes.planes.stream().map(LabeledImage::name).toList());
+		assertEquals(1, planes.planes.get(0).labels()[1 * 6 + 1]);
+		assertEquals(1, planes.planes.get(1).labels()[2 * 6 + 4]);
 	}
 
 	@Test
