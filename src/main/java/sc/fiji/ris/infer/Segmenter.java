@@ -127,6 +127,11 @@ public final class Segmenter {
 		 * the step brings ({@code ris bench sets --steps}).
 		 */
 		public boolean fillHoles = true;
+		/**
+		 * Measured diameters within this factor of the model's are left alone; NaN: {@link Segmenter#DIAMETER_TOLERANCE}.
+		 * Only to choose that constant on validation images ({@code ris bench sets --steps}).
+		 */
+		public double diameterTolerance = Double.NaN;
 	}
 
 	/** Where the time of the last call went, and how much work it was. */
@@ -154,6 +159,7 @@ public final class Segmenter {
 	private final double minConfidence, maskThreshold, mergeSolidity;
 	private final int minArea, tile, overlap, maxSteps, batchSize;
 	private final boolean keepSoftMasks, estimateDiameter, fillHoles;
+	private final double diameterTolerance;
 	/** Views that must agree on an object, of the 4 flipped views; 0: no test-time augmentation. */
 	private final int flipVotes;
 	/** Smallest piece of unclaimed foreground that becomes an instance; 0: no filling. */
@@ -205,6 +211,8 @@ public final class Segmenter {
 		batchSize = Math.max(1, o.batchSize);
 		keepSoftMasks = o.keepSoftMasks;
 		fillHoles = o.fillHoles;
+		diameterTolerance = Double.isNaN(o.diameterTolerance) ? DIAMETER_TOLERANCE : o.diameterTolerance;
+		if (!(diameterTolerance >= 1)) throw new IllegalArgumentException("The diameter tolerance must be at least 1, not " + diameterTolerance + ".");
 		estimateDiameter = o.estimateDiameter && !(o.objectDiameter > 0);
 		modelDiameter = config.objectDiameter * config.inputScale;
 		piecesLimit = piecesLimit(config.sharedOutline);
@@ -267,7 +275,7 @@ public final class Segmenter {
 	 * {@link #piecesLimit(double)} of their outlines face another instance, objects larger than the model knows were
 	 * cut into pieces: one more pass assumes objects twice as large. Otherwise, if their median equivalent diameter is
 	 * off the model's by more than {@link #DIAMETER_TOLERANCE}, one more pass assumes the measured diameter. That
-	 * pass never assumes objects more than 4 times larger or smaller than the model's, and it is rejected, with a
+	 * pass never assumes objects more than 4 times larger or 2 times smaller than the model's, and it is rejected, with a
 	 * {@link Stats#warning}, when it finds more than {@link #COUNT_LIMIT} times the first pass's instances or takes
 	 * more than {@link #WORK_LIMIT} times its network's work (counted for the whole image when a window was
 	 * measured): the model's size is kept.
@@ -353,7 +361,7 @@ public final class Segmenter {
 			double base = config.inputScale;
 			wanted = Math.max(base * MIN_SCALE, Math.min(base * MAX_SCALE, pieces ? sc / 2 : modelDiameter / d));
 			double change = Math.abs(Math.log(wanted / sc));
-			if ((!pieces && change <= Math.log(DIAMETER_TOLERANCE)) || change < 0.02) wanted = Double.NaN;
+			if ((!pieces && change <= Math.log(diameterTolerance)) || change < 0.02) wanted = Double.NaN;
 		}
 		// too few objects to tell, or of the model's size: the model's size
 		if (Double.isNaN(wanted) || progress.isCancelled()) return probing ? segmentAt(pixels, width, height, sc, progress, s) : out;
@@ -502,8 +510,13 @@ public final class Segmenter {
 
 	/** Fewer instances than this do not tell the object diameter. */
 	public static final int DIAMETER_MIN_OBJECTS = 5;
-	/** The estimate assumes objects at most 4 times larger or smaller than the model's. */
-	private static final double MIN_SCALE = 0.25, MAX_SCALE = 4;
+	/**
+	 * The estimate assumes objects at most 4 times larger or 2 times smaller than the model's: shrinking costs less
+	 * time, magnifying more (a pass at twice the scale is 4 times the pixels of one at the model's). Without the
+	 * second limit, a 1388 x 1040 image of large nuclei that an older model took for pieces of 10-pixel ones was
+	 * magnified 2.8 times, and its rejected pass took 220 s.
+	 */
+	private static final double MIN_SCALE = 0.25, MAX_SCALE = 2;
 
 	/**
 	 * The fraction of the instances' outlines (pixel edges between an instance and anything else) that face another

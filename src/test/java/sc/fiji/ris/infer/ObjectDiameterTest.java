@@ -360,14 +360,14 @@ class ObjectDiameterTest {
 	}
 
 	@Test
-	void theEstimateNeverAssumesObjectsMoreThanFourTimesSmallerThanTheModels() {
+	void theEstimateNeverAssumesObjectsMoreThanTwiceSmallerThanTheModels() {
 		int w = 120, h = 100;
 		int[] gt = disks(w, h, 4, 12);
 		Segmenter[] seg = new Segmenter[1];
 		segmentAuto(gt, w, h, new SizeOracle(28, 0.1, false), seg);
 		Segmenter.Stats s = seg[0].lastStats();
 		assertEquals(2, s.passes);
-		assertEquals(28 / 4.0, s.objectDiameter, 1e-9, "measured about 4 px, assumed no smaller than a quarter of 28");
+		assertEquals(28 / 2.0, s.objectDiameter, 1e-9, "measured about 4 px, assumed no smaller than half of 28");
 		assertEquals(4, s.measuredDiameter, 1.5);
 	}
 
