@@ -47,15 +47,6 @@ final class Args {
 	/** Every value given to an option that may be repeated, in order; empty when it was not given. */
 	List<String> all(String key) { return every.getOrDefault(key, List.of()); }
 
-	/**
-	 * An option that must be given at most once.
-	 *
-	 * @throws UsageException if it was given more than once
-	 */
-	void once(String... keys) {
-		for (String key : keys)
-			if (all(key).size() > 1) throw new UsageException("The option " + key + " may be given only once.");
-	}
 
 	String get(String key, String def) { return values.getOrDefault(key, def); }
 

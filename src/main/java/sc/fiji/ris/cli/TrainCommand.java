@@ -135,7 +135,6 @@ final class TrainCommand {
 		if (!a.positional().isEmpty()) throw new Args.UsageException("'ris train' takes no file arguments ('" + a.positional().get(0) + "'): use --images and --labels.");
 		a.required("--images");
 		a.required("--labels");
-		a.once("--output", "--iterations", "--minutes", "--crop", "--batch", "--resume", "--start-from", "--checkpoints", "--seed", "--threads");
 		List<String> imageDirs = a.all("--images"), labelDirs = a.all("--labels");
 		List<String> valImageDirs = a.all("--val-images"), valLabelDirs = a.all("--val-labels");
 		List<String> regionDirs = a.all("--regions");
