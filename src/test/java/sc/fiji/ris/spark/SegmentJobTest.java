@@ -34,7 +34,6 @@ import sc.fiji.ris.fiji.ImageFiles;
 import sc.fiji.ris.fiji.ImagePlusSegmenter;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
-import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.RisModel;
 
 /**
@@ -42,7 +41,7 @@ import sc.fiji.ris.model.RisModel;
  * images: the same label images, RoiSets and tables, byte for byte, as {@code ris segment --threads 1}; a second run
  * skips every image and rewrites nothing; a corrupt file becomes an error row while the others complete; a run
  * killed (SIGKILL, in a child JVM) after its first image and started again redoes none of the finished images and
- * leaves no temporary file; a 512 x 512 mosaic of the samples cut into 9 blocks gives the instances of the unsplit
+ * leaves no temporary file; a 448 x 448 mosaic of the samples cut into 4 blocks gives the instances of the unsplit
  * run, every nucleus once and none cut at a seam.
  */
 class SegmentJobTest {
@@ -66,7 +65,6 @@ class SegmentJobTest {
 				new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 		assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
 		jsc = new JavaSparkContext(sparkConf("local[2]"));
-		jsc.setLogLevel("WARN");
 	}
 
 	static SparkConf sparkConf(String master) {
@@ -173,7 +171,8 @@ class SegmentJobTest {
 		Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
 		List<String> finished = List.of();
 		try {
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+			// a safety limit, far beyond the few seconds one image takes, so that a busy machine does not fail the test
+			long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
 			while (finished.isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
 				Thread.sleep(20);
 				finished = markers(out);
@@ -218,28 +217,33 @@ class SegmentJobTest {
 
 	@Test
 	void mosaicInBlocksGivesTheInstancesOfTheUnsplitRun(@TempDir Path tmp) throws IOException {
+		// the four samples side by side, seen through a window that puts the block seams inside the samples, away
+		// from where one sample meets the next (objects cut there by the samples' own borders tell nothing)
 		List<String> names = names();
 		ImagePlus first = ImageFiles.open(input.resolve(names.get(0) + ".tif"));
-		int s = first.getWidth();
-		ImageProcessor mosaic = first.getProcessor().createProcessor(2 * s, 2 * s);
-		for (int k = 0; k < 4; k++) mosaic.insert(ImageFiles.open(input.resolve(names.get(k) + ".tif")).getProcessor(), (k % 2) * s, (k / 2) * s);
+		int s = first.getWidth(), off = s / 4, side = 2 * s - off;
+		ImageProcessor composite = first.getProcessor().createProcessor(2 * s, 2 * s);
+		for (int k = 0; k < 4; k++) composite.insert(ImageFiles.open(input.resolve(names.get(k) + ".tif")).getProcessor(), (k % 2) * s, (k / 2) * s);
+		composite.setRoi(off, off, side, side);
+		ImageProcessor mosaic = composite.crop();
 		Path in = Files.createDirectories(tmp.resolve("in"));
 		Path file = in.resolve("mosaic.tif");
 		assertTrue(new FileSaver(new ImagePlus("mosaic", mosaic)).saveAsTiff(file.toString()));
 		ImagePlus imp = ImageFiles.open(file);
+		int block = side / 2, margin = 64;
+		String[] args = { in.toString(), "--output", tmp.resolve("out").toString(), "--block-size", Integer.toString(block), "--block-margin", Integer.toString(margin) };
 
 		Instances whole;
-		JobOptions options = JobOptions.parse(new String[] { in.toString(), "--output", tmp.resolve("out").toString(), "--block-size", "200", "--block-margin", "64" });
-		try (RisModel model = ModelPackage.loadBundled()) {
-			whole = new Segmenter(model, options.blockOptions()).segment(ImagePlusSegmenter.plane(imp, 1), 2 * s, 2 * s, Progress.NONE);
-		}
-		assertEquals(9, MosaicBlocks.plan(2 * s, 2 * s, 200, 64).size());
-		SegmentJob.Totals t = job(in.toString(), "--output", tmp.resolve("out").toString(), "--block-size", "200", "--block-margin", "64");
+		JobOptions options = JobOptions.parse(args);
+		RisModel model = ExecutorModel.get(null, 1, new org.apache.hadoop.conf.Configuration(false));
+		whole = new Segmenter(model, options.blockOptions()).segment(ImagePlusSegmenter.plane(imp, 1), side, side, Progress.NONE);
+		assertEquals(4, MosaicBlocks.plan(side, side, block, margin).size());
+		SegmentJob.Totals t = job(args);
 		assertEquals(1, t.done(), String.join("\n", t.summary()));
 		ImagePlus labels = ImageFiles.open(tmp.resolve("out").resolve("mosaic_labels.tif"));
 		int[] blocked = ImageFiles.labels(labels, 1, file);
 		int n = whole.count(), m = (int) t.instances();
-		assertTrue(n >= 60, "the unsplit run found only " + n + " nuclei");
+		assertTrue(n >= 45, "the unsplit run found only " + n + " nuclei");
 
 		// overlaps between the unsplit run's instances (rows) and the blocked run's (columns)
 		Map<Long, Integer> overlap = new HashMap<>();
@@ -251,7 +255,7 @@ class SegmentJobTest {
 			if (a[i] > 0 && blocked[i] > 0) overlap.merge((long) a[i] * (m + 1) + blocked[i], 1, Integer::sum);
 		}
 		// the block seams: where one core ends and the next begins
-		List<MosaicBlocks.Block> plan = MosaicBlocks.plan(2 * s, 2 * s, 200, 64);
+		List<MosaicBlocks.Block> plan = MosaicBlocks.plan(side, side, block, margin);
 		java.util.Set<Integer> seamsX = new java.util.TreeSet<>(), seamsY = new java.util.TreeSet<>();
 		for (MosaicBlocks.Block b : plan) {
 			if (b.coreX0() > 0) seamsX.add(b.coreX0());
@@ -262,10 +266,10 @@ class SegmentJobTest {
 		java.util.Arrays.fill(y0, Integer.MAX_VALUE);
 		for (int i = 0; i < a.length; i++) {
 			int l = a[i];
-			x0[l] = Math.min(x0[l], i % (2 * s));
-			x1[l] = Math.max(x1[l], i % (2 * s));
-			y0[l] = Math.min(y0[l], i / (2 * s));
-			y1[l] = Math.max(y1[l], i / (2 * s));
+			x0[l] = Math.min(x0[l], i % side);
+			x1[l] = Math.max(x1[l], i % side);
+			y0[l] = Math.min(y0[l], i / side);
+			y1[l] = Math.max(y1[l], i / side);
 		}
 		int matched = 0, onSeams = 0;
 		int[] partsOfWhole = new int[n + 1], best = new int[n + 1];
@@ -282,10 +286,10 @@ class SegmentJobTest {
 			boolean seam = seamsX.stream().anyMatch(x -> x0[l] < x && x1[l] >= x) || seamsY.stream().anyMatch(y -> y0[l] < y && y1[l] >= y);
 			if (!seam) continue;
 			onSeams++;
-			if (partsOfWhole[i] != 1) cut.append(" nucleus ").append(i).append(" in ").append(partsOfWhole[i]).append(" parts ").append(describe(a, blocked, 2 * s, i));
+			if (partsOfWhole[i] != 1) cut.append(" nucleus ").append(i).append(" in ").append(partsOfWhole[i]).append(" parts ").append(describe(a, blocked, side, i));
 		}
 		String counts = n + " instances unsplit, " + m + " in blocks, " + matched + " matched at IoU > 0.5, " + onSeams + " across a seam";
-		assertTrue(onSeams >= 10, "too few nuclei cross a seam to tell: " + counts);
+		assertTrue(onSeams >= 5, "too few nuclei cross a seam to tell: " + counts);
 		assertEquals("", cut.toString(), "nuclei across a seam were cut or lost: " + counts);
 		assertTrue(Math.abs(n - m) <= 2, counts);
 		assertTrue(matched >= n - 2, counts);
