@@ -140,7 +140,8 @@ class SiteSpecTest {
 		List<Path> runtime = new ArrayList<>();
 		for (Element dependency : elements(child(project, "dependencies").getChildNodes())) {
 			Element scope = child(dependency, "scope");
-			if (scope != null && scope.getTextContent().trim().equals("test")) continue;
+			// test and provided dependencies (Spark: the cluster brings it) are on no user's class path
+			if (scope != null && (scope.getTextContent().trim().equals("test") || scope.getTextContent().trim().equals("provided"))) continue;
 			Element version = child(dependency, "version");
 			Element classifier = child(dependency, "classifier");
 			String v = version == null ? "0" : SiteSpec.substitute(version.getTextContent().trim(), "pom.xml", properties);
