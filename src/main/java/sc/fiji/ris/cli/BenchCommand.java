@@ -105,7 +105,7 @@ final class BenchCommand {
 		case "crf": return CrfBench.run(a, out);
 		case "sets": return SetsBench.run(a, out);
 		case "spark": return sc.fiji.ris.spark.SparkBench.run(args, out, err); // needs Spark's jars on the class path; loads no Spark class itself
-		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'scaling', 'tiling', 'synthetic', 'figure', 'classical', 'crf' or 'sets'.");
+		default: throw new Args.UsageException("Unknown benchmark '" + mode + "': use 'network', 'images', 'scaling', 'tiling', 'synthetic', 'figure', 'classical', 'crf', 'sets' or 'spark'.");
 		}
 	}
 
