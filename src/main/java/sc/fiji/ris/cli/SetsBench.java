@@ -19,6 +19,7 @@ import sc.fiji.ris.eval.ImageScores;
 import sc.fiji.ris.fiji.ImageFiles;
 import sc.fiji.ris.fiji.ImagePlusSegmenter;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SizePolicy;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.RisModel;
 
@@ -148,7 +149,7 @@ final class SetsBench {
 				new Variant("no hole filling", o -> o.fillHoles = false, growth),
 				new Variant("no cuts at cores", o -> o.coreMinArea = 0, growth),
 				new Variant("no size estimate (the model's size)", o -> o.objectDiameterSetting(-1), growth),
-				new Variant("size tolerance 1.2 (instead of " + Segmenter.DIAMETER_TOLERANCE + ")", o -> o.diameterTolerance = 1.2, growth),
+				new Variant("size tolerance 1.2 (instead of " + SizePolicy.DIAMETER_TOLERANCE + ")", o -> o.diameterTolerance = 1.2, growth),
 				new Variant("size tolerance 2", o -> o.diameterTolerance = 2, growth),
 				new Variant("flips", o -> o.flipVotes = -1, growth));
 		StringBuilder head = new StringBuilder("| variant |"), rule = new StringBuilder("|---|");

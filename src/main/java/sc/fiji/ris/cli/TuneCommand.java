@@ -17,7 +17,9 @@ import sc.fiji.ris.eval.ImageScores;
 import sc.fiji.ris.fiji.ImagePlusSegmenter;
 import sc.fiji.ris.infer.FlipFusion;
 import sc.fiji.ris.infer.Instances;
+import sc.fiji.ris.infer.DecodedPlane;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.Thresholds;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.ModelConfig;
 import sc.fiji.ris.model.PyTorchRuntime;
@@ -195,7 +197,7 @@ final class TuneCommand {
 					float[] plane = ImagePlusSegmenter.plane(img, 1);
 					Segmenter at = seg;
 					// d[f]: the image mirrored by FlipFusion's flip f (0: as it is)
-					Segmenter.Decoded[] d = new Segmenter.Decoded[views];
+					DecodedPlane[] d = new DecodedPlane[views];
 					if (sizer != null) {
 						// the model's size: its decoding also gives the sizer's first pass
 						d[0] = seg.decodeAll(plane, w, h);
@@ -209,8 +211,9 @@ final class TuneCommand {
 					for (int f = 0; f < views; f++) if (d[f] == null) d[f] = at.decodeAll(FlipFusion.flip(plane, w, h, f), w, h);
 					for (int k = 0; k < grid.size(); k++) {
 						double[] q = grid.get(k);
+						Thresholds th = new Thresholds(q[0], q[1], (int) q[2], q[3], (int) q[4], q[5], (int) q[6], q[7]);
 						List<Instances> assembled = new ArrayList<>();
-						for (int f = 0; f < views; f++) assembled.add(FlipFusion.flip(at.assemble(d[f], q[0], q[1], (int) q[2], q[3], (int) q[4], q[5], (int) q[6], q[7]), f));
+						for (int f = 0; f < views; f++) assembled.add(FlipFusion.flip(at.assemble(d[f], th), f));
 						for (int v = 0; v < votes.length; v++) {
 							Instances in = flips ? FlipFusion.fuse(assembled, (int) votes[v], (int) q[2]) : assembled.get(0);
 							ImageScores scores = ev[k][v].add(pairs.get(i).name, in.labels(), truth.get(i));

@@ -12,9 +12,9 @@ public interface Decoder {
 	 * @param maxSteps most steps per tile
 	 * @param minConfidence a step below this confidence stops its tile
 	 * @param cancelled polled once per step, may be null
-	 * @return the emissions of every tile, in emission order
+	 * @return the emissions of every tile, in emission order, with the tiles' foreground and cores where the decoder has them
 	 */
-	List<List<TileDecoder.Emission>> decode(List<float[]> tiles, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled);
+	TileBatch decode(List<float[]> tiles, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled);
 
 	/**
 	 * Decodes the tiles of one image whose origins are given; a decoder may encode the region they cover once
@@ -25,27 +25,11 @@ public interface Decoder {
 	 * @param x tile origins (left), one per tile
 	 * @param y tile origins (top), one per tile
 	 */
-	default List<List<TileDecoder.Emission>> decode(float[] image, int width, int height, int[] x, int[] y, int size, int maxSteps, double minConfidence,
+	default TileBatch decode(float[] image, int width, int height, int[] x, int[] y, int size, int maxSteps, double minConfidence,
 			BooleanSupplier cancelled) {
 		List<float[]> tiles = new java.util.ArrayList<>(x.length);
 		for (int k = 0; k < x.length; k++) tiles.add(cut(image, width, height, x[k], y[k], size));
 		return decode(tiles, size, maxSteps, minConfidence, cancelled);
-	}
-
-	/**
-	 * The foreground probability of tile {@code k} of the last {@code decode} call ({@code size x size}, row-major),
-	 * for networks with a foreground head; null if the decoder has none.
-	 */
-	default float[] foreground(int k) {
-		return null;
-	}
-
-	/**
-	 * The core probability of tile {@code k} of the last {@code decode} call ({@code size x size}, row-major; the
-	 * network's 1/2-resolution cores repeated), for networks with a core head; null if the decoder has none.
-	 */
-	default float[] cores(int k) {
-		return null;
 	}
 
 	/**

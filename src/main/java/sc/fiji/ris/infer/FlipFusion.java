@@ -143,7 +143,7 @@ public final class FlipFusion {
 			}
 		boolean soft = views.stream().allMatch(Instances::hasSoftMasks);
 		Instances.SoftMask[] masks = soft ? softMasks(views, offset, root, members, newLabel, kept.size()) : null;
-		return Segmenter.withoutHoles(new Instances(w, h, labels, conf, masks));
+		return HoleFilling.apply(new Instances(w, h, labels, conf, masks));
 	}
 
 	/** The mean of each kept object's soft masks over the union of their boxes. */

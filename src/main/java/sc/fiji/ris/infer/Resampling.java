@@ -36,6 +36,46 @@ public final class Resampling {
 		return out;
 	}
 
+	/**
+	 * Brings instances found on a rescaled plane back to a plane of {@code width x height} pixels: labels by nearest
+	 * neighbour (labels that vanish are dropped, the others keep their order), soft masks bilinearly over their box.
+	 */
+	static Instances instances(Instances in, int width, int height) {
+		int[] labels = Resampling.resizeLabels(in.labels(), in.width(), in.height(), width, height);
+		int n = in.count();
+		int[] newLabel = new int[n + 1];
+		int next = 0;
+		for (int l : labels) if (l > 0 && newLabel[l] == 0) newLabel[l] = -1;
+		for (int l = 1; l <= n; l++) if (newLabel[l] == -1) newLabel[l] = ++next;
+		for (int i = 0; i < labels.length; i++) labels[i] = newLabel[labels[i]];
+		float[] conf = new float[next];
+		Instances.SoftMask[] soft = in.hasSoftMasks() ? new Instances.SoftMask[next] : null;
+		double fx = in.width() / (double) width, fy = in.height() / (double) height; // rescaled pixels per input pixel
+		for (int l = 1; l <= n; l++) {
+			int k = newLabel[l];
+			if (k <= 0) continue;
+			conf[k - 1] = in.confidence(l);
+			if (soft != null) {
+				Instances.SoftMask m = in.softMask(l);
+				int x0 = Math.max(0, (int) Math.floor(m.x0 / fx)), y0 = Math.max(0, (int) Math.floor(m.y0 / fy));
+				int x1 = Math.min(width, (int) Math.ceil((m.x0 + m.width) / fx)), y1 = Math.min(height, (int) Math.ceil((m.y0 + m.height) / fy));
+				int bw = Math.max(1, x1 - x0), bh = Math.max(1, y1 - y0);
+				float[] v = new float[bw * bh];
+				for (int y = 0; y < bh; y++)
+					for (int x = 0; x < bw; x++)
+						v[y * bw + x] = bilinear(m, (x0 + x + 0.5) * fx - 0.5, (y0 + y + 0.5) * fy - 0.5);
+				soft[k - 1] = new Instances.SoftMask(x0, y0, bw, bh, v);
+			}
+		}
+		return new Instances(width, height, labels, conf, soft);
+	}
+
+	private static float bilinear(Instances.SoftMask m, double x, double y) {
+		int xi = (int) Math.floor(x), yi = (int) Math.floor(y);
+		double ax = x - xi, ay = y - yi;
+		return (float) ((1 - ay) * ((1 - ax) * m.at(xi, yi) + ax * m.at(xi + 1, yi)) + ay * ((1 - ax) * m.at(xi, yi + 1) + ax * m.at(xi + 1, yi + 1)));
+	}
+
 	/** Resizes a label image by nearest neighbour. */
 	public static int[] resizeLabels(int[] src, int w, int h, int nw, int nh) {
 		if (src.length != w * h) throw new IllegalArgumentException("The label image has " + src.length + " pixels, expected " + w * h + ".");

@@ -49,12 +49,6 @@ public final class TileDecoder implements Decoder {
 	private final boolean shareEncoder;
 	/** Pixels of the image around a batch's region that its shared encoding includes. */
 	private final int regionMargin;
-	/** The foreground probabilities of the last decoded batch (tiles one after the other), or null. */
-	private float[] lastForeground;
-	/** The core probabilities of the last decoded batch at 1/2 resolution (tiles one after the other), or null. */
-	private float[] lastCore;
-	private int lastTilePixels;
-	private int lastTileSize;
 
 	/** A decoder that encodes every tile on its own, as in training (see {@link #TileDecoder(RisModel, boolean)}). */
 	public TileDecoder(RisModel model) {
@@ -86,12 +80,12 @@ public final class TileDecoder implements Decoder {
 	 * @param maxSteps most steps per tile
 	 * @param minConfidence a step below this confidence stops its tile
 	 * @param cancelled polled once per step; when true, decoding ends early with what was emitted
-	 * @return the emissions of every tile, in emission order
+	 * @return the emissions of every tile, in emission order, with the tiles' foreground and cores
 	 */
 	@Override
-	public List<List<Emission>> decode(List<float[]> tiles, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled) {
+	public TileBatch decode(List<float[]> tiles, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled) {
 		int n = tiles.size();
-		if (n == 0) return empty(0);
+		if (n == 0) return new TileBatch(empty(0));
 		int px = size * size;
 		float[] flat = new float[n * px];
 		for (int i = 0; i < n; i++) {
@@ -110,9 +104,10 @@ public final class TileDecoder implements Decoder {
 		if (n == 0) return empty(0);
 		if (images.length != n * width * height) throw new IllegalArgumentException("Expected " + n * width * height + " pixels, got " + images.length + ".");
 		if (x == 0 && y == 0 && width == size && height == size)
-			return run(n, size, maxSteps, minConfidence, null, (net, ps, scope) -> net.encode(ps, scope.create(images, new Shape(n, 1, height, width)), false));
+			return run(n, size, maxSteps, minConfidence, null, (net, ps, scope) -> net.encode(ps, scope.create(images, new Shape(n, 1, height, width)), false))
+					.emissions();
 		return run(n, size, maxSteps, minConfidence, null,
-				(net, ps, scope) -> net.window(net.encode(ps, scope.create(images, new Shape(n, 1, height, width)), false), x, y, size));
+				(net, ps, scope) -> net.window(net.encode(ps, scope.create(images, new Shape(n, 1, height, width)), false), x, y, size)).emissions();
 	}
 
 	/**
@@ -120,10 +115,10 @@ public final class TileDecoder implements Decoder {
 	 * this decoder shares the encoder), cuts every tile's initial state out of it and decodes the tiles together.
 	 */
 	@Override
-	public List<List<Emission>> decode(float[] image, int width, int height, int[] x, int[] y, int size, int maxSteps, double minConfidence,
+	public TileBatch decode(float[] image, int width, int height, int[] x, int[] y, int size, int maxSteps, double minConfidence,
 			BooleanSupplier cancelled) {
 		int n = x.length;
-		if (n == 0) return empty(0);
+		if (n == 0) return new TileBatch(empty(0));
 		int rx0 = Integer.MAX_VALUE, ry0 = Integer.MAX_VALUE, rx1 = 0, ry1 = 0;
 		for (int k = 0; k < n; k++) {
 			rx0 = Math.min(rx0, x[k]);
@@ -159,24 +154,6 @@ public final class TileDecoder implements Decoder {
 				(net, ps, scope) -> net.tiles(net.encode(ps, scope.create(region, new Shape(1, 1, rh, rw)), false), ox, oy, size));
 	}
 
-	@Override
-	public float[] foreground(int k) {
-		if (lastForeground == null) return null;
-		float[] f = new float[lastTilePixels];
-		System.arraycopy(lastForeground, k * lastTilePixels, f, 0, lastTilePixels);
-		return f;
-	}
-
-	@Override
-	public float[] cores(int k) {
-		if (lastCore == null) return null;
-		int size = lastTileSize, half = size / 2, hp = half * half;
-		float[] c = new float[lastTilePixels];
-		for (int y = 0; y < size; y++)
-			for (int x = 0; x < size; x++) c[y * size + x] = lastCore[k * hp + (y / 2) * half + x / 2];
-		return c;
-	}
-
 	private interface Encoding {
 		RisNetwork.State encode(RisNetwork net, ParameterStore ps, NDManager scope);
 	}
@@ -187,7 +164,7 @@ public final class TileDecoder implements Decoder {
 		return out;
 	}
 
-	private List<List<Emission>> run(int n, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled, Encoding encoding) {
+	private TileBatch run(int n, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled, Encoding encoding) {
 		List<List<Emission>> out = empty(n);
 		RisNetwork net = model.network();
 		int growth = model.config().maskGrowth;
@@ -195,17 +172,13 @@ public final class TileDecoder implements Decoder {
 		try (PyTorchRuntime.GradientScope noGradients = PyTorchRuntime.noGradients(); NDManager batch = model.manager().newSubManager()) {
 			ParameterStore ps = new ParameterStore(batch, false);
 			RisNetwork.State state;
-			float[] foreground = null;
+			float[] foreground = null, core = null;
 			try (NDManager encodeScope = batch.newSubManager()) {
 				state = encoding.encode(net, ps, encodeScope);
 				if (state.foreground() != null) foreground = Activation.sigmoid(state.foreground()).toFloatArray();
-				float[] core = state.core() == null ? null : Activation.sigmoid(state.core()).toFloatArray();
+				core = state.core() == null ? null : Activation.sigmoid(state.core()).toFloatArray();
 				if (foreground != null && !NonFiniteOutputException.finite(foreground) || core != null && !NonFiniteOutputException.finite(core))
 					throw new NonFiniteOutputException("the foreground of a batch of tiles");
-				lastForeground = foreground;
-				lastCore = core;
-				lastTilePixels = px;
-				lastTileSize = size;
 				state.attachAll(batch);
 			}
 			int[] active = new int[n];
@@ -252,8 +225,8 @@ public final class TileDecoder implements Decoder {
 					active = next;
 				}
 			}
+			return new TileBatch(out, foreground, core, size);
 		}
-		return out;
 	}
 
 	/**

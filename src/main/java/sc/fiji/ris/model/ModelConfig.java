@@ -68,7 +68,7 @@ public final class ModelConfig {
 	/**
 	 * How crowded the training objects were: the fraction of their outlines that faces another object, pooled over
 	 * the training labels (BBBC039's training set: 0.05). The object-diameter estimate takes instances that share
-	 * much more of their outlines than this for objects cut into pieces (see {@code Segmenter.piecesLimit}). 0 in
+	 * much more of their outlines than this for objects cut into pieces (see {@code SizePolicy.piecesLimit}). 0 in
 	 * packages written before this field existed: the estimate then keeps its fixed limits.
 	 */
 	public double sharedOutline = 0;

@@ -5,6 +5,7 @@ import java.util.function.BooleanSupplier;
 import sc.fiji.ris.data.PercentileNormalizer;
 import sc.fiji.ris.infer.Decoder;
 import sc.fiji.ris.infer.Resampling;
+import sc.fiji.ris.infer.TileBatch;
 import sc.fiji.ris.infer.TileDecoder;
 
 /**
@@ -65,23 +66,13 @@ final class FixedNormalisation implements Decoder {
 	}
 
 	@Override
-	public List<List<TileDecoder.Emission>> decode(List<float[]> tiles, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled) {
+	public TileBatch decode(List<float[]> tiles, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled) {
 		return inner.decode(tiles, size, maxSteps, minConfidence, cancelled);
 	}
 
 	/** Decodes the tiles of the block as normalised with the whole image's parameters (the {@code image} given is the block's own). */
 	@Override
-	public List<List<TileDecoder.Emission>> decode(float[] image, int w, int h, int[] x, int[] y, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled) {
+	public TileBatch decode(float[] image, int w, int h, int[] x, int[] y, int size, int maxSteps, double minConfidence, BooleanSupplier cancelled) {
 		return inner.decode(normalised(w, h), w, h, x, y, size, maxSteps, minConfidence, cancelled);
-	}
-
-	@Override
-	public float[] foreground(int k) {
-		return inner.foreground(k);
-	}
-
-	@Override
-	public float[] cores(int k) {
-		return inner.cores(k);
 	}
 }

@@ -39,7 +39,7 @@ class CoreSplitTest {
 				"11...1...1",
 				"..........");
 		Instances in = new Instances(w, 3, labels, new float[] { 0.8f, 0.7f }, null);
-		Instances out = Segmenter.splitAtCores(in, cores, 0.5, 2);
+		Instances out = CoreSplit.apply(in, cores, 0.5, 2);
 		// instance 1: a core of 4 at the left and one of 3 at the right; each pixel goes to the nearer core along the
 		// instance (ties to the core met first in scan order, the left one); instance 2's core has 1 pixel: no cut.
 		// The right piece comes right after the left one; instance 2 moves up to label 3.
@@ -55,12 +55,12 @@ class CoreSplitTest {
 		int[] labels = parse("11111", "11111");
 		float[] cores = cores("1...1", "1...1");
 		Instances in = new Instances(5, 2, labels, new float[] { 0.9f }, null);
-		assertSame(in, Segmenter.splitAtCores(in, cores, 0.5, 3), "cores of 2 pixels, 3 needed");
-		assertSame(in, Segmenter.splitAtCores(in, cores, 0.95, 2), "no pixel reaches 0.95");
-		assertSame(in, Segmenter.splitAtCores(in, null, 0.5, 1), "no core head");
-		assertSame(in, Segmenter.splitAtCores(in, cores, 0.5, 0), "cutting off");
+		assertSame(in, CoreSplit.apply(in, cores, 0.5, 3), "cores of 2 pixels, 3 needed");
+		assertSame(in, CoreSplit.apply(in, cores, 0.95, 2), "no pixel reaches 0.95");
+		assertSame(in, CoreSplit.apply(in, null, 0.5, 1), "no core head");
+		assertSame(in, CoreSplit.apply(in, cores, 0.5, 0), "cutting off");
 		// the middle column is as near to either core: it goes to the one met first (the left one)
-		assertArrayEquals(parse("11122", "11122"), Segmenter.splitAtCores(in, cores, 0.5, 2).labels());
+		assertArrayEquals(parse("11122", "11122"), CoreSplit.apply(in, cores, 0.5, 2).labels());
 	}
 
 	@Test
@@ -72,11 +72,11 @@ class CoreSplitTest {
 		java.util.Arrays.fill(soft, 0.6f);
 		Instances.SoftMask[] masks = { new Instances.SoftMask(0, 0, 4, 2, soft.clone()), new Instances.SoftMask(0, 0, 4, 2, soft.clone()) };
 		Instances in = new Instances(4, 2, labels, new float[] { 0.9f, 0.8f }, masks);
-		Instances out = Segmenter.splitAtCores(in, cores, 0.5, 1);
+		Instances out = CoreSplit.apply(in, cores, 0.5, 1);
 		assertArrayEquals(parse("1122", "1122"), out.labels(), "each instance holds one core");
 		int[] cut = parse("1111", "1111");
 		Instances one = new Instances(4, 2, cut, new float[] { 0.9f }, new Instances.SoftMask[] { new Instances.SoftMask(0, 0, 4, 2, soft.clone()) });
-		Instances two = Segmenter.splitAtCores(one, cores("1..1", "1..1"), 0.5, 1);
+		Instances two = CoreSplit.apply(one, cores("1..1", "1..1"), 0.5, 1);
 		assertArrayEquals(parse("1122", "1122"), two.labels());
 		assertArrayEquals(new float[] { 0.6f, 0.6f, 0, 0, 0.6f, 0.6f, 0, 0 }, two.softMask(1).values);
 		assertArrayEquals(new float[] { 0, 0, 0.6f, 0.6f, 0, 0, 0.6f, 0.6f }, two.softMask(2).values);
@@ -88,7 +88,7 @@ class CoreSplitTest {
 		int[] labels = parse("1122.33");
 		boolean[] grown = { false, false, true, true, false, false, false };
 		Instances in = new Instances(7, 1, labels, new float[] { 0.9f, 0.8f, 0.7f }, null);
-		Instances m = Segmenter.withoutPixels(in, grown);
+		Instances m = MeasuredInstances.withoutPixels(in, grown);
 		assertArrayEquals(parse("11...22"), m.labels());
 		assertArrayEquals(new float[] { 0.9f, 0.7f }, m.confidences());
 	}

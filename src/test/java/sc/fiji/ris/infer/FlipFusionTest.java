@@ -136,14 +136,14 @@ class FlipFusionTest {
 		StrayCorner() { super(28); }
 
 		@Override
-		public List<List<TileDecoder.Emission>> decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
+		public TileBatch decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
 				java.util.function.BooleanSupplier cancelled) {
 			List<List<TileDecoder.Emission>> out = new ArrayList<>();
-			for (List<TileDecoder.Emission> em : super.decode(batch, size, maxSteps, minConfidence, cancelled)) out.add(new ArrayList<>(em));
+			for (List<TileDecoder.Emission> em : super.decode(batch, size, maxSteps, minConfidence, cancelled).emissions()) out.add(new ArrayList<>(em));
 			float[] square = new float[size * size];
 			for (int y = 1; y < 8; y++) for (int x = 1; x < 8; x++) square[y * size + x] = 1;
 			out.get(0).add(new TileDecoder.Emission(square, 0.9f));
-			return out;
+			return new TileBatch(out);
 		}
 	}
 

@@ -56,7 +56,7 @@ class ObjectDiameterTest {
 		}
 
 		@Override
-		public List<List<TileDecoder.Emission>> decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
+		public TileBatch decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
 				java.util.function.BooleanSupplier cancelled) {
 			List<List<TileDecoder.Emission>> out = new ArrayList<>();
 			for (float[] t : batch) {
@@ -83,7 +83,7 @@ class ObjectDiameterTest {
 				}
 				out.add(em.subList(0, Math.min(em.size(), maxSteps)));
 			}
-			return out;
+			return new TileBatch(out);
 		}
 	}
 
@@ -194,7 +194,7 @@ class ObjectDiameterTest {
 		// as they are, every disk comes out in pieces of the model's size
 		Instances pieces = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), new Segmenter.Options()).segment(image(gt), w, h, Progress.NONE);
 		assertTrue(pieces.count() > 2 * n, "pieces: " + pieces.count());
-		assertTrue(Segmenter.sharedOutline(pieces) > Segmenter.PIECES_LIMIT, "pieces share their outlines: " + Segmenter.sharedOutline(pieces));
+		assertTrue(SizePolicy.sharedOutline(pieces) > SizePolicy.PIECES_LIMIT, "pieces share their outlines: " + SizePolicy.sharedOutline(pieces));
 		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, true), seg);
 		assertEquals(2, seg[0].lastStats().passes);
 		assertEquals(56, seg[0].lastStats().objectDiameter, 1);
@@ -211,7 +211,7 @@ class ObjectDiameterTest {
 		static final int MIN_PATCH = 30;
 
 		@Override
-		public List<List<TileDecoder.Emission>> decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
+		public TileBatch decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
 				java.util.function.BooleanSupplier cancelled) {
 			List<List<TileDecoder.Emission>> out = new ArrayList<>();
 			for (float[] t : batch) {
@@ -228,7 +228,7 @@ class ObjectDiameterTest {
 				}
 				out.add(em);
 			}
-			return out;
+			return new TileBatch(out);
 		}
 	}
 
@@ -250,11 +250,11 @@ class ObjectDiameterTest {
 		Instances first = new Segmenter(crowded, null, new PatchOracle(), new Segmenter.Options()).segment(img, w, h, Progress.NONE);
 		assertEquals(n, first.count());
 		assertEquals(1.0, f1(first, gt), 1e-9);
-		double shared = Segmenter.sharedOutline(first);
+		double shared = SizePolicy.sharedOutline(first);
 		// they share more of their outlines than the fixed limit allows, as much as the cells a model was trained on
 		// share of theirs (0.3): such a model segments the image once, at its own size
 		crowded.sharedOutline = 0.3;
-		assertTrue(shared > Segmenter.PIECES_LIMIT && shared <= Segmenter.piecesLimit(crowded.sharedOutline), "shared outlines: " + shared);
+		assertTrue(shared > SizePolicy.PIECES_LIMIT && shared <= SizePolicy.piecesLimit(crowded.sharedOutline), "shared outlines: " + shared);
 		Segmenter seg = new Segmenter(crowded, null, new PatchOracle(), new Segmenter.Options().objectDiameterSetting(0));
 		Instances inst = seg.segment(img, w, h, Progress.NONE);
 		assertEquals(1, seg.lastStats().passes);
@@ -265,8 +265,8 @@ class ObjectDiameterTest {
 		seg = new Segmenter(crowded, null, new PatchOracle(), new Segmenter.Options().objectDiameterSetting(0));
 		seg.segment(img, w, h, Progress.NONE);
 		assertTrue(seg.lastStats().passes > 1, "passes: " + seg.lastStats().passes);
-		assertEquals(Segmenter.PIECES_LIMIT, Segmenter.piecesLimit(0.05), 0);
-		assertEquals(Segmenter.PIECES_LIMIT, Segmenter.piecesLimit(0), 0, "older packages, without the field");
+		assertEquals(SizePolicy.PIECES_LIMIT, SizePolicy.piecesLimit(0.05), 0);
+		assertEquals(SizePolicy.PIECES_LIMIT, SizePolicy.piecesLimit(0), 0, "older packages, without the field");
 	}
 
 	/** Disks {@code {cx, cy, diameter}}, labels 1..n in that order. */
@@ -308,7 +308,7 @@ class ObjectDiameterTest {
 				}
 				out.add(em);
 			}
-			return out;
+			return new TileBatch(out);
 		};
 	}
 
@@ -341,8 +341,8 @@ class ObjectDiameterTest {
 		for (int cy = 20; cy < h - 10; cy += 30)
 			for (int cx = 570; cx < w - 10; cx += 30) layout.add(new double[] { cx, cy, 13 });
 		int[] gt = disks(w, h, layout.toArray(new double[0][]));
-		assertTrue((double) w * h > Segmenter.PROBE_PIXELS);
-		int[] window = Segmenter.probeWindow(image(gt), w, h, Segmenter.PROBE_SIDE);
+		assertTrue((double) w * h > SizePolicy.PROBE_PIXELS);
+		int[] window = SizePolicy.probeWindow(image(gt), w, h, SizePolicy.PROBE_SIDE);
 		assertTrue(window[0] >= 550, "the window lies where the objects are: x " + window[0]);
 		Segmenter[] seg = new Segmenter[1];
 		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, false), seg);
@@ -393,7 +393,7 @@ class ObjectDiameterTest {
 			int aloneCalls = calls[0];
 			// decoded as ris tune decodes at the model's size, at a lower minimum confidence: no first decoding of its own
 			calls[0] = 0;
-			Segmenter.Decoded d = new Segmenter(config(), null, counting, lower).decodeAll(img, w, h);
+			DecodedPlane d = new Segmenter(config(), null, counting, lower).decodeAll(img, w, h);
 			int firstPass = calls[0];
 			calls[0] = 0;
 			assertEquals(alone, sizer.objectDiameter(img, w, h, d), 1e-12, "disks of " + size[2] + " px");
@@ -418,7 +418,7 @@ class ObjectDiameterTest {
 		assertEquals(28, seg[0].lastStats().objectDiameter, 1e-9);
 		assertEquals(28, seg[0].objectDiameter(image(gt), w, h), 1e-9);
 		assertEquals(1.0, f1(inst, gt), 1e-9);
-		assertEquals(0, Segmenter.sharedOutline(inst), 1e-9, "separate disks share no outline");
+		assertEquals(0, SizePolicy.sharedOutline(inst), 1e-9, "separate disks share no outline");
 		// a diameter given by the user is used as it is, even a wrong one
 		float[] img = image(gt);
 		Segmenter given = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), new Segmenter.Options().objectDiameterSetting(20));
@@ -456,7 +456,7 @@ class ObjectDiameterTest {
 			assertEquals(14, seg.lastStats().objectDiameter, 1e-9, "the size used is in image pixels");
 			assertEquals(1.0, f1(inst, gt), 1e-9);
 			// ris tune decodes once and assembles many times: the same instances, at the image's size
-			Instances tuned = seg.assemble(seg.decodeAll(img, w, h), c.minConfidence, c.maskThreshold, c.minArea);
+			Instances tuned = seg.assemble(seg.decodeAll(img, w, h), seg.thresholds());
 			assertEquals(w, tuned.width());
 			assertArrayEquals(inst.labels(), tuned.labels());
 		}
@@ -497,8 +497,8 @@ class ObjectDiameterTest {
 		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, false), seg);
 		assertEquals(4, inst.count());
 		assertEquals(1, seg[0].lastStats().passes);
-		assertTrue(Double.isNaN(Segmenter.medianDiameter(inst, Segmenter.DIAMETER_MIN_OBJECTS)));
-		assertEquals(13, Segmenter.medianDiameter(inst, 1), 1.5);
+		assertTrue(Double.isNaN(SizePolicy.medianDiameter(inst, SizePolicy.DIAMETER_MIN_OBJECTS)));
+		assertEquals(13, SizePolicy.medianDiameter(inst, 1), 1.5);
 	}
 
 	@Test

@@ -28,7 +28,7 @@ class SegmenterStitchingTest {
 		int tiles;
 
 		@Override
-		public List<List<TileDecoder.Emission>> decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
+		public TileBatch decode(List<float[]> batch, int size, int maxSteps, double minConfidence,
 				java.util.function.BooleanSupplier cancelled) {
 			List<List<TileDecoder.Emission>> out = new ArrayList<>();
 			for (float[] t : batch) {
@@ -41,7 +41,7 @@ class SegmenterStitchingTest {
 				java.util.Collections.shuffle(em, rnd);
 				out.add(em.subList(0, Math.min(em.size(), maxSteps)));
 			}
-			return out;
+			return new TileBatch(out);
 		}
 	}
 
@@ -70,18 +70,18 @@ class SegmenterStitchingTest {
 
 	@Test
 	void originsCoverTheImageWithTheOverlap() {
-		assertArrayEquals(new int[] { 0 }, Segmenter.origins(100, 128, 40));
-		int[] o = Segmenter.origins(696, 128, 40);
+		assertArrayEquals(new int[] { 0 }, TileGrid.origins(100, 128, 40));
+		int[] o = TileGrid.origins(696, 128, 40);
 		assertEquals(0, o[0]);
 		assertEquals(696 - 128, o[o.length - 1]);
 		for (int i = 1; i < o.length; i++) assertTrue(o[i - 1] + 128 - o[i] >= 40, "overlap at least 40");
-		int[][] own = Segmenter.owned(o, 696, 128);
+		int[][] own = TileGrid.owned(o, 696, 128);
 		assertEquals(0, own[0][0]);
 		assertEquals(696, own[own.length - 1][1]);
 		for (int i = 1; i < own.length; i++) assertEquals(own[i - 1][1], own[i][0], "owned regions partition the axis");
 		for (int length : new int[] { 129, 130, 201, 255, 333, 520, 1001, 4097 })
 			for (int overlap : new int[] { 0, 24, 40, 56 }) {
-				int[] t = Segmenter.origins(length, 128, overlap);
+				int[] t = TileGrid.origins(length, 128, overlap);
 				String what = "length " + length + ", overlap " + overlap + ": " + java.util.Arrays.toString(t);
 				assertEquals(0, t[0], what);
 				assertTrue(t[t.length - 1] + 128 >= length && t[t.length - 1] + 128 < length + 4, "the last tile reaches the end: " + what);
@@ -93,7 +93,7 @@ class SegmenterStitchingTest {
 	@Test
 	void nucleiAcrossTileBordersAreFoundExactlyOnce() {
 		int w = 300, h = 260;
-		int[] xs = Segmenter.origins(w, 128, 40), ys = Segmenter.origins(h, 128, 40);
+		int[] xs = TileGrid.origins(w, 128, 40), ys = TileGrid.origins(h, 128, 40);
 		// centres on every tile edge, every owned-region boundary, the image border and the corners of tiles
 		List<int[]> centres = new ArrayList<>();
 		for (int x : new int[] { 5, xs[1], xs[1] + 20, (xs[0] + 128 + xs[1]) / 2, 127, 128, xs[xs.length - 1] + 3, w - 6 })
@@ -151,13 +151,13 @@ class SegmenterStitchingTest {
 		int[] gt = disks(w, h, new int[][] { centre, { 30, 60 }, { 170, 70 } }, 12);
 		float[] img = new float[w * h];
 		for (int p = 0; p < img.length; p++) img[p] = gt[p] == 0 ? 0 : 10 + gt[p];
-		int[] xs = Segmenter.origins(w, 128, 40);
-		int[][] own = Segmenter.owned(xs, w, 128);
+		int[] xs = TileGrid.origins(w, 128, 40);
+		int[][] own = TileGrid.owned(xs, w, 128);
 		Oracle oracle = new Oracle() {
 			@Override
-			public List<List<TileDecoder.Emission>> decode(float[] image, int width, int height, int[] x, int[] y, int size, int maxSteps,
+			public TileBatch decode(float[] image, int width, int height, int[] x, int[] y, int size, int maxSteps,
 					double minConfidence, java.util.function.BooleanSupplier cancelled) {
-				List<List<TileDecoder.Emission>> out = super.decode(image, width, height, x, y, size, maxSteps, minConfidence, cancelled);
+				List<List<TileDecoder.Emission>> out = super.decode(image, width, height, x, y, size, maxSteps, minConfidence, cancelled).emissions();
 				for (int k = 0; k < x.length; k++) {
 					int tileIndex = java.util.Arrays.binarySearch(xs, x[k]);
 					if (centre[0] < own[tileIndex][0] || centre[0] >= own[tileIndex][1]) continue;
@@ -166,7 +166,7 @@ class SegmenterStitchingTest {
 					kept.removeIf(e -> e.mask[inTile] > 0.5f);
 					out.set(k, kept);
 				}
-				return out;
+				return new TileBatch(out);
 			}
 		};
 		assertTrue(xs.length == 2 && own[1][0] <= centre[0] && centre[0] + 12 < 127, "the second tile owns it, the first sees it whole");
@@ -194,7 +194,7 @@ class SegmenterStitchingTest {
 		for (int y = 40; y < 45; y++) for (int x = 80; x < 85; x++) fg[y * w + x] = 0.9f;
 		Instances.SoftMask mask1 = new Instances.SoftMask(5, 5, 1, 1, new float[] { 1 });
 		Instances in = new Instances(w, h, labels, new float[] { 0.95f }, new Instances.SoftMask[] { mask1 });
-		Instances out = Segmenter.fillFromForeground(in, fg, 100, 3, true);
+		Instances out = ForegroundFill.apply(in, fg, 100, 3, true, 0, 1).instances();
 		assertEquals(2, out.count(), "the blob; not the rim (area 176 but 2 pixels thick), not the speck (25 pixels)");
 		assertEquals(0.95f, out.confidence(1));
 		assertEquals(0.8f, out.confidence(2), 1e-6f, "its mean foreground");
@@ -207,7 +207,7 @@ class SegmenterStitchingTest {
 		assertEquals(36, out.softMask(2).x0);
 		assertEquals(0.8f, out.softMask(2).at(47, 17), 1e-6f);
 		// nothing to fill: the same instances come back
-		assertTrue(Segmenter.fillFromForeground(in, new float[w * h], 100, 3, true) == in);
+		assertTrue(ForegroundFill.apply(in, new float[w * h], 100, 3, true, 0, 1).instances() == in);
 	}
 
 	@Test
@@ -223,8 +223,8 @@ class SegmenterStitchingTest {
 		for (int y = 10; y < 13; y++) for (int x = 70; x < 73; x++) fg[y * w + x] = 0.9f;
 		for (int y = 40; y < 45; y++) for (int x = 50; x < 55; x++) fg[y * w + x] = 0.6f;
 		Instances in = new Instances(w, h, labels, new float[] { 0.95f }, null);
-		assertTrue(Segmenter.fillFromForeground(in, fg, 100, 3, false) == in, "no spots without a spot area");
-		Instances out = Segmenter.fillFromForeground(in, fg, 100, 3, false, 10, 0.8);
+		assertTrue(ForegroundFill.apply(in, fg, 100, 3, false, 0, 1).instances() == in, "no spots without a spot area");
+		Instances out = ForegroundFill.apply(in, fg, 100, 3, false, 10, 0.8).instances();
 		assertEquals(2, out.count(), "the 5x5 spot of 0.9; not the 3x3 one (9 pixels), not the dim one, not the piece on the nucleus");
 		assertEquals(0.9f, out.confidence(2), 1e-6f, "its mean foreground");
 		for (int y = 0; y < h; y++)
@@ -232,17 +232,17 @@ class SegmenterStitchingTest {
 				boolean spot = x >= 50 && x < 55 && y >= 10 && y < 15;
 				assertEquals(spot ? 2 : labels[y * w + x], out.labels()[y * w + x], "pixel " + x + "," + y);
 			}
-		assertEquals(4, Segmenter.fillFromForeground(in, fg, 100, 3, false, 9, 0.6).count(), "all three on their own at 9 pixels and 0.6");
+		assertEquals(4, ForegroundFill.apply(in, fg, 100, 3, false, 9, 0.6).instances().count(), "all three on their own at 9 pixels and 0.6");
 
 		// a nucleus-sized piece found after a spot in scan order still comes first: spots are the highest labels
 		for (int y = 30; y < 50; y++) for (int x = 75; x < 95; x++) fg[y * w + x] = 0.7f;
-		int[] spots = new int[1];
-		Instances both = Segmenter.fillFromForeground(in, fg, 100, 3, false, 10, 0.8, spots);
+		ForegroundFill.Result filled = ForegroundFill.apply(in, fg, 100, 3, false, 10, 0.8);
+		Instances both = filled.instances();
 		assertEquals(3, both.count());
-		assertEquals(1, spots[0]);
+		assertEquals(1, filled.spots());
 		assertEquals(2, both.labels()[40 * w + 85], "the piece");
 		assertEquals(3, both.labels()[12 * w + 52], "the spot");
-		Instances objects = Segmenter.withoutSpots(both, spots[0]);
+		Instances objects = MeasuredInstances.withoutSpots(both, filled.spots());
 		assertEquals(2, objects.count(), "what the object-diameter estimate measures");
 		assertEquals(0, objects.labels()[12 * w + 52]);
 		assertEquals(2, objects.labels()[40 * w + 85]);
@@ -257,25 +257,25 @@ class SegmenterStitchingTest {
 		float[] fg = { 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.4f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f };
 		float[] conf = { 0.8f, 0.7f };
 		Instances in = new Instances(w, h, labels, conf, null);
-		assertTrue(Segmenter.growIntoForeground(in, fg, 0) == in, "no steps, no growth");
+		assertTrue(RimGrowth.apply(in, fg, 0) == in, "no steps, no growth");
 		// step 1: 1 takes x = 1 and 4, 2 takes x = 7 and 9; step 2: 1 takes x = 0 (x = 5 is below 0.5), 2 takes x = 6
 		// and 10; x = 11 would need a third step
 		int[] two = { 1, 1, 1, 1, 1, 0, 2, 2, 2, 2, 2, 0 };
-		Instances out = Segmenter.growIntoForeground(in, fg, 2);
+		Instances out = RimGrowth.apply(in, fg, 2);
 		assertArrayEquals(two, out.labels());
 		assertArrayEquals(conf, out.confidences(), "confidences stay");
 		assertEquals(2, out.count());
 		int[] many = { 1, 1, 1, 1, 1, 0, 2, 2, 2, 2, 2, 2 };
-		assertArrayEquals(many, Segmenter.growIntoForeground(in, fg, 50).labels(), "the foreground's end stops it");
+		assertArrayEquals(many, RimGrowth.apply(in, fg, 50).labels(), "the foreground's end stops it");
 		assertArrayEquals(labels, in.labels(), "the input is left as it was");
 
 		// two instances reaching the same pixel in the same step: the one scanned first (raster order) takes it
 		int[] pair = { 1, 0, 2 };
-		Instances met = Segmenter.growIntoForeground(new Instances(3, 1, pair, new float[] { 0.5f, 0.5f }, null), new float[] { 1, 1, 1 }, 1);
+		Instances met = RimGrowth.apply(new Instances(3, 1, pair, new float[] { 0.5f, 0.5f }, null), new float[] { 1, 1, 1 }, 1);
 		assertArrayEquals(new int[] { 1, 1, 2 }, met.labels());
 		// nothing to grow into: the same instances back
 		Instances none = new Instances(3, 1, pair, new float[] { 0.5f, 0.5f }, null);
-		assertTrue(Segmenter.growIntoForeground(none, new float[] { 1, 0.2f, 1 }, 3) == none);
+		assertTrue(RimGrowth.apply(none, new float[] { 1, 0.2f, 1 }, 3) == none);
 	}
 
 	@Test
@@ -284,13 +284,13 @@ class SegmenterStitchingTest {
 		int[] labels = { 0, 1, 1, 0, 0, 0 };
 		float[] fg = { 1, 1, 1, 1, 1, 0 };
 		Instances before = new Instances(6, 1, labels, new float[] { 0.9f }, null);
-		Instances after = Segmenter.growIntoForeground(before, fg, 2);
-		boolean[] added = Segmenter.addedPixels(before, after);
+		Instances after = RimGrowth.apply(before, fg, 2);
+		boolean[] added = MeasuredInstances.addedPixels(before, after);
 		assertArrayEquals(new boolean[] { true, false, false, true, true, false }, added);
-		Instances measured = Segmenter.withoutPixels(after, added);
+		Instances measured = MeasuredInstances.withoutPixels(after, added);
 		assertArrayEquals(labels, measured.labels());
 		assertEquals(1, measured.count());
-		assertTrue(Segmenter.addedPixels(before, before) == null && Segmenter.withoutPixels(after, null) == after, "nothing grown, nothing dropped");
+		assertTrue(MeasuredInstances.addedPixels(before, before) == null && MeasuredInstances.withoutPixels(after, null) == after, "nothing grown, nothing dropped");
 	}
 
 	/** Index of the IoU threshold 0.9 in {@link EvaluationResult}. */

@@ -63,7 +63,8 @@ class TileDecoderTest {
 			}
 			// untrained network: keep every step (confidence 0) for a fixed number of steps
 			TileDecoder decoder = new TileDecoder(model);
-			List<List<TileDecoder.Emission>> out = decoder.decode(tiles, 32, 3, 0, null);
+			TileBatch batch = decoder.decode(tiles, 32, 3, 0, null);
+			List<List<TileDecoder.Emission>> out = batch.emissions();
 			float[][] fg = new float[3][];
 			try (NDManager m = model.manager().newSubManager()) {
 				float[] flat = new float[3 * 32 * 32];
@@ -72,7 +73,7 @@ class TileDecoderTest {
 						.foreground()).toFloatArray();
 				for (int i = 0; i < 3; i++) fg[i] = java.util.Arrays.copyOfRange(all, i * 1024, (i + 1) * 1024);
 			}
-			for (int i = 0; i < 3; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(fg[i], decoder.foreground(i), 1e-6f, "the foreground it exposes");
+			for (int i = 0; i < 3; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(fg[i], batch.foreground(i), 1e-6f, "the foreground it exposes");
 			for (int i = 0; i < 3; i++) {
 				assertEquals(3, out.get(i).size());
 				for (TileDecoder.Emission e : out.get(i)) {
@@ -99,16 +100,16 @@ class TileDecoderTest {
 			float[] image = new float[w * h];
 			for (int p = 0; p < image.length; p++) image[p] = rnd.nextFloat();
 			TileDecoder shared = new TileDecoder(model, true), separate = new TileDecoder(model, false);
-			List<List<TileDecoder.Emission>> a = shared.decode(image, w, h, new int[] { 0 }, new int[] { 0 }, 32, 3, 0, null);
-			List<List<TileDecoder.Emission>> b = separate.decode(image, w, h, new int[] { 0 }, new int[] { 0 }, 32, 3, 0, null);
+			List<List<TileDecoder.Emission>> a = shared.decode(image, w, h, new int[] { 0 }, new int[] { 0 }, 32, 3, 0, null).emissions();
+			List<List<TileDecoder.Emission>> b = separate.decode(image, w, h, new int[] { 0 }, new int[] { 0 }, 32, 3, 0, null).emissions();
 			assertEquals(3, a.get(0).size());
 			for (int t = 0; t < 3; t++) {
 				org.junit.jupiter.api.Assertions.assertArrayEquals(b.get(0).get(t).mask, a.get(0).get(t).mask, 1e-5f);
 				assertEquals(b.get(0).get(t).confidence, a.get(0).get(t).confidence, 1e-5f);
 			}
 			int[] xs = { 0, 8, 0, 8 }, ys = { 0, 0, 4, 4 };
-			List<List<TileDecoder.Emission>> c = shared.decode(image, w, h, xs, ys, 32, 2, 0, null);
-			List<List<TileDecoder.Emission>> d = separate.decode(image, w, h, xs, ys, 32, 2, 0, null);
+			List<List<TileDecoder.Emission>> c = shared.decode(image, w, h, xs, ys, 32, 2, 0, null).emissions();
+			List<List<TileDecoder.Emission>> d = separate.decode(image, w, h, xs, ys, 32, 2, 0, null).emissions();
 			assertEquals(4, c.size());
 			for (int k = 0; k < 4; k++) {
 				assertEquals(2, c.get(k).size());
@@ -119,8 +120,8 @@ class TileDecoderTest {
 			for (int p = 0; p < 32 * 32; p++) diff = Math.max(diff, Math.abs(c.get(0).get(0).mask[p] - d.get(0).get(0).mask[p]));
 			assertTrue(diff < 0.5, "shared encoding stays close to separate encoding (max difference " + diff + ")");
 			// unaligned origins fall back to separate encoding, with the same result
-			List<List<TileDecoder.Emission>> e = shared.decode(image, w, h, new int[] { 0, 3 }, new int[] { 0, 0 }, 32, 2, 0, null);
-			List<List<TileDecoder.Emission>> f = separate.decode(image, w, h, new int[] { 0, 3 }, new int[] { 0, 0 }, 32, 2, 0, null);
+			List<List<TileDecoder.Emission>> e = shared.decode(image, w, h, new int[] { 0, 3 }, new int[] { 0, 0 }, 32, 2, 0, null).emissions();
+			List<List<TileDecoder.Emission>> f = separate.decode(image, w, h, new int[] { 0, 3 }, new int[] { 0, 0 }, 32, 2, 0, null).emissions();
 			org.junit.jupiter.api.Assertions.assertArrayEquals(f.get(1).get(1).mask, e.get(1).get(1).mask, 1e-5f);
 		}
 	}
@@ -135,9 +136,9 @@ class TileDecoderTest {
 			for (int p = 0; p < image.length; p++) image[p] = rnd.nextFloat();
 			// one tile in the middle: a margin of 16 takes in the whole image, a margin of 0 the tile alone
 			int[] x = { 16 }, y = { 16 };
-			List<List<TileDecoder.Emission>> withMargin = new TileDecoder(model, true, 16).decode(image, w, h, x, y, 32, 2, 0, null);
-			List<List<TileDecoder.Emission>> without = new TileDecoder(model, true, 0).decode(image, w, h, x, y, 32, 2, 0, null);
-			List<List<TileDecoder.Emission>> alone = new TileDecoder(model, false).decode(image, w, h, x, y, 32, 2, 0, null);
+			List<List<TileDecoder.Emission>> withMargin = new TileDecoder(model, true, 16).decode(image, w, h, x, y, 32, 2, 0, null).emissions();
+			List<List<TileDecoder.Emission>> without = new TileDecoder(model, true, 0).decode(image, w, h, x, y, 32, 2, 0, null).emissions();
+			List<List<TileDecoder.Emission>> alone = new TileDecoder(model, false).decode(image, w, h, x, y, 32, 2, 0, null).emissions();
 			List<List<TileDecoder.Emission>> window = new TileDecoder(model).decodeWindows(image, 1, w, h, 16, 16, 32, 2, 0);
 			for (int t = 0; t < 2; t++) {
 				org.junit.jupiter.api.Assertions.assertArrayEquals(window.get(0).get(t).mask, withMargin.get(0).get(t).mask, 1e-5f);
@@ -147,10 +148,10 @@ class TileDecoderTest {
 			for (int p = 0; p < 32 * 32; p++) diff = Math.max(diff, Math.abs(withMargin.get(0).get(0).mask[p] - without.get(0).get(0).mask[p]));
 			assertTrue(diff > 1e-4, "the margin's context changes the masks");
 			// -1: the model's own training margin
-			List<List<TileDecoder.Emission>> byModel = new TileDecoder(model, true).decode(image, w, h, x, y, 32, 2, 0, null);
+			List<List<TileDecoder.Emission>> byModel = new TileDecoder(model, true).decode(image, w, h, x, y, 32, 2, 0, null).emissions();
 			org.junit.jupiter.api.Assertions.assertArrayEquals(without.get(0).get(1).mask, byModel.get(0).get(1).mask, 1e-6f);
 			model.config().training.contextMargin = 16;
-			byModel = new TileDecoder(model, true).decode(image, w, h, x, y, 32, 2, 0, null);
+			byModel = new TileDecoder(model, true).decode(image, w, h, x, y, 32, 2, 0, null).emissions();
 			org.junit.jupiter.api.Assertions.assertArrayEquals(withMargin.get(0).get(1).mask, byModel.get(0).get(1).mask, 1e-6f);
 		}
 	}
@@ -167,8 +168,8 @@ class TileDecoderTest {
 			for (int y = 0; y < h; y++)
 				for (int x = 0; x < pw; x++) mirrored[y * pw + x] = image[y * w + sc.fiji.ris.data.CropSampler.reflect(x, w)];
 			TileDecoder shared = new TileDecoder(model, true, 0);
-			List<List<TileDecoder.Emission>> a = shared.decode(image, w, h, new int[] { 0, 8 }, new int[] { 0, 0 }, 32, 2, 0, null);
-			List<List<TileDecoder.Emission>> b = shared.decode(mirrored, pw, h, new int[] { 0, 8 }, new int[] { 0, 0 }, 32, 2, 0, null);
+			List<List<TileDecoder.Emission>> a = shared.decode(image, w, h, new int[] { 0, 8 }, new int[] { 0, 0 }, 32, 2, 0, null).emissions();
+			List<List<TileDecoder.Emission>> b = shared.decode(mirrored, pw, h, new int[] { 0, 8 }, new int[] { 0, 0 }, 32, 2, 0, null).emissions();
 			for (int k = 0; k < 2; k++)
 				for (int t = 0; t < 2; t++) org.junit.jupiter.api.Assertions.assertArrayEquals(b.get(k).get(t).mask, a.get(k).get(t).mask, 1e-5f);
 		}
