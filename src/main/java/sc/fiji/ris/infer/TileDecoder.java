@@ -23,6 +23,8 @@ import sc.fiji.ris.model.RisNetwork;
  * ({@link sc.fiji.ris.model.ModelConfig#maskGrowth}), upsampled bilinearly and
  * limited by the tile's foreground probability (the minimum of the two), so that outlines follow the
  * full-resolution foreground; the mask as predicted (upsampled) is the emission's priority where masks overlap.
+ *
+ * <p>Stateless: each call returns the tiles' foreground and cores with their emissions ({@link TileBatch}).
  */
 public final class TileDecoder implements Decoder {
 
