@@ -234,8 +234,8 @@ public final class Segmenter {
 	 * again). Spares {@code ris tune} a second decoding of each image at the model's size.
 	 */
 	public double objectDiameter(float[] pixels, int width, int height, DecodedPlane decoded) {
-		Stats s = new Stats();
 		if (!settings.estimateDiameter) return settings.modelDiameter / settings.scale;
+		Stats s = new Stats();
 		boolean fits = decoded != null && decoded.scale == settings.scale && decoded.grid.tile == settings.tile && decoded.grid.overlap == settings.overlap
 				&& decoded.minConfidence <= settings.thresholds.minConfidence() && decoded.fillArea == settings.fillArea;
 		size.segment(pixels, width, height, Progress.NONE, s, this::segmentAt, fits ? () -> pass(decoded, settings.thresholds) : null,
@@ -251,7 +251,7 @@ public final class Segmenter {
 		int[] size = new int[] { width, height };
 		float[] img = normalised(pixels, size, settings.scale, new Stats());
 		DecodedPlane d = new DecodedPlane(settings.grid(size[0], size[1]), width, height, settings.scale, settings.thresholds.minConfidence(), settings.fillArea);
-		float[][] maps = decodeTiles(img, d.grid, settings.thresholds.minConfidence(), Progress.NONE, new Stats(), (k, em) -> d.emissions.add(em));
+		float[][] maps = decodeTiles(img, d.grid, settings.thresholds.minConfidence(), true, Progress.NONE, new Stats(), (k, em) -> d.emissions.add(em));
 		d.foreground = maps[0];
 		d.cores = maps[1];
 		return d;
@@ -283,7 +283,7 @@ public final class Segmenter {
 		TileGrid grid = settings.grid(size[0], size[1]);
 		Thresholds t = settings.thresholds;
 		Stitcher stitcher = new Stitcher(grid, t.maskThreshold(), settings.keepSoftMasks);
-		float[][] maps = decodeTiles(img, grid, t.minConfidence(), progress, s, stitcher::add);
+		float[][] maps = decodeTiles(img, grid, t.minConfidence(), t.coreMinArea() > 0, progress, s, stitcher::add);
 		long t0 = System.nanoTime();
 		PostProcessing.Pass p = post.apply(stitcher.instances(t.minArea()), maps[0], maps[1], t);
 		if (sc != 1) p = p.scaledTo(width, height);
@@ -307,10 +307,10 @@ public final class Segmenter {
 
 	/**
 	 * Runs the decoder over every tile of the grid, batch by batch, and hands each tile's emissions to {@code sink};
-	 * returns the plane's foreground (when the fill uses it) and core probabilities, each pixel from the tile that
-	 * owns it (null where the network has none).
+	 * returns the plane's foreground (when the fill uses it) and core probabilities (when {@code keepCores}),
+	 * each pixel from the tile that owns it (null where the network has none).
 	 */
-	private float[][] decodeTiles(float[] img, TileGrid grid, double minConfidence, Progress progress, Stats s, BiConsumer<Integer, List<TileDecoder.Emission>> sink) {
+	private float[][] decodeTiles(float[] img, TileGrid grid, double minConfidence, boolean keepCores, Progress progress, Stats s, BiConsumer<Integer, List<TileDecoder.Emission>> sink) {
 		int nTiles = grid.count(), batch = grid.batch(settings.batchSize);
 		s.tiles += nTiles;
 		float[] fg = null, cores = null;
@@ -327,7 +327,7 @@ public final class Segmenter {
 				sink.accept(k, em);
 				float[] f = settings.fillArea > 0 ? b.foreground(k - first) : null;
 				if (f != null) grid.paste(f, k, fg = fg != null ? fg : new float[grid.width * grid.height]);
-				float[] c = b.cores(k - first);
+				float[] c = keepCores ? b.cores(k - first) : null;
 				if (c != null) grid.paste(c, k, cores = cores != null ? cores : new float[grid.width * grid.height]);
 			}
 			s.stitchNanos += System.nanoTime() - t1;
