@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import sc.fiji.ris.infer.SegmenterOptions;
 
 /** Parses {@code --key value}, {@code --flag} and positional arguments against a fixed set of known options. */
 final class Args {
@@ -107,7 +108,7 @@ final class Args {
 	}
 
 	/**
-	 * {@code --object-diameter D|auto|model} as {@code Segmenter.Options.objectDiameterSetting} takes it: D pixels, 0
+	 * {@code --object-diameter D|auto|model} as {@code SegmenterOptions.objectDiameterSetting} takes it: D pixels, 0
 	 * for 'auto' (the default) or -1 for 'model'.
 	 */
 	double objectDiameter() {

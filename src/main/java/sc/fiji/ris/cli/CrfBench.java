@@ -13,10 +13,11 @@ import sc.fiji.ris.crf.DenseCrf;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.eval.Evaluation;
 import sc.fiji.ris.eval.EvaluationResult;
-import sc.fiji.ris.fiji.ImageFiles;
-import sc.fiji.ris.fiji.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.ImageFiles;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmenterOptions;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.RisModel;
 
@@ -54,7 +55,7 @@ final class CrfBench {
 		try (RisModel model = labelsDir != null ? null : a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
 			Segmenter segmenter = null;
 			if (model != null) {
-				Segmenter.Options o = new Segmenter.Options().objectDiameterSetting(a.objectDiameter());
+				SegmenterOptions o = new SegmenterOptions().objectDiameterSetting(a.objectDiameter());
 				o.keepSoftMasks = true;
 				segmenter = new Segmenter(model, o);
 			}

@@ -10,7 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import sc.fiji.ris.fiji.ImageFiles;
+import sc.fiji.ris.UserError;
+import sc.fiji.ris.imagej.ImageFiles;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.eval.Evaluation;
 import sc.fiji.ris.eval.EvaluationResult;
@@ -56,10 +57,10 @@ final class EvaluateCommand {
 		for (Path g : gts) {
 			String name = ImagePairs.stem(g);
 			Path p = preds.get(name);
-			if (p == null) throw new IllegalArgumentException("The ground truth " + g + " has no prediction named " + name + ".tif or " + name + "_labels.tif in " + predDir + ".");
+			if (p == null) throw new UserError("The ground truth " + g + " has no prediction named " + name + ".tif or " + name + "_labels.tif in " + predDir + ".");
 			ImagePlus gi = ImageFiles.open(g), pi = ImageFiles.open(p);
 			if (gi.getWidth() != pi.getWidth() || gi.getHeight() != pi.getHeight() || gi.getStackSize() != pi.getStackSize())
-				throw new IllegalArgumentException("The prediction " + p + " does not have the size of its ground truth " + g + ".");
+				throw new UserError("The prediction " + p + " does not have the size of its ground truth " + g + ".");
 			for (int z = 1; z <= gi.getStackSize(); z++)
 				evaluation.add(gi.getStackSize() == 1 ? name : name + ":" + z, ImageFiles.labels(pi, z, p), ImageFiles.labels(gi, z, g));
 		}

@@ -7,13 +7,15 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.eval.Evaluation;
-import sc.fiji.ris.fiji.ImageFiles;
-import sc.fiji.ris.fiji.ImagePlusSegmenter;
-import sc.fiji.ris.fiji.OverlayImages;
+import sc.fiji.ris.imagej.ImageFiles;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.OverlayImages;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmenterOptions;
 import sc.fiji.ris.io.AtomicFiles;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.RisModel;
@@ -37,12 +39,12 @@ final class FigureBench {
 		ImagePlus gtImp = ImageFiles.open(gtFile);
 		int w = imp.getWidth(), h = imp.getHeight();
 		if (gtImp.getWidth() != w || gtImp.getHeight() != h)
-			throw new IllegalArgumentException("The ground truth " + gtFile + " is not the size of the image " + image + ".");
+			throw new UserError("The ground truth " + gtFile + " is not the size of the image " + image + ".");
 		float[] px = ImagePlusSegmenter.plane(imp, 1);
 		int[] gt = ImageFiles.labels(gtImp, 1, gtFile);
 		Instances result;
 		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
-			result = new Segmenter(model, new Segmenter.Options().objectDiameterSetting(a.objectDiameter())).segment(px, w, h, Progress.NONE);
+			result = new Segmenter(model, new SegmenterOptions().objectDiameterSetting(a.objectDiameter())).segment(px, w, h, Progress.NONE);
 		}
 		ColorProcessor empty = OverlayImages.render(px, new int[w * h], w, h);
 		ColorProcessor ris = OverlayImages.render(px, result);

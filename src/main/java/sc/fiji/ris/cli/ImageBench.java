@@ -10,13 +10,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import sc.fiji.ris.fiji.ImageFiles;
+import sc.fiji.ris.imagej.ImageFiles;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.ImagePairs;
-import sc.fiji.ris.fiji.ImagePlusSegmenter;
-import sc.fiji.ris.fiji.SegmentationFiles;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.SegmentationFiles;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmentStats;
+import sc.fiji.ris.infer.SegmenterOptions;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.RisModel;
 
@@ -46,7 +48,7 @@ final class ImageBench {
 		float[] px = ImagePlusSegmenter.plane(imp, 1);
 		int w = imp.getWidth(), h = imp.getHeight();
 		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
-			Segmenter seg = new Segmenter(model, new Segmenter.Options());
+			Segmenter seg = new Segmenter(model, new SegmenterOptions());
 			out.printf(Locale.ROOT, "%8s %10s %8s %9s %10s %9s %10s%n", "side", "pixels", "tiles", "instances", "total ms", "ms/MPix", "peak RSS");
 			for (int side : sides) {
 				float[] big = new float[side * side];
@@ -81,8 +83,8 @@ final class ImageBench {
 		List<ImagePairs.Pair> pairs = ImagePairs.pair(Path.of(a.positional().get(1)), a.path("--gt"), "DIR", "--gt");
 		if (pairs.size() > limit) pairs = pairs.subList(0, limit);
 		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
-			Segmenter tiled = new Segmenter(model, new Segmenter.Options());
-			Segmenter.Options one = new Segmenter.Options();
+			Segmenter tiled = new Segmenter(model, new SegmenterOptions());
+			SegmenterOptions one = new SegmenterOptions();
 			one.tileSize = side;
 			one.tileOverlap = 0;
 			one.maxSteps = a.integer("--max-steps", 150, 1, 100000);
@@ -132,7 +134,7 @@ final class ImageBench {
 		Path tmp = Files.createTempDirectory("ris-bench");
 		Path labelsOut = a.path("--labels-out");
 		try (RisModel model = a.has("--model") ? ModelPackage.load(a.path("--model")) : ModelPackage.loadBundled()) {
-			Segmenter.Options options = new Segmenter.Options().objectDiameterSetting(a.objectDiameter());
+			SegmenterOptions options = new SegmenterOptions().objectDiameterSetting(a.objectDiameter());
 			options.batchSize = a.integer("--batch", options.batchSize, 1, 4096);
 			options.tileSize = a.integer("--tile-size", 0, 0, 1 << 14);
 			options.maxSteps = a.integer("--max-steps", 0, 0, 100000);
@@ -156,7 +158,7 @@ final class ImageBench {
 					long t2 = System.nanoTime();
 					SegmentationFiles.write(imp, planes, labelsOut != null && r == 0 ? labelsOut : tmp, ImagePairs.stem(f));
 					long t3 = System.nanoTime();
-					Segmenter.Stats s = seg.lastStats();
+					SegmentStats s = seg.lastStats();
 					double[] row = { (t1 - t0) / 1e6, s.normaliseNanos / 1e6, s.networkNanos / 1e6, s.stitchNanos / 1e6, (t3 - t2) / 1e6, s.tiles, s.steps,
 							(t3 - t0) / 1e6, (double) imp.getWidth() * imp.getHeight() * imp.getStackSize() };
 					all.add(row);

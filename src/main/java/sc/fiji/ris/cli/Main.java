@@ -2,7 +2,8 @@ package sc.fiji.ris.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
-import sc.fiji.ris.fiji.CommandFailure;
+import sc.fiji.ris.FailureSentences;
+import sc.fiji.ris.InvalidSetting;
 
 /**
  * The {@code ris} launcher: {@code java -jar target/ris.jar COMMAND [options]}. Runs the same core as the Fiji
@@ -66,10 +67,15 @@ public final class Main {
 			return 2;
 		} catch (Exception | LinkageError e) {
 			// a file error carries its sentence in its reason (or only a path, for plain NIO ones): say it as Fiji does
-			String msg = CommandFailure.sentence(e);
-			if (msg == null) msg = e.getMessage() == null ? e.toString() : e.getMessage();
-			err.println("Error: " + msg);
-			if (verbose) e.printStackTrace(err);
+			String msg = FailureSentences.sentence(e, InvalidSetting::flag);
+			if (msg != null) {
+				err.println("Error: " + msg);
+				if (verbose) e.printStackTrace(err);
+			} else {
+				// not a failure the core expects: its trace is what a bug report needs
+				err.println("Error: ris " + rest[0] + " failed unexpectedly (" + e + "); please report it with the trace below.");
+				e.printStackTrace(err);
+			}
 			return 1;
 		}
 	}

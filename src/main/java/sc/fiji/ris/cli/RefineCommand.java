@@ -12,9 +12,9 @@ import java.util.Set;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.crf.CrfParameters;
 import sc.fiji.ris.crf.DenseCrf;
-import sc.fiji.ris.fiji.ImageFiles;
-import sc.fiji.ris.fiji.ImagePlusRefiner;
-import sc.fiji.ris.fiji.SegmentationFiles;
+import sc.fiji.ris.imagej.ImageFiles;
+import sc.fiji.ris.imagej.ImagePlusRefiner;
+import sc.fiji.ris.imagej.SegmentationFiles;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.io.LabelTiffWriter;
 

@@ -9,15 +9,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import sc.fiji.ris.fiji.ImageFiles;
+import sc.fiji.ris.FailureSentences;
+import sc.fiji.ris.InvalidSetting;
+import sc.fiji.ris.UserError;
+import sc.fiji.ris.UserError;
+import sc.fiji.ris.imagej.ImageFiles;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.crf.DenseCrf;
-import sc.fiji.ris.fiji.ImagePlusRefiner;
-import sc.fiji.ris.fiji.ImagePlusSegmenter;
-import sc.fiji.ris.fiji.SegmentationFiles;
+import sc.fiji.ris.imagej.ImagePlusRefiner;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.SegmentationFiles;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmentStats;
+import sc.fiji.ris.infer.SegmenterOptions;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.PyTorchRuntime;
 import sc.fiji.ris.model.RisModel;
@@ -44,9 +50,10 @@ final class SegmentCommand {
 			"  --object-diameter D   typical object diameter in pixels: the image is rescaled so that objects",
 			"                        have the size the model was trained for, and the results scaled back.",
 			"                        'auto' or 0 (the default): measure the objects found at the model's size",
-			"                        and segment again at the measured size if their median diameter is more",
-			"                        than 1.2 times larger or smaller, or if they were cut into pieces (up to",
-			"                        3 passes); 'model': the model's own size, no rescaling",
+			"                        and, once, segment again at the measured size if their median diameter is",
+			"                        more than 1.5 times larger or smaller, or if they were cut into pieces (a",
+			"                        second pass with far more objects or work is rejected, with a warning);",
+			"                        'model': the model's own size, no rescaling",
 			"  --overlay             also write NAME_overlay.png: outlines on the normalised image (stacks:",
 			"                        NAME_overlay_p0001.png, ... one per plane)",
 			"  --threads N           PyTorch threads (default: all cores)",
@@ -82,7 +89,7 @@ final class SegmentCommand {
 				Set.of("--help", "--crf", "--overlay", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (a.positional().isEmpty()) throw new Args.UsageException("Give at least one image file or folder to segment (see 'ris segment --help').");
-		Segmenter.Options o = new Segmenter.Options();
+		SegmenterOptions o = new SegmenterOptions();
 		o.minConfidence = a.real("--min-confidence", Double.NaN, 0, 1);
 		o.mergeSolidity = a.real("--merge-solidity", Double.NaN, 0, 1);
 		o.maskThreshold = a.real("--mask-threshold", Double.NaN, 0, 1);
@@ -110,7 +117,7 @@ final class SegmentCommand {
 			throw new Args.UsageException("--output " + outDir + " is a file, not a folder: give a folder for the results.");
 		Path modelFile = a.path("--model");
 		if (modelFile != null && !Files.isRegularFile(modelFile))
-			throw new IllegalArgumentException("The model file " + modelFile + " does not exist.");
+			throw new UserError("The model file " + modelFile + " does not exist.");
 
 		List<Path> inputs = new ArrayList<>();
 		int failed = 0;
@@ -153,7 +160,7 @@ final class SegmentCommand {
 					ImagePlus imp = ImageFiles.open(file);
 					String warning = ImagePlusSegmenter.check(imp);
 					if (warning != null) err.println("Warning: " + warning);
-					List<Segmenter.Stats> stats = new java.util.ArrayList<>();
+					List<SegmentStats> stats = new java.util.ArrayList<>();
 					List<Instances> planes = ImagePlusSegmenter.segment(imp, segmenter, Progress.NONE, stats);
 					if (crf != null) planes = ImagePlusRefiner.refine(imp, planes, crf, Progress.NONE);
 					SegmentationFiles.write(imp, planes, outDir, name, overlay);
@@ -166,13 +173,14 @@ final class SegmentCommand {
 					String rescaled = again == null ? "" : ", segmented again " + again;
 					out.printf(Locale.ROOT, "%s: %d instances in %d plane%s (%.2f s%s)%n", file.getFileName(), n, planes.size(),
 							planes.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9, rescaled);
-				} catch (IllegalArgumentException | IOException e) {
-					err.println("Error: " + e.getMessage());
+				} catch (UserError | IOException e) {
+					String sentence = FailureSentences.sentence(e, InvalidSetting::flag);
+					err.println("Error: " + (sentence != null ? sentence : "segmenting " + file + " failed (" + e + ")."));
 					failed++;
 				} catch (RuntimeException e) {
 					// an unexpected failure on one image must not stop the others; say which image it was
-					err.println("Error: segmenting " + file + " failed unexpectedly (" + e + ").");
-					if (verbose) e.printStackTrace(err);
+					err.println("Error: segmenting " + file + " failed unexpectedly (" + e + "); please report it with the trace below.");
+					e.printStackTrace(err);
 					failed++;
 				}
 			}

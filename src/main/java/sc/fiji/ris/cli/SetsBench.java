@@ -16,9 +16,11 @@ import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.eval.Evaluation;
 import sc.fiji.ris.eval.EvaluationResult;
 import sc.fiji.ris.eval.ImageScores;
-import sc.fiji.ris.fiji.ImageFiles;
-import sc.fiji.ris.fiji.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.ImageFiles;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmentStats;
+import sc.fiji.ris.infer.SegmenterOptions;
 import sc.fiji.ris.infer.SizePolicy;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.RisModel;
@@ -41,7 +43,7 @@ final class SetsBench {
 	}
 
 	/** One variant of the segmenter: a name, and how it differs from the model as it is. */
-	private record Variant(String name, Consumer<Segmenter.Options> options, int maskGrowth) {}
+	private record Variant(String name, Consumer<SegmenterOptions> options, int maskGrowth) {}
 
 	static int run(Args a, PrintStream out) throws IOException {
 		List<String> images = a.all("--images"), labels = a.all("--labels");
@@ -68,7 +70,7 @@ final class SetsBench {
 	}
 
 	private static int compare(RisModel model, Map<String, List<Item>> sets, PrintStream out) {
-		Segmenter seg = new Segmenter(model, new Segmenter.Options().objectDiameterSetting(0));
+		Segmenter seg = new Segmenter(model, new SegmenterOptions().objectDiameterSetting(0));
 		out.println("| set | group | images | method | F1@0.5 | mean F1 | SBD | abs DiC | median s | max s | count off by >2x | second passes |");
 		out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
 		for (Map.Entry<String, List<Item>> set : sets.entrySet()) {
@@ -84,7 +86,7 @@ final class SetsBench {
 				long t0 = System.nanoTime();
 				ris[i] = seg.segment(it.pixels, it.width, it.height, Progress.NONE).labels();
 				risSeconds[i] = (System.nanoTime() - t0) / 1e9;
-				Segmenter.Stats s = seg.lastStats();
+				SegmentStats s = seg.lastStats();
 				passes[i] = s.passes;
 				if (s.warning != null) out.println("<!-- " + it.name + ": " + s.warning + " -->");
 				t0 = System.nanoTime();
@@ -162,7 +164,7 @@ final class SetsBench {
 		try {
 			for (Variant v : variants) {
 				model.config().maskGrowth = v.maskGrowth;
-				Segmenter.Options o = new Segmenter.Options().objectDiameterSetting(0);
+				SegmenterOptions o = new SegmenterOptions().objectDiameterSetting(0);
 				v.options.accept(o);
 				Segmenter seg = new Segmenter(model, o);
 				StringBuilder line = new StringBuilder("| " + v.name + " |");

@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import sc.fiji.ris.fiji.ImageFiles;
-import sc.fiji.ris.fiji.LossCurvePlot;
+import sc.fiji.ris.FailureSentences;
+import sc.fiji.ris.InvalidSetting;
+import sc.fiji.ris.UserError;
+import sc.fiji.ris.imagej.ImageFiles;
+import sc.fiji.ris.imagej.LossCurvePlot;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.AnnotatedRegion;
 import sc.fiji.ris.data.ImagePairs;
@@ -186,7 +189,8 @@ final class TrainCommand {
 		try {
 			o.validate();
 		} catch (IllegalArgumentException e) {
-			throw new Args.UsageException(e.getMessage());
+			String sentence = FailureSentences.sentence(e, InvalidSetting::flag);
+			throw new Args.UsageException(sentence != null ? sentence : e.getMessage());
 		}
 		ModelConfig config = new ModelConfig();
 		config.hiddenChannels = a.integer("--hidden", config.hiddenChannels, 1, 512);
@@ -204,7 +208,7 @@ final class TrainCommand {
 		}
 		int threads = a.integer("--threads", 0, 0, 1024);
 		for (Path p : new Path[] { o.resume, o.startFrom })
-			if (p != null && !Files.isRegularFile(p)) throw new IllegalArgumentException("The model file " + p + " does not exist.");
+			if (p != null && !Files.isRegularFile(p)) throw new UserError("The model file " + p + " does not exist.");
 		if (o.resume != null) config = ModelPackage.readConfig(o.resume);
 		else if (o.startFrom != null) config = ModelPackage.readConfig(o.startFrom);
 
@@ -289,7 +293,7 @@ final class TrainCommand {
 
 	/** Reads the pairs and restricts each to its region mask in {@code regions}, if it has one. */
 	private static List<LabeledImage> readWithRegions(List<ImagePairs.Pair> pairs, Path regions, PercentileNormalizer normalizer, PrintStream log) {
-		if (!Files.isDirectory(regions)) throw new IllegalArgumentException("--regions " + regions + " is not a folder.");
+		if (!Files.isDirectory(regions)) throw new UserError("--regions " + regions + " is not a folder.");
 		int[] masked = { 0 };
 		List<LabeledImage> set = TrainingSet.read(pairs, p -> {
 			LabeledImage li = ImageFiles.readPair(p, normalizer);

@@ -9,16 +9,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import sc.fiji.ris.fiji.ImageFiles;
+import sc.fiji.ris.imagej.ImageFiles;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.eval.Evaluation;
 import sc.fiji.ris.eval.EvaluationResult;
 import sc.fiji.ris.eval.ImageScores;
-import sc.fiji.ris.fiji.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
 import sc.fiji.ris.infer.FlipFusion;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.DecodedPlane;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmenterOptions;
 import sc.fiji.ris.infer.Thresholds;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.ModelConfig;
@@ -139,8 +140,8 @@ final class TuneCommand {
 			double diameterSetting = a.objectDiameter();
 			boolean shared = a.sharedEncoding(), fill = !a.has("--no-fill");
 			// decoding options at an object diameter (0: the model's)
-			java.util.function.DoubleFunction<Segmenter.Options> decoding = diameter -> {
-				Segmenter.Options o = new Segmenter.Options();
+			java.util.function.DoubleFunction<SegmenterOptions> decoding = diameter -> {
+				SegmenterOptions o = new SegmenterOptions();
 				o.minConfidence = minConf;
 				o.shareEncoder = shared;
 				o.fillFromForeground = fill;
@@ -163,7 +164,7 @@ final class TuneCommand {
 				// with 'auto', the size 'ris segment' settles on (with the model's thresholds), and a segmenter for each such size
 				Segmenter sizer = null;
 				if (diameterSetting == 0) {
-					Segmenter.Options so = new Segmenter.Options();
+					SegmenterOptions so = new SegmenterOptions();
 					so.shareEncoder = shared;
 					so.fillFromForeground = fill;
 					so.flipVotes = flips ? -1 : 0;

@@ -1,6 +1,7 @@
 package sc.fiji.ris.crf;
 
 import java.util.Locale;
+import sc.fiji.ris.UserError;
 
 /**
  * The parameters of the dense CRF, immutable and checked on construction. With intensities I scaled by percentiles
@@ -57,13 +58,13 @@ public record CrfParameters(double spatialWidth, double intensityWidth, double s
 		check("smoothness weight (w2)", smoothnessWeight, 0, MAX_WEIGHT);
 		check("number of iterations", iterations, 0, MAX_ITERATIONS);
 		if (!(labelConfidence > 0.5 && labelConfidence < 1))
-			throw new IllegalArgumentException("The CRF's label confidence must lie strictly between 0.5 and 1, not " + format(labelConfidence) + ".");
+			throw new UserError("The CRF's label confidence must lie strictly between 0.5 and 1, not " + format(labelConfidence) + ".");
 		check("margin", margin, 0, MAX_MARGIN);
 	}
 
 	private static void check(String what, double value, double min, double max) {
 		if (!(value >= min && value <= max))
-			throw new IllegalArgumentException("The CRF's " + what + " must lie between " + format(min) + " and " + format(max) + ", not " + format(value) + ".");
+			throw new UserError("The CRF's " + what + " must lie between " + format(min) + " and " + format(max) + ", not " + format(value) + ".");
 	}
 
 	private static String format(double v) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.data.PercentileNormalizer;
 import sc.fiji.ris.infer.InstancePainter;
 import sc.fiji.ris.infer.Instances;
@@ -111,9 +112,9 @@ public final class DenseCrf {
 	 * @throws IllegalArgumentException with one sentence if the sizes differ or a label is negative
 	 */
 	public Instances refine(float[] intensities, int[] labels, int width, int height) {
-		if (width < 1 || height < 1) throw new IllegalArgumentException("The image must be at least 1 x 1 pixels, not " + width + " x " + height + ".");
+		if (width < 1 || height < 1) throw new UserError("The image must be at least 1 x 1 pixels, not " + width + " x " + height + ".");
 		if (labels.length != (long) width * height)
-			throw new IllegalArgumentException("The label image has " + labels.length + " pixels but the image is " + width + " x " + height + ": they must have the same size.");
+			throw new UserError("The label image has " + labels.length + " pixels but the image is " + width + " x " + height + ": they must have the same size.");
 		checkSize(intensities.length, width, height);
 		Instances instances = fromLabels(labels, width, height);
 		if (instances.count() == 0) return instances;
@@ -122,7 +123,7 @@ public final class DenseCrf {
 
 	private static void checkSize(int pixels, int width, int height) {
 		if (pixels != (long) width * height)
-			throw new IllegalArgumentException("The image has " + pixels + " pixels but the label image is " + width + " x " + height + ": they must have the same size.");
+			throw new UserError("The image has " + pixels + " pixels but the label image is " + width + " x " + height + ": they must have the same size.");
 	}
 
 	/**
@@ -136,7 +137,7 @@ public final class DenseCrf {
 		int max = 0;
 		for (int i = 0; i < labels.length; i++) {
 			int l = labels[i];
-			if (l < 0) throw new IllegalArgumentException("The label image holds the negative value " + l + " at x=" + (i % width) + ", y=" + (i / width) + ": labels must be 0 (background) or positive.");
+			if (l < 0) throw new UserError("The label image holds the negative value " + l + " at x=" + (i % width) + ", y=" + (i / width) + ": labels must be 0 (background) or positive.");
 			if (l > max) max = l;
 		}
 		if (max == 0) return new Instances(width, height, labels.clone(), new float[0], null);

@@ -1,6 +1,7 @@
 package sc.fiji.ris.crf;
 
 import java.util.Arrays;
+import sc.fiji.ris.UserError;
 
 /**
  * Gaussian filtering in a feature space of dimension d = 2..5 with the permutohedral lattice (A. Adams, J. Baek,
@@ -54,9 +55,9 @@ public final class PermutohedralLattice {
 	 */
 	public PermutohedralLattice(float[] features, int points, int dimension) {
 		if (dimension < MIN_DIMENSION || dimension > MAX_DIMENSION)
-			throw new IllegalArgumentException("The permutohedral lattice supports feature dimensions " + MIN_DIMENSION + " to " + MAX_DIMENSION + ", not " + dimension + ".");
+			throw new UserError("The permutohedral lattice supports feature dimensions " + MIN_DIMENSION + " to " + MAX_DIMENSION + ", not " + dimension + ".");
 		if (points < 0 || features.length != (long) points * dimension)
-			throw new IllegalArgumentException("The lattice needs " + dimension + " features per point for " + points + " points, not " + features.length + " values.");
+			throw new UserError("The lattice needs " + dimension + " features per point for " + points + " points, not " + features.length + " values.");
 		d = dimension;
 		this.points = points;
 		int d1 = d + 1;
@@ -80,7 +81,7 @@ public final class PermutohedralLattice {
 			double sum = 0;
 			for (int i = d; i > 0; i--) {
 				float v = features[f0 + i - 1];
-				if (!Float.isFinite(v)) throw new IllegalArgumentException("The feature " + (i - 1) + " of point " + p + " is not a finite number (" + v + ").");
+				if (!Float.isFinite(v)) throw new UserError("The feature " + (i - 1) + " of point " + p + " is not a finite number (" + v + ").");
 				double c = v * scale[i - 1];
 				elevated[i] = sum - i * c;
 				sum += c;
@@ -172,8 +173,8 @@ public final class PermutohedralLattice {
 	 */
 	public void filter(float[] in, float[] out, int channels) {
 		if (in.length != points * channels || out.length != points * channels)
-			throw new IllegalArgumentException("The lattice filters " + points + " points of " + channels + " channels, not arrays of " + in.length + " and " + out.length + " values.");
-		if (in == out) throw new IllegalArgumentException("The lattice filter cannot work in place.");
+			throw new UserError("The lattice filters " + points + " points of " + channels + " channels, not arrays of " + in.length + " and " + out.length + " values.");
+		if (in == out) throw new UserError("The lattice filter cannot work in place.");
 		int d1 = d + 1;
 		int size = (vertices + 1) * channels;
 		if (scratchA.length < size) {

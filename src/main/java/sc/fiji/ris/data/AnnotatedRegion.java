@@ -1,6 +1,7 @@
 package sc.fiji.ris.data;
 
 import java.util.Arrays;
+import sc.fiji.ris.UserError;
 
 /**
  * Partly annotated training images: an annotated region (a user-drawn rectangle, the bounding box of the annotated
@@ -28,10 +29,10 @@ public final class AnnotatedRegion {
 	public static LabeledImage restrict(LabeledImage image, boolean[] annotated) {
 		int n = image.width() * image.height();
 		if (annotated.length != n)
-			throw new IllegalArgumentException("The annotated region of '" + image.name() + "' has " + annotated.length + " pixels, the image " + n + ".");
+			throw new UserError("The annotated region of '" + image.name() + "' has " + annotated.length + " pixels, the image " + n + ".");
 		int inside = 0;
 		for (boolean a : annotated) if (a) inside++;
-		if (inside == 0) throw new IllegalArgumentException("The annotated region of '" + image.name() + "' is empty: it must hold the pixels whose labels are complete.");
+		if (inside == 0) throw new UserError("The annotated region of '" + image.name() + "' is empty: it must hold the pixels whose labels are complete.");
 		if (inside == n) return image;
 		int[] labels = image.labels().clone();
 		for (int i = 0; i < n; i++) if (!annotated[i]) labels[i] = LabeledImage.NOT_ANNOTATED;

@@ -1,6 +1,7 @@
 package sc.fiji.ris.data;
 
 import java.util.SplittableRandom;
+import sc.fiji.ris.UserError;
 
 /**
  * Random data augmentation for training crops: the same geometric transform (flips, 90-degree rotations) on
@@ -45,7 +46,7 @@ public final class Augmentation {
 
 	private static double checkMagnitude(String what, double value) {
 		if (!(value >= 0 && value < Double.POSITIVE_INFINITY)) {
-			throw new IllegalArgumentException("The augmentation " + what + " must be a finite number >= 0, got " + value + ".");
+			throw new UserError("The augmentation " + what + " must be a finite number >= 0, got " + value + ".");
 		}
 		return value;
 	}

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import sc.fiji.ris.UserError;
 
 /**
  * Draws square training crops from labelled images, augments them and relabels their instances.
@@ -52,9 +53,9 @@ public final class CropSampler {
 	 * @throws IllegalArgumentException also if {@code maxScale} is below 1 or above 4
 	 */
 	public CropSampler(int cropSize, Augmentation augmentation, int minInstanceArea, double maxScale) {
-		if (cropSize < 1) throw new IllegalArgumentException("The crop size must be at least 1 pixel, got " + cropSize + ".");
-		if (minInstanceArea < 0) throw new IllegalArgumentException("The minimum instance area must be >= 0, got " + minInstanceArea + ".");
-		if (!(maxScale >= 1 && maxScale <= 4)) throw new IllegalArgumentException("The largest scale factor must lie in [1, 4], got " + maxScale + ".");
+		if (cropSize < 1) throw new UserError("The crop size must be at least 1 pixel, got " + cropSize + ".");
+		if (minInstanceArea < 0) throw new UserError("The minimum instance area must be >= 0, got " + minInstanceArea + ".");
+		if (!(maxScale >= 1 && maxScale <= 4)) throw new UserError("The largest scale factor must lie in [1, 4], got " + maxScale + ".");
 		this.cropSize = cropSize;
 		this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
 		this.minInstanceArea = minInstanceArea;
@@ -115,7 +116,7 @@ public final class CropSampler {
 	 */
 	public LabeledImage sampleAround(LabeledImage source, int px, int py, SplittableRandom rnd) {
 		if (px < 0 || py < 0 || px >= source.width() || py >= source.height())
-			throw new IllegalArgumentException("The pixel (" + px + ", " + py + ") lies outside the " + source.width() + "x" + source.height() + " source.");
+			throw new UserError("The pixel (" + px + ", " + py + ") lies outside the " + source.width() + "x" + source.height() + " source.");
 		if (maxScale > 1) {
 			double scale = Math.exp((2 * rnd.nextDouble() - 1) * Math.log(maxScale));
 			int window = Math.max(1, (int) Math.round(cropSize / scale));
@@ -170,7 +171,7 @@ public final class CropSampler {
 	}
 
 	private void checkMargin(int margin) {
-		if (margin < 0 || 2 * margin >= cropSize) throw new IllegalArgumentException("The margin must lie in [0, " + (cropSize - 1) / 2 + "], got " + margin + ".");
+		if (margin < 0 || 2 * margin >= cropSize) throw new UserError("The margin must lie in [0, " + (cropSize - 1) / 2 + "], got " + margin + ".");
 	}
 
 	private int contextOrigin(int size, int margin, SplittableRandom rnd) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import sc.fiji.ris.UserError;
 
 /**
  * Pairs the images of a folder with their label images in another folder by name: {@code images/NAME.tif} goes
@@ -38,11 +39,11 @@ public final class ImagePairs {
 
 	/** The image files in a folder, sorted by name. */
 	public static List<Path> imageFiles(Path dir, String option) throws IOException {
-		if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + " " + dir + " is not a folder.");
+		if (!Files.isDirectory(dir)) throw new UserError(option + " " + dir + " is not a folder.");
 		try (Stream<Path> s = Files.list(dir)) {
 			List<Path> files = new ArrayList<>();
 			s.filter(ImagePairs::isImageFile).sorted().forEach(files::add);
-			if (files.isEmpty()) throw new IllegalArgumentException(option + " " + dir + " holds no .tif or .png images.");
+			if (files.isEmpty()) throw new UserError(option + " " + dir + " holds no .tif or .png images.");
 			return files;
 		}
 	}
@@ -63,7 +64,7 @@ public final class ImagePairs {
 	 */
 	public static List<Pair> pair(Path imagesDir, Path labelsDir, String imagesOption, String labelsOption) throws IOException {
 		List<Path> images = imageFiles(imagesDir, imagesOption);
-		if (!Files.isDirectory(labelsDir)) throw new IllegalArgumentException(labelsOption + " " + labelsDir + " is not a folder.");
+		if (!Files.isDirectory(labelsDir)) throw new UserError(labelsOption + " " + labelsDir + " is not a folder.");
 		List<Pair> out = new ArrayList<>();
 		for (Path img : images) {
 			String name = stem(img);
@@ -73,7 +74,7 @@ public final class ImagePairs {
 			if (!Files.isRegularFile(l)) l = labelsDir.resolve(name + "_labels" + ext);
 			if (!Files.isRegularFile(l)) l = labelsDir.resolve(name + ".tif");
 			if (!Files.isRegularFile(l))
-				throw new IllegalArgumentException("The image " + img + " has no label image in " + labelsDir + " (expected " + file + " or " + name + "_labels" + ext + ").");
+				throw new UserError("The image " + img + " has no label image in " + labelsDir + " (expected " + file + " or " + name + "_labels" + ext + ").");
 			out.add(new Pair(name, img, l));
 		}
 		return out;

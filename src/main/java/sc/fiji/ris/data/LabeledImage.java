@@ -1,6 +1,7 @@
 package sc.fiji.ris.data;
 
 import java.util.Objects;
+import sc.fiji.ris.UserError;
 
 /**
  * One 2D plane with its instance labels: intensities as {@code float} in row-major order, labels as
@@ -23,9 +24,9 @@ public final class LabeledImage {
 	private final int[] labels;
 
 	public LabeledImage(String name, int width, int height, float[] pixels, int[] labels) {
-		if (width <= 0 || height <= 0) throw new IllegalArgumentException("Image '" + name + "' has an empty size " + width + "x" + height + ".");
-		if (pixels.length != width * height) throw new IllegalArgumentException("Image '" + name + "' has " + pixels.length + " pixels, expected " + width * height + ".");
-		if (labels != null && labels.length != width * height) throw new IllegalArgumentException("Labels of '" + name + "' have " + labels.length + " pixels, expected " + width * height + ".");
+		if (width <= 0 || height <= 0) throw new UserError("Image '" + name + "' has an empty size " + width + "x" + height + ".");
+		if (pixels.length != width * height) throw new UserError("Image '" + name + "' has " + pixels.length + " pixels, expected " + width * height + ".");
+		if (labels != null && labels.length != width * height) throw new UserError("Labels of '" + name + "' have " + labels.length + " pixels, expected " + width * height + ".");
 		this.name = Objects.requireNonNull(name);
 		this.width = width;
 		this.height = height;

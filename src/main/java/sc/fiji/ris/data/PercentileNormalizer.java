@@ -1,5 +1,7 @@
 package sc.fiji.ris.data;
 
+import sc.fiji.ris.UserError;
+
 /**
  * Percentile normalisation of intensities, {@code (x - p_low) / (p_high - p_low)}, as used for fluorescence images
  * whose absolute scale (exposure, bit depth, gain) varies between microscopes: after it, background sits near 0 and
@@ -49,7 +51,7 @@ public final class PercentileNormalizer {
 	public PercentileNormalizer(double lowPercentile, double highPercentile) {
 		// Written so that NaN arguments fail too.
 		if (!(lowPercentile >= 0 && lowPercentile < highPercentile && highPercentile <= 100)) {
-			throw new IllegalArgumentException("Normalisation percentiles must satisfy 0 <= low < high <= 100, got low "
+			throw new UserError("Normalisation percentiles must satisfy 0 <= low < high <= 100, got low "
 					+ lowPercentile + " and high " + highPercentile + ".");
 		}
 		this.lowPercentile = lowPercentile;
@@ -74,7 +76,7 @@ public final class PercentileNormalizer {
 	 * @throws IllegalArgumentException if {@code pixels} is empty, or contains NaN or infinite values
 	 */
 	public double[] percentiles(float[] pixels) {
-		if (pixels.length == 0) throw new IllegalArgumentException("Cannot normalise an empty image.");
+		if (pixels.length == 0) throw new UserError("Cannot normalise an empty image.");
 		float[] sample = finiteSample(pixels);
 		int n = sample.length;
 		// Order statistics needed for linear interpolation: floor(pos) and the next one.
@@ -178,8 +180,8 @@ public final class PercentileNormalizer {
 		}
 		if (bad) {
 			// Rare path: find out which kind of bad value it is to give the right advice.
-			for (float v : pixels) if (Float.isNaN(v)) throw new IllegalArgumentException(NAN_MESSAGE);
-			throw new IllegalArgumentException(INFINITE_MESSAGE);
+			for (float v : pixels) if (Float.isNaN(v)) throw new UserError(NAN_MESSAGE);
+			throw new UserError(INFINITE_MESSAGE);
 		}
 		return sample;
 	}

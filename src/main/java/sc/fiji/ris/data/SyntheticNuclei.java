@@ -1,6 +1,7 @@
 package sc.fiji.ris.data;
 
 import java.util.SplittableRandom;
+import sc.fiji.ris.UserError;
 
 /**
  * Generator of synthetic fluorescence images of nuclei with exact instance labels, for pre-training, tests and
@@ -146,7 +147,7 @@ public final class SyntheticNuclei {
 	 * @return raw (not normalised) intensities in {@code [0, maxValue]} and labels 1..n (0 = background)
 	 */
 	public LabeledImage generate(String name, int width, int height, SplittableRandom rnd) {
-		if (width < 1 || height < 1) throw new IllegalArgumentException("Synthetic images need a size of at least 1x1, got " + width + "x" + height + ".");
+		if (width < 1 || height < 1) throw new UserError("Synthetic images need a size of at least 1x1, got " + width + "x" + height + ".");
 		int w = width;
 		int h = height;
 		int[] labels = new int[w * h];
@@ -608,7 +609,7 @@ public final class SyntheticNuclei {
 		 * @return this builder
 		 */
 		public Builder diameter(double min, double max) {
-			if (!(min >= 2 && max >= min && max < 10000)) throw new IllegalArgumentException("Nucleus diameters must satisfy 2 <= min <= max, got " + min + " and " + max + ".");
+			if (!(min >= 2 && max >= min && max < 10000)) throw new UserError("Nucleus diameters must satisfy 2 <= min <= max, got " + min + " and " + max + ".");
 			minDiameter = min;
 			maxDiameter = max;
 			return this;
@@ -623,7 +624,7 @@ public final class SyntheticNuclei {
 		 * @return this builder
 		 */
 		public Builder count(int min, int max) {
-			if (min < 0 || max < min) throw new IllegalArgumentException("Nucleus counts must satisfy 0 <= min <= max, got " + min + " and " + max + ".");
+			if (min < 0 || max < min) throw new UserError("Nucleus counts must satisfy 0 <= min <= max, got " + min + " and " + max + ".");
 			minCount = min;
 			maxCount = max;
 			return this;
@@ -638,7 +639,7 @@ public final class SyntheticNuclei {
 		 * @return this builder
 		 */
 		public Builder density(double minPerField, double maxPerField) {
-			if (!(minPerField >= 0 && maxPerField >= minPerField && maxPerField < 1e6)) throw new IllegalArgumentException("Nucleus densities must satisfy 0 <= min <= max, got " + minPerField + " and " + maxPerField + ".");
+			if (!(minPerField >= 0 && maxPerField >= minPerField && maxPerField < 1e6)) throw new UserError("Nucleus densities must satisfy 0 <= min <= max, got " + minPerField + " and " + maxPerField + ".");
 			minDensity = minPerField;
 			maxDensity = maxPerField;
 			minCount = -1;
@@ -664,7 +665,7 @@ public final class SyntheticNuclei {
 		 * @return this builder
 		 */
 		public Builder maxAspect(double aspect) {
-			if (!(aspect >= 1 && aspect < 100)) throw new IllegalArgumentException("The maximum aspect ratio must be at least 1, got " + aspect + ".");
+			if (!(aspect >= 1 && aspect < 100)) throw new UserError("The maximum aspect ratio must be at least 1, got " + aspect + ".");
 			maxAspect = aspect;
 			return this;
 		}
@@ -698,7 +699,7 @@ public final class SyntheticNuclei {
 		 * @return this builder
 		 */
 		public Builder minArea(int pixels) {
-			if (pixels < 1) throw new IllegalArgumentException("The minimum nucleus area must be at least 1 pixel, got " + pixels + ".");
+			if (pixels < 1) throw new UserError("The minimum nucleus area must be at least 1 pixel, got " + pixels + ".");
 			minArea = pixels;
 			return this;
 		}
@@ -721,7 +722,7 @@ public final class SyntheticNuclei {
 		 * @return this builder
 		 */
 		public Builder foreground(double level) {
-			if (!(level > 0 && level < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("The nucleus brightness must be a positive number, got " + level + ".");
+			if (!(level > 0 && level < Double.POSITIVE_INFINITY)) throw new UserError("The nucleus brightness must be a positive number, got " + level + ".");
 			foreground = level;
 			return this;
 		}
@@ -755,7 +756,7 @@ public final class SyntheticNuclei {
 		 * @return this builder
 		 */
 		public Builder blurSigma(double sigma) {
-			if (!(sigma >= 0 && sigma <= 50)) throw new IllegalArgumentException("The blur sigma must be between 0 and 50 pixels, got " + sigma + ".");
+			if (!(sigma >= 0 && sigma <= 50)) throw new UserError("The blur sigma must be between 0 and 50 pixels, got " + sigma + ".");
 			blurSigma = sigma;
 			return this;
 		}
@@ -811,7 +812,7 @@ public final class SyntheticNuclei {
 		 * @return this builder
 		 */
 		public Builder maxValue(double value) {
-			if (!(value >= 1 && value < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("The maximum value must be a finite number >= 1, got " + value + ".");
+			if (!(value >= 1 && value < Double.POSITIVE_INFINITY)) throw new UserError("The maximum value must be a finite number >= 1, got " + value + ".");
 			maxValue = value;
 			return this;
 		}
@@ -822,12 +823,12 @@ public final class SyntheticNuclei {
 		}
 
 		private static double nonNegative(String what, double v) {
-			if (!(v >= 0 && v < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("The " + what + " must be a finite number >= 0, got " + v + ".");
+			if (!(v >= 0 && v < Double.POSITIVE_INFINITY)) throw new UserError("The " + what + " must be a finite number >= 0, got " + v + ".");
 			return v;
 		}
 
 		private static double unit(String what, double v) {
-			if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("The " + what + " must be between 0 and 1, got " + v + ".");
+			if (!(v >= 0 && v <= 1)) throw new UserError("The " + what + " must be between 0 and 1, got " + v + ".");
 			return v;
 		}
 	}

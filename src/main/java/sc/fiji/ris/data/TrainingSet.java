@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import sc.fiji.ris.UserError;
 
 /**
  * Reads and checks the image/label pairs of a training or validation set, the same way for {@code ris train} and
@@ -42,7 +43,7 @@ public final class TrainingSet {
 			out.add(li);
 		}
 		if (!anyInstance)
-			throw new IllegalArgumentException("The label images in " + labelsOption + " have no instances at all (every pixel is 0): there is nothing to learn from.");
+			throw new UserError("The label images in " + labelsOption + " have no instances at all (every pixel is 0): there is nothing to learn from.");
 		return out;
 	}
 }

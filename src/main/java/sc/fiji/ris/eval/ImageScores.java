@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import sc.fiji.ris.UserError;
 
 /**
  * The instance segmentation scores of one image: a predicted label image P against a ground-truth label
@@ -127,7 +128,7 @@ public final class ImageScores {
 		Objects.requireNonNull(prediction, "prediction");
 		Objects.requireNonNull(groundTruth, "groundTruth");
 		if (prediction.length != groundTruth.length)
-			throw new IllegalArgumentException("Image '" + name + "': the prediction has " + prediction.length
+			throw new UserError("Image '" + name + "': the prediction has " + prediction.length
 				+ " pixels but the ground truth has " + groundTruth.length + ".");
 		final LabelIndex p = LabelIndex.of(prediction, "prediction of '" + name + "'");
 		final LabelIndex g = LabelIndex.of(groundTruth, "ground truth of '" + name + "'");

@@ -1,6 +1,7 @@
 package sc.fiji.ris.eval;
 
 import java.util.Arrays;
+import sc.fiji.ris.UserError;
 
 /**
  * A label image relabelled to dense instance indices 0..count-1 (in order of first appearance), with
@@ -48,7 +49,7 @@ final class LabelIndex {
 			}
 			if (label != lastLabel) {
 				if (label < 0)
-					throw new IllegalArgumentException("The " + what + " has a negative label " + label + " at pixel " + i + ".");
+					throw new UserError("The " + what + " has a negative label " + label + " at pixel " + i + ".");
 				// Neighbouring pixels mostly share a label, so the hash lookup is skipped for runs.
 				final int mask = keys.length - 1;
 				int slot = hash(label) & mask;

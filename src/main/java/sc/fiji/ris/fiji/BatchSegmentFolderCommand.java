@@ -12,8 +12,10 @@ import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.crf.DenseCrf;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmenterOptions;
 import sc.fiji.ris.model.RisModel;
 
 /**
@@ -52,15 +54,15 @@ public class BatchSegmentFolderCommand extends ContextCommand {
 	public void run() {
 		StatusProgress progress = new StatusProgress(status, this);
 		try {
-			if (input_dir == null || output_dir == null) throw new IllegalArgumentException("Batch Segment Folder needs an input_dir and an output_dir.");
+			if (input_dir == null || output_dir == null) throw new UserError("Batch Segment Folder needs an input_dir and an output_dir.");
 			Path in = input_dir.toPath(), out = output_dir.toPath();
-			if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("The output folder " + out + " is a file: choose a folder for the results.");
+			if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("The output folder " + out + " is a file: choose a folder for the results.");
 			Models.check(model_file, "model_file");
 			List<Path> files = FolderSegmentation.files(in, file_pattern, out);
 			Files.createDirectories(out);
 			FolderSegmentation.Summary s;
 			try (RisModel model = Models.open(model_file)) {
-				Segmenter.Options o = new Segmenter.Options();
+				SegmenterOptions o = new SegmenterOptions();
 				o.keepSoftMasks = refine_with_crf;
 				o.flipVotes = flip_averaging ? -1 : 0;
 				o.objectDiameterSetting(object_diameter);
@@ -77,7 +79,7 @@ public class BatchSegmentFolderCommand extends ContextCommand {
 			processed = s.processed();
 			failed = s.failed();
 		} catch (RuntimeException | IOException e) {
-			CommandFailure.report(this, "Batch Segment Folder", e);
+			CommandFailure.report(this, "Batch Segment Folder", e, CommandFailure.parameters("flip_votes", "flip_averaging"));
 		}
 	}
 }

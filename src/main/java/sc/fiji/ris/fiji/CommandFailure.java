@@ -2,15 +2,15 @@ package sc.fiji.ris.fiji;
 
 import ij.IJ;
 import java.awt.GraphicsEnvironment;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.scijava.Context;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.ui.UIService;
+import sc.fiji.ris.FailureSentences;
+import sc.fiji.ris.InvalidSetting;
 
 /**
  * How the commands report a failure: one sentence (which input, what is wrong, what to do) reaches the user, and the
@@ -38,14 +38,24 @@ public final class CommandFailure {
 	}
 
 	/**
-	 * Reports a failure: expected ones ({@link IllegalArgumentException}, {@link IOException}: the core throws them
-	 * with a sentence for the user) by their message; anything else as an unexpected failure of {@code what}, with
+	 * Reports a failure: expected ones ({@link sc.fiji.ris.UserError}, {@link java.io.IOException}: the core throws
+	 * them with a sentence for the user) by their sentence; anything else as an unexpected failure of {@code what}, with
 	 * the stack trace in the log for a bug report.
 	 *
 	 * @param what what was being done, e.g. "Segmenting 'cells.tif'"
 	 */
 	public static void report(ContextCommand command, String what, Throwable e) {
-		String message = sentence(e);
+		report(command, what, e, UnaryOperator.identity());
+	}
+
+	/**
+	 * As {@link #report(ContextCommand, String, Throwable)}, with an {@link InvalidSetting} naming its setting as the
+	 * command's dialog does.
+	 *
+	 * @param parameterOf the command's parameter name for a setting id (the id itself where they agree)
+	 */
+	public static void report(ContextCommand command, String what, Throwable e, UnaryOperator<String> parameterOf) {
+		String message = FailureSentences.sentence(e, parameterOf);
 		if (message != null) {
 			LogService log = log(command);
 			// expected failures carry their whole story in the sentence; the trace only helps developers
@@ -54,6 +64,18 @@ public final class CommandFailure {
 		} else {
 			deliver(command, what + " failed unexpectedly (" + e + "): the log holds the details; please report them.", e);
 		}
+	}
+
+	/**
+	 * A command's parameter names for the settings whose ids differ from them, e.g. {@code parameters("crop",
+	 * "crop_size")}; other settings keep their ids.
+	 *
+	 * @param idThenName pairs of a setting id and the command's parameter name
+	 */
+	public static UnaryOperator<String> parameters(String... idThenName) {
+		Map<String, String> names = new HashMap<>();
+		for (int i = 0; i + 1 < idThenName.length; i += 2) names.put(idThenName[i], idThenName[i + 1]);
+		return id -> names.getOrDefault(id, id);
 	}
 
 	/** Shows or logs the sentence (and logs {@code trace}, if any), then cancels the command with the sentence. */
@@ -78,22 +100,5 @@ public final class CommandFailure {
 	private static LogService log(ContextCommand command) {
 		Context context = command.getContext();
 		return context == null ? null : context.getService(LogService.class);
-	}
-
-	/** The sentence that {@code e} carries for the user, or null if it is not a failure the core expects. */
-	public static String sentence(Throwable e) {
-		if (e instanceof UncheckedIOException && e.getCause() != null) e = e.getCause();
-		if (e instanceof FileSystemException f) {
-			String reason = f.getReason();
-			// the core puts a whole sentence into the reason; plain NIO exceptions carry only a file name
-			if (reason != null && reason.endsWith(".")) return reason;
-			String kind = f instanceof NoSuchFileException ? "it does not exist" : f instanceof AccessDeniedException ? "permission denied" : reason != null ? reason : f.getClass().getSimpleName();
-			return "The path " + f.getFile() + (f.getOtherFile() != null ? " (or " + f.getOtherFile() + ")" : "") + " cannot be used: " + kind + ".";
-		}
-		if (e instanceof IllegalArgumentException || e instanceof IOException) {
-			String m = e.getMessage();
-			return m == null || m.isBlank() ? null : m;
-		}
-		return null;
 	}
 }

@@ -7,8 +7,10 @@ import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.eval.Evaluation;
 import sc.fiji.ris.eval.EvaluationResult;
+import sc.fiji.ris.imagej.LabelImages;
 
 /**
  * "Evaluate Segmentation": scores a predicted label image against the ground truth, plane by plane, with the
@@ -33,9 +35,9 @@ public class EvaluateSegmentationCommand extends ContextCommand {
 	@Override
 	public void run() {
 		try {
-			if (prediction == null || ground_truth == null) throw new IllegalArgumentException("Evaluate Segmentation needs two label images, prediction and ground_truth: open them first.");
+			if (prediction == null || ground_truth == null) throw new UserError("Evaluate Segmentation needs two label images, prediction and ground_truth: open them first.");
 			if (prediction.getWidth() != ground_truth.getWidth() || prediction.getHeight() != ground_truth.getHeight() || prediction.getStackSize() != ground_truth.getStackSize())
-				throw new IllegalArgumentException("The prediction '" + prediction.getTitle() + "' (" + size(prediction) + ") and the ground truth '" + ground_truth.getTitle() + "' (" + size(ground_truth)
+				throw new UserError("The prediction '" + prediction.getTitle() + "' (" + size(prediction) + ") and the ground truth '" + ground_truth.getTitle() + "' (" + size(ground_truth)
 						+ ") differ in size: give two label images of the same size and number of planes.");
 			Evaluation evaluation = new Evaluation();
 			int n = prediction.getStackSize();

@@ -12,8 +12,10 @@ import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.train.RisTrainer;
+import sc.fiji.ris.imagej.LabelImages;
 
 /**
  * "Fine-tune RIS on Annotated Images": the loop of segmenting an image, correcting its ROIs by hand and training the
@@ -60,7 +62,7 @@ public class FineTuneCommand extends ContextCommand {
 				RoiAnnotations.Pairs pairs = RoiAnnotations.of(input, RoiAnnotations.rois(input));
 				job.annotated = pairs.planes;
 				job.annotatedData = pairs.description;
-			} else if (job.images == null) throw new IllegalArgumentException("Open the image whose nuclei the ROIs outline, or give images_dir and labels_dir.");
+			} else if (job.images == null) throw new UserError("Open the image whose nuclei the ROIs outline, or give images_dir and labels_dir.");
 			job.output = Models.isGiven(output_file) ? output_file.toPath() : null;
 			job.startFrom = Models.isGiven(start_from) ? start_from.toPath() : ModelPackage.bundledCopy();
 			job.startFromName = Models.isGiven(start_from) ? null : "the bundled model";
@@ -70,7 +72,7 @@ public class FineTuneCommand extends ContextCommand {
 			log.info(String.format(Locale.ROOT, "Fine-tune RIS: %s after %d iterations (%.1f min) on %s; wrote %s.", r.cancelled ? "stopped" : "done", r.iterations,
 					r.seconds / 60, job.annotatedData.isEmpty() ? job.images : job.annotatedData, output_file));
 		} catch (RuntimeException | IOException e) {
-			CommandFailure.report(this, "Fine-tune RIS", e);
+			CommandFailure.report(this, "Fine-tune RIS", e, CommandFailure.parameters("minutes", "max_minutes"));
 		}
 	}
 }

@@ -14,11 +14,19 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
+import sc.fiji.ris.UserError;
+import sc.fiji.ris.FailureSentences;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.crf.DenseCrf;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmentStats;
+import sc.fiji.ris.imagej.ImageFiles;
+import sc.fiji.ris.imagej.ImagePlusRefiner;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.SegmentationFiles;
+import sc.fiji.ris.imagej.LabelImages;
 
 /**
  * Segments every image of a folder whose name matches a glob, writing per image the three files of
@@ -39,12 +47,12 @@ public final class FolderSegmentation {
 	 * @throws IllegalArgumentException if {@code dir} is not a folder, the pattern is not a glob, or nothing matches
 	 */
 	public static List<Path> files(Path dir, String pattern, Path outDir) throws IOException {
-		if (!Files.isDirectory(dir)) throw new IllegalArgumentException("The input folder " + dir + " does not exist or is not a folder: choose the folder that holds the images.");
+		if (!Files.isDirectory(dir)) throw new UserError("The input folder " + dir + " does not exist or is not a folder: choose the folder that holds the images.");
 		PathMatcher matcher;
 		try {
 			matcher = FileSystems.getDefault().getPathMatcher("glob:" + (pattern == null || pattern.isBlank() ? "*" : pattern.trim()));
 		} catch (PatternSyntaxException e) {
-			throw new IllegalArgumentException("The file pattern '" + pattern + "' is not a valid pattern (" + e.getDescription() + "): use a glob such as *.tif.");
+			throw new UserError("The file pattern '" + pattern + "' is not a valid pattern (" + e.getDescription() + "): use a glob such as *.tif.");
 		}
 		List<Path> all = new ArrayList<>();
 		try (Stream<Path> s = Files.list(dir)) {
@@ -56,7 +64,7 @@ public final class FolderSegmentation {
 				if (!r.equals(p)) results.add(r.toAbsolutePath().normalize());
 		List<Path> out = new ArrayList<>();
 		for (Path p : all) if (!results.contains(p.toAbsolutePath().normalize())) out.add(p);
-		if (out.isEmpty()) throw new IllegalArgumentException("The input folder " + dir + " holds no file matching '" + pattern + "': choose another folder or file pattern.");
+		if (out.isEmpty()) throw new UserError("The input folder " + dir + " holds no file matching '" + pattern + "': choose another folder or file pattern.");
 		return out;
 	}
 
@@ -89,7 +97,7 @@ public final class FolderSegmentation {
 				LabelImages.checkNotLabels(imp);
 				if (warning != null) warnings.accept(warning);
 				// a stop is honoured between images only: a stack cut short would leave files with some of its planes
-				List<Segmenter.Stats> stats = new ArrayList<>();
+				List<SegmentStats> stats = new ArrayList<>();
 				List<Instances> planes = ImagePlusSegmenter.segment(imp, segmenter, Progress.NONE, stats);
 				for (int z = 0; z < stats.size(); z++)
 					if (stats.get(z).warning != null)
@@ -98,7 +106,7 @@ public final class FolderSegmentation {
 				SegmentationFiles.write(imp, planes, outDir, ImagePairs.stem(file));
 				processed++;
 			} catch (IllegalArgumentException | IOException e) {
-				String sentence = CommandFailure.sentence(e);
+				String sentence = FailureSentences.sentence(e);
 				errors.accept(sentence != null ? sentence : "The file " + file + " could not be segmented (" + e + ").", sentence != null ? null : e);
 				failed++;
 			} catch (RuntimeException e) {

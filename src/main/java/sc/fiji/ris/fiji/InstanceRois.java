@@ -8,9 +8,11 @@ import ij.plugin.frame.RoiManager;
 import java.awt.geom.Path2D;
 import java.util.ArrayList;
 import java.util.List;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.io.PlaneInstances;
 import sc.fiji.ris.io.RoiSetWriter;
+import sc.fiji.ris.imagej.SegmentationFiles;
 
 /**
  * The instances of a segmented image as ImageJ ROIs, the same ones the {@code RoiSet.zip} of {@link RoiSetWriter}
@@ -33,7 +35,7 @@ public final class InstanceRois {
 	 */
 	public static void checkMode(String mode) {
 		if (!REPLACE.equals(mode) && !APPEND.equals(mode) && !DONT_ADD.equals(mode))
-			throw new IllegalArgumentException("The roi_manager choice '" + mode + "' is none of " + REPLACE + ", " + APPEND + " and " + DONT_ADD + ".");
+			throw new UserError("The roi_manager choice '" + mode + "' is none of " + REPLACE + ", " + APPEND + " and " + DONT_ADD + ".");
 	}
 
 	/** One ROI per instance, plane by plane, labels ascending; instances without pixels get none. */

@@ -2,6 +2,7 @@ package sc.fiji.ris.fiji;
 
 import java.io.File;
 import java.io.IOException;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.PyTorchRuntime;
 import sc.fiji.ris.model.RisModel;
@@ -20,7 +21,7 @@ public final class Models {
 	 */
 	public static void check(File modelFile, String parameter) {
 		if (isGiven(modelFile) && !modelFile.isFile())
-			throw new IllegalArgumentException("The model file " + modelFile + " does not exist: choose a RIS model (.zip) for " + parameter
+			throw new UserError("The model file " + modelFile + " does not exist: choose a RIS model (.zip) for " + parameter
 					+ ", or leave it empty to use the bundled nuclei model.");
 	}
 

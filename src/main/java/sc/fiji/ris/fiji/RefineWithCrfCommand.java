@@ -8,9 +8,13 @@ import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.crf.CrfParameters;
 import sc.fiji.ris.crf.DenseCrf;
 import sc.fiji.ris.infer.Instances;
+import sc.fiji.ris.imagej.ImagePlusRefiner;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.LabelImages;
 
 /**
  * "Refine with Dense CRF": refines a label image (from RIS or elsewhere) with the dense CRF on its intensity image,
@@ -54,7 +58,7 @@ public class RefineWithCrfCommand extends ContextCommand {
 		StatusProgress progress = new StatusProgress(status, this);
 		String what = input == null ? "Refine with Dense CRF" : "Refining the labels of '" + input.getTitle() + "'";
 		try {
-			if (input == null) throw new IllegalArgumentException("There is no image to refine on: give the intensity image as input and its label image as labels.");
+			if (input == null) throw new UserError("There is no image to refine on: give the intensity image as input and its label image as labels.");
 			LabelImages.checkNotLabels(input);
 			DenseCrf crf = new DenseCrf(new CrfParameters(spatial_width, intensity_width, smoothness_width, appearance_weight, smoothness_weight, iterations, label_confidence, margin));
 			List<Instances> planes = ImagePlusRefiner.refine(input, labels, "labels", crf, progress);

@@ -10,8 +10,10 @@ import java.awt.Rectangle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.data.AnnotatedRegion;
 import sc.fiji.ris.data.LabeledImage;
+import sc.fiji.ris.imagej.ImageFiles;
 
 /**
  * Training pairs from an image and its ROIs, as a user leaves them after correcting a segmentation in the ROI
@@ -50,7 +52,7 @@ public final class RoiAnnotations {
 	public static Pairs of(ImagePlus image, Roi[] rois) {
 		String title = image.getTitle();
 		if (rois.length == 0)
-			throw new IllegalArgumentException("There are no ROIs for '" + title + "': add one ROI per nucleus to the ROI Manager (e.g. segment the image, then correct its ROIs), or give folders of images and labels.");
+			throw new UserError("There are no ROIs for '" + title + "': add one ROI per nucleus to the ROI Manager (e.g. segment the image, then correct its ROIs), or give folders of images and labels.");
 		int planes = image.getStackSize(), w = image.getWidth(), h = image.getHeight();
 		List<List<Roi>> instances = new ArrayList<>(), regions = new ArrayList<>();
 		for (int z = 0; z <= planes; z++) {
@@ -59,7 +61,7 @@ public final class RoiAnnotations {
 		}
 		for (Roi roi : rois) {
 			if (!roi.isArea())
-				throw new IllegalArgumentException("The ROI '" + name(roi) + "' is a line or point selection: each ROI must be the outline of a nucleus, or a region named '" + REGION + "'.");
+				throw new UserError("The ROI '" + name(roi) + "' is a line or point selection: each ROI must be the outline of a nucleus, or a region named '" + REGION + "'.");
 			(isRegion(roi) ? regions : instances).get(plane(image, roi)).add(roi);
 		}
 		List<LabeledImage> out = new ArrayList<>();
@@ -89,7 +91,7 @@ public final class RoiAnnotations {
 			parts.add(String.format(Locale.ROOT, "'%s' (%d instances from ROIs, trained inside %s)", planeName, n, where));
 		}
 		if (total == 0)
-			throw new IllegalArgumentException("The ROIs for '" + title + "' hold no nucleus, only regions named '" + REGION + "': add one ROI per nucleus inside them.");
+			throw new UserError("The ROIs for '" + title + "' hold no nucleus, only regions named '" + REGION + "': add one ROI per nucleus inside them.");
 		return new Pairs(out, total, String.join(", ", parts));
 	}
 
@@ -119,7 +121,7 @@ public final class RoiAnnotations {
 			z = image.getStackIndex(Math.max(1, roi.getCPosition()), Math.max(1, roi.getZPosition()), Math.max(1, roi.getTPosition()));
 		else z = roi.getPosition();
 		if (z < 1 || z > planes)
-			throw new IllegalArgumentException("The ROI '" + name(roi) + "' names no plane of '" + image.getTitle() + "', which has " + planes
+			throw new UserError("The ROI '" + name(roi) + "' names no plane of '" + image.getTitle() + "', which has " + planes
 					+ ": give every ROI its plane (in the ROI Manager: More > Options, 'Associate with slice', before adding the ROIs).");
 		return z;
 	}

@@ -17,7 +17,13 @@ import org.scijava.plugin.Plugin;
 import sc.fiji.ris.crf.DenseCrf;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmentStats;
+import sc.fiji.ris.infer.SegmenterOptions;
 import sc.fiji.ris.model.RisModel;
+import sc.fiji.ris.imagej.ImagePlusRefiner;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.SegmentationFiles;
+import sc.fiji.ris.imagej.LabelImages;
 
 /**
  * "Segment Instances": finds every nucleus in every plane of an image and publishes a 16-bit label image, the
@@ -71,7 +77,7 @@ public class SegmentInstancesCommand extends ContextCommand {
 			LabelImages.checkNotLabels(input);
 			InstanceRois.checkMode(roi_manager);
 			if (warning != null) log.warn(warning);
-			Segmenter.Options o = new Segmenter.Options();
+			SegmenterOptions o = new SegmenterOptions();
 			o.minConfidence = min_confidence < 0 ? Double.NaN : min_confidence;
 			o.mergeSolidity = merge_solidity < 0 ? Double.NaN : merge_solidity;
 			o.spotMinArea = Math.max(-1, smallest_spot);
@@ -84,7 +90,7 @@ public class SegmentInstancesCommand extends ContextCommand {
 			try (RisModel model = Models.open(model_file)) {
 				Segmenter segmenter = new Segmenter(model, o);
 				if (segmenter.flipSettings() != null) log.info(what + ": " + segmenter.flipSettings() + ".");
-				List<Segmenter.Stats> stats = new java.util.ArrayList<>();
+				List<SegmentStats> stats = new java.util.ArrayList<>();
 				planes = ImagePlusSegmenter.segment(input, segmenter, progress, stats);
 				for (int z = 0; z < stats.size(); z++)
 					if (stats.get(z).warning != null)
@@ -109,7 +115,7 @@ public class SegmentInstancesCommand extends ContextCommand {
 			instance_count = planes.stream().mapToInt(Instances::count).sum();
 			label_image = labels;
 		} catch (RuntimeException | IOException e) {
-			CommandFailure.report(this, what, e);
+			CommandFailure.report(this, what, e, CommandFailure.parameters("flip_votes", "flip_averaging"));
 		}
 	}
 }

@@ -10,6 +10,7 @@ import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.train.RisTrainer;
 
 /**
@@ -58,7 +59,7 @@ public class TrainModelCommand extends ContextCommand {
 			job.valLabels = Models.isGiven(val_labels_dir) ? val_labels_dir.toPath() : null;
 			job.output = Models.isGiven(output_file) ? output_file.toPath() : null;
 			if (start_from_bundled && Models.isGiven(start_from))
-				throw new IllegalArgumentException("Give either a model file in start_from or tick start_from_bundled, not both.");
+				throw new UserError("Give either a model file in start_from or tick start_from_bundled, not both.");
 			job.startFrom = start_from_bundled ? sc.fiji.ris.io.ModelPackage.bundledCopy() : Models.isGiven(start_from) ? start_from.toPath() : null;
 			if (start_from_bundled) job.startFromName = "the bundled model";
 			job.options.minutes = max_minutes;
@@ -69,7 +70,7 @@ public class TrainModelCommand extends ContextCommand {
 			progress.done();
 			log.info(String.format(Locale.ROOT, "Train Model: %s after %d iterations (%.1f min); wrote %s.", r.cancelled ? "stopped" : "done", r.iterations, r.seconds / 60, output_file));
 		} catch (RuntimeException | IOException e) {
-			CommandFailure.report(this, "Train Model", e);
+			CommandFailure.report(this, "Train Model", e, CommandFailure.parameters("crop", "crop_size", "minutes", "max_minutes", "synthetic", "synthetic_fraction"));
 		}
 	}
 }

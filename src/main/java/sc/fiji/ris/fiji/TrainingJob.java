@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.data.LabeledImage;
@@ -18,6 +19,8 @@ import sc.fiji.ris.model.RisModel;
 import sc.fiji.ris.train.RisTrainer;
 import sc.fiji.ris.train.TrainingLog;
 import sc.fiji.ris.train.TrainingOptions;
+import sc.fiji.ris.imagej.ImageFiles;
+import sc.fiji.ris.imagej.LossCurvePlot;
 
 /**
  * One training run of the "Train Model" and "Fine-tune RIS on Annotated Images" commands, as {@code ris train} does
@@ -59,22 +62,22 @@ public final class TrainingJob {
 	 */
 	public RisTrainer.Result run(Progress progress, Consumer<TrainingLog.Row> rows, Consumer<String> warnings) throws IOException {
 		if ((images == null || labels == null) && (annotated.isEmpty() || images != null || labels != null))
-			throw new IllegalArgumentException("Give both images_dir and labels_dir: the training images and their label images.");
-		if ((valImages == null) != (valLabels == null)) throw new IllegalArgumentException("Give both val_images_dir and val_labels_dir, or neither.");
+			throw new UserError("Give both images_dir and labels_dir: the training images and their label images.");
+		if ((valImages == null) != (valLabels == null)) throw new UserError("Give both val_images_dir and val_labels_dir, or neither.");
 		if (output == null || !output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip") || Files.isDirectory(output))
-			throw new IllegalArgumentException("The output_file " + output + " must name a .zip file: the model package to write.");
+			throw new UserError("The output_file " + output + " must name a .zip file: the model package to write.");
 		if (startFrom != null && !Files.isRegularFile(startFrom))
-			throw new IllegalArgumentException("The model file " + startFrom + " given as start_from does not exist: choose a RIS model (.zip) to fine-tune, or leave it empty to train a new one.");
-		if (!(options.minutes > 0)) throw new IllegalArgumentException("The max_minutes must be positive, not " + options.minutes + ": it says when training ends.");
-		if (!(options.syntheticFraction >= 0 && options.syntheticFraction <= 1)) throw new IllegalArgumentException("The synthetic_fraction must lie in [0, 1], not " + options.syntheticFraction + ".");
-		if (options.crop < 32 || options.crop % 8 != 0) throw new IllegalArgumentException("The crop_size must be a multiple of 8 and at least 32, not " + options.crop + ".");
+			throw new UserError("The model file " + startFrom + " given as start_from does not exist: choose a RIS model (.zip) to fine-tune, or leave it empty to train a new one.");
+		if (!(options.minutes > 0)) throw new UserError("The max_minutes must be positive, not " + options.minutes + ": it says when training ends.");
+		if (!(options.syntheticFraction >= 0 && options.syntheticFraction <= 1)) throw new UserError("The synthetic_fraction must lie in [0, 1], not " + options.syntheticFraction + ".");
+		if (options.crop < 32 || options.crop % 8 != 0) throw new UserError("The crop_size must be a multiple of 8 and at least 32, not " + options.crop + ".");
 		String stem = output.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
 		Path parent = output.toAbsolutePath().getParent();
 		options.checkpointDir = parent.resolve(stem + ".checkpoints");
 		options.startFrom = startFrom;
 		ModelConfig config = startFrom != null ? ModelPackage.readConfig(startFrom) : new ModelConfig();
 		if (startFrom == null && config.tileOverlap >= options.crop / 2)
-			throw new IllegalArgumentException("A crop_size of " + options.crop + " is too small for a new model, whose tiles overlap by " + config.tileOverlap
+			throw new UserError("A crop_size of " + options.crop + " is too small for a new model, whose tiles overlap by " + config.tileOverlap
 					+ " pixels: use " + ((2 * config.tileOverlap + 2 + 7) / 8 * 8) + " or more.");
 		options.validate();
 

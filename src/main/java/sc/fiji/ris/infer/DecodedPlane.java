@@ -36,7 +36,7 @@ public final class DecodedPlane {
 		return imageWidth != grid.width || imageHeight != grid.height;
 	}
 
-	/** The decoder steps the tiles take at {@code minConfidence}, as {@link Segmenter.Stats#steps} counts them. */
+	/** The decoder steps the tiles take at {@code minConfidence}, as {@link SegmentStats#steps} counts them. */
 	long steps(double minConfidence) {
 		long n = 0;
 		for (List<TileDecoder.Emission> em : emissions) n += emitted(em, minConfidence) + 1;

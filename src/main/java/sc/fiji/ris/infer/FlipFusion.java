@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import sc.fiji.ris.UserError;
 
 /**
  * Test-time augmentation by flips: a plane is segmented as it is and mirrored (left-right, top-bottom, both), the
@@ -19,7 +20,7 @@ import java.util.Map;
  */
 public final class FlipFusion {
 
-	/** No flip, left-right, top-bottom, both: the views {@link Segmenter.Options#flipVotes} fuses. */
+	/** No flip, left-right, top-bottom, both: the views {@link SegmenterOptions#flipVotes} fuses. */
 	public static final int NONE = 0, HORIZONTAL = 1, VERTICAL = 2, BOTH = 3;
 
 	private FlipFusion() {}
@@ -65,12 +66,12 @@ public final class FlipFusion {
 	 */
 	public static Instances fuse(List<Instances> views, int minVotes, int minArea) {
 		int k = views.size();
-		if (k == 0) throw new IllegalArgumentException("There is no view to fuse.");
-		if (minVotes < 1 || minVotes > k) throw new IllegalArgumentException("The votes needed must lie in [1, " + k + "], not " + minVotes + ".");
+		if (k == 0) throw new UserError("There is no view to fuse.");
+		if (minVotes < 1 || minVotes > k) throw new UserError("The votes needed must lie in [1, " + k + "], not " + minVotes + ".");
 		int w = views.get(0).width(), h = views.get(0).height(), size = w * h;
 		int[] offset = new int[k + 1];
 		for (int v = 0; v < k; v++) {
-			if (views.get(v).width() != w || views.get(v).height() != h) throw new IllegalArgumentException("The views differ in size.");
+			if (views.get(v).width() != w || views.get(v).height() != h) throw new UserError("The views differ in size.");
 			offset[v + 1] = offset[v] + views.get(v).count();
 		}
 		int total = offset[k];

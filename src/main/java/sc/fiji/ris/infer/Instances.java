@@ -1,6 +1,7 @@
 package sc.fiji.ris.infer;
 
 import java.util.Arrays;
+import sc.fiji.ris.UserError;
 
 /**
  * The instances found in one 2D plane: a label image (row-major, 0 = background, labels consecutive 1..n), the
@@ -15,7 +16,7 @@ public final class Instances {
 		public final float[] values;
 
 		public SoftMask(int x0, int y0, int width, int height, float[] values) {
-			if (values.length != width * height) throw new IllegalArgumentException("A soft mask of " + width + "x" + height + " needs " + width * height + " values.");
+			if (values.length != width * height) throw new UserError("A soft mask of " + width + "x" + height + " needs " + width * height + " values.");
 			this.x0 = x0;
 			this.y0 = y0;
 			this.width = width;
@@ -42,11 +43,11 @@ public final class Instances {
 	 * @param softMasks soft mask of label l at index l - 1, or null when not kept
 	 */
 	public Instances(int width, int height, int[] labels, float[] confidences, SoftMask[] softMasks) {
-		if (labels.length != width * height) throw new IllegalArgumentException("The label image has " + labels.length + " pixels, expected " + width * height + ".");
+		if (labels.length != width * height) throw new UserError("The label image has " + labels.length + " pixels, expected " + width * height + ".");
 		int max = 0;
 		for (int l : labels) max = Math.max(max, l);
-		if (max != confidences.length) throw new IllegalArgumentException("There are " + max + " labels but " + confidences.length + " confidences.");
-		if (softMasks != null && softMasks.length != confidences.length) throw new IllegalArgumentException("There must be one soft mask per instance.");
+		if (max != confidences.length) throw new UserError("There are " + max + " labels but " + confidences.length + " confidences.");
+		if (softMasks != null && softMasks.length != confidences.length) throw new UserError("There must be one soft mask per instance.");
 		this.width = width;
 		this.height = height;
 		this.labels = labels;

@@ -1,5 +1,7 @@
 package sc.fiji.ris.infer;
 
+import sc.fiji.ris.UserError;
+
 /**
  * Resizing of planes for the {@code object_diameter} option: the image is brought to the scale the model was
  * trained for, segmented, and the labels (and soft masks) are brought back.
@@ -15,8 +17,8 @@ public final class Resampling {
 
 	/** Resizes a row-major plane from {@code w x h} to {@code nw x nh}. */
 	public static float[] resize(float[] src, int w, int h, int nw, int nh) {
-		if (src.length != w * h) throw new IllegalArgumentException("The plane has " + src.length + " pixels, expected " + w * h + ".");
-		if (nw < 1 || nh < 1) throw new IllegalArgumentException("The resized plane must have at least one pixel, not " + nw + "x" + nh + ".");
+		if (src.length != w * h) throw new UserError("The plane has " + src.length + " pixels, expected " + w * h + ".");
+		if (nw < 1 || nh < 1) throw new UserError("The resized plane must have at least one pixel, not " + nw + "x" + nh + ".");
 		float[] rows = new float[nw * h];
 		Kernel kx = new Kernel(w, nw);
 		for (int y = 0; y < h; y++)
@@ -78,7 +80,7 @@ public final class Resampling {
 
 	/** Resizes a label image by nearest neighbour. */
 	public static int[] resizeLabels(int[] src, int w, int h, int nw, int nh) {
-		if (src.length != w * h) throw new IllegalArgumentException("The label image has " + src.length + " pixels, expected " + w * h + ".");
+		if (src.length != w * h) throw new UserError("The label image has " + src.length + " pixels, expected " + w * h + ".");
 		int[] out = new int[nw * nh];
 		int[] mx = new int[nw];
 		for (int x = 0; x < nw; x++) mx[x] = nearest(x, nw, w);

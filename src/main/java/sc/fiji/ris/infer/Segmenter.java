@@ -8,6 +8,7 @@ import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.PercentileNormalizer;
 import sc.fiji.ris.model.ModelConfig;
@@ -21,124 +22,9 @@ import sc.fiji.ris.model.RisModel;
  * {@link SizePolicy} decides once per plane at which size it is segmented; with flips, the mirrored views are fused
  * ({@link FlipFusion}). The settings are resolved once ({@link SegmenterSettings}).
  *
- * <p>Not thread-safe (its last call's {@link Stats}); one instance per thread. PyTorch uses its own intra-op threads.
+ * <p>Not thread-safe (its last call's {@link SegmentStats}); one instance per thread. PyTorch uses its own intra-op threads.
  */
 public final class Segmenter {
-
-	/** Options; NaN / negative / 0 values mean "as the model's config says". */
-	public static final class Options {
-		public double minConfidence = Double.NaN;
-		public double maskThreshold = Double.NaN;
-		/** Solidity above which two touching parts of one nucleus are joined ({@link FragmentMerging}); 0: never. */
-		public double mergeSolidity = Double.NaN;
-		public int minArea = -1;
-		public int tileSize = 0;
-		public int tileOverlap = -1;
-		public int maxSteps = 0;
-		/**
-		 * Tiles decoded together (rounded to whole rows of tiles). A decoding step is many small operations, so
-		 * larger batches cost less per tile: with the bundled model's 96-pixel tiles, 64 took 0.72 s per BBBC039 val
-		 * image against 1.2 s for 16, at about 0.002 lower F1.
-		 */
-		public int batchSize = 64;
-		/** Keep each instance's soft mask (needed by the dense CRF). */
-		public boolean keepSoftMasks = false;
-		/**
-		 * Typical object diameter in the image, in pixels; the image is rescaled so that objects have the size the
-		 * model was trained for ({@link ModelConfig#objectDiameter}), and the results are scaled back. 0 or NaN: no
-		 * rescaling.
-		 */
-		public double objectDiameter = 0;
-		/**
-		 * When no object diameter is given: measure the median diameter of the instances found at the model's size
-		 * and, if it is off by more than {@link SizePolicy#DIAMETER_TOLERANCE}, segment once more at the measured size
-		 * (see {@link SizePolicy}).
-		 */
-		public boolean estimateDiameter = false;
-
-		/**
-		 * The object-diameter setting of the commands: above 0, that diameter in pixels; 0, estimated from the image
-		 * ({@link #estimateDiameter}); below 0, the model's own (no rescaling).
-		 */
-		public Options objectDiameterSetting(double pixels) {
-			if (Double.isNaN(pixels)) throw new IllegalArgumentException("The object diameter must be a number of pixels, 0 (estimate it) or -1 (the model's), not NaN.");
-			objectDiameter = Math.max(0, pixels);
-			estimateDiameter = pixels == 0;
-			return this;
-		}
-		/**
-		 * Encode the region of each batch of tiles once instead of every tile on its own (the default): less work on
-		 * the overlaps (about 0.8 s against 1.2 s per BBBC039 val image with the bundled model), about as accurate
-		 * (F1 0.934 either way, SBD 0.884 against 0.883, with the same thresholds); false: every tile is encoded
-		 * alone, as the bundled model was trained.
-		 */
-		public boolean shareEncoder = true;
-		/**
-		 * With a shared encoding: pixels of the image around each batch's region that are encoded with it, so that
-		 * tiles at the region's edge have context; -1 (the default): the context margin the model was trained with
-		 * (0 for models trained without one).
-		 */
-		public int regionMargin = -1;
-		/**
-		 * For networks with a foreground head: pieces of confident foreground that no instance took, of at least half
-		 * a typical nucleus ({@link ModelConfig#objectDiameter}), become instances of their own (see
-		 * {@link ForegroundFill}). On the 50 BBBC039 val images this finds about two more nuclei per
-		 * image that every tile missed.
-		 */
-		public boolean fillFromForeground = true;
-		/**
-		 * Smallest spot (a piece of unclaimed foreground on its own, too small for the fill above) that becomes an
-		 * instance; -1: the model's {@link ModelConfig#spotMinArea}; 0: none. Needs {@link #fillFromForeground}.
-		 */
-		public int spotMinArea = -1;
-		/** The mean foreground probability a spot needs; NaN: the model's {@link ModelConfig#spotMinForeground}. */
-		public double spotMinForeground = Double.NaN;
-		/**
-		 * For networks with a core head: an instance holding several cores of at least this many pixels is cut into
-		 * one instance per core (see {@link CoreSplit}); -1: the model's {@link ModelConfig#coreMinArea};
-		 * 0: never.
-		 */
-		public int coreMinArea = -1;
-		/** The core probability that counts a pixel as core; NaN: the model's {@link ModelConfig#coreThreshold}. */
-		public double coreThreshold = Double.NaN;
-		/**
-		 * Test-time augmentation: 0 = none; otherwise the plane is also segmented mirrored left-right, top-bottom and
-		 * both, and an object is kept when at least this many of the 4 views found it ({@link FlipFusion}); -1: as
-		 * many as the model's {@link ModelConfig#flips} say (2 when it has none). Four times the network's work. With
-		 * flips, the thresholds left to the model come from its {@link ModelConfig#flips} when it has them.
-		 */
-		public int flipVotes = 0;
-		/**
-		 * Whether holes inside one instance are filled ({@link HoleFilling}); false only to measure what
-		 * the step brings ({@code ris bench sets --steps}).
-		 */
-		public boolean fillHoles = true;
-		/**
-		 * Measured diameters within this factor of the model's are left alone; NaN: {@link SizePolicy#DIAMETER_TOLERANCE}.
-		 * Only to choose that constant on validation images ({@code ris bench sets --steps}).
-		 */
-		public double diameterTolerance = Double.NaN;
-	}
-
-	/** Where the time of the last call went, and how much work it was. */
-	public static final class Stats {
-		public long normaliseNanos, networkNanos, stitchNanos;
-		public int tiles, steps;
-		/** Passes over the image: more than 1 when the object diameter was estimated and the image segmented again. */
-		public int passes = 1;
-		/** The object diameter the last pass assumed, in image pixels (the model's own unless rescaled). */
-		public double objectDiameter;
-		/** The median diameter of the instances of the last pass, in image pixels; NaN when none was measured. */
-		public double measuredDiameter = Double.NaN;
-		/** Views fused by test-time augmentation (1: none). */
-		public int views = 1;
-		/** Network pixels per image pixel of the kept pass. */
-		double scale = 1;
-		/** Whether the kept pass is at another size than the first (a later pass may be tried and not kept). */
-		public boolean resized;
-		/** One sentence when the size estimate's second pass was rejected (the first pass is kept); null otherwise. */
-		public String warning;
-	}
 
 	private final RisModel model;
 	private final SegmenterSettings settings;
@@ -146,14 +32,14 @@ public final class Segmenter {
 	private final Decoder decoder;
 	private final PostProcessing post;
 	private final SizePolicy size;
-	private Stats stats = new Stats();
+	private SegmentStats stats = new SegmentStats();
 
-	public Segmenter(RisModel model, Options o) {
+	public Segmenter(RisModel model, SegmenterOptions o) {
 		this(model.config(), model, new TileDecoder(model, o.shareEncoder, o.regionMargin), o);
 	}
 
 	/** A segmenter over any tile decoder (tests use an oracle); {@code model} may then be null. */
-	public Segmenter(ModelConfig config, RisModel model, Decoder decoder, Options o) {
+	public Segmenter(ModelConfig config, RisModel model, Decoder decoder, SegmenterOptions o) {
 		this.model = model;
 		this.settings = new SegmenterSettings(config, o);
 		this.normalizer = new PercentileNormalizer(config.normLowPercentile, config.normHighPercentile);
@@ -169,7 +55,7 @@ public final class Segmenter {
 	/** Network pixels per image pixel: the model's input scale, times the model's over the given object diameter. */
 	public double scale() { return settings.scale; }
 	/** Statistics of the last call to a segment method. */
-	public Stats lastStats() { return stats; }
+	public SegmentStats lastStats() { return stats; }
 
 	/**
 	 * The settings in use, in words, for logs: with flips, the votes and thresholds (which may come from the model's
@@ -182,7 +68,7 @@ public final class Segmenter {
 
 	/** Segments an imglib2 plane (raw intensities). */
 	public Instances segment(RandomAccessibleInterval<? extends RealType<?>> plane, Progress progress) {
-		if (plane.numDimensions() != 2) throw new IllegalArgumentException("The segmenter takes one 2D plane, not a " + plane.numDimensions() + "D image.");
+		if (plane.numDimensions() != 2) throw new UserError("The segmenter takes one 2D plane, not a " + plane.numDimensions() + "D image.");
 		int w = (int) plane.dimension(0), h = (int) plane.dimension(1);
 		float[] px = new float[w * h];
 		Cursor<? extends RealType<?>> c = Views.flatIterable(plane).cursor();
@@ -192,12 +78,12 @@ public final class Segmenter {
 
 	/**
 	 * Segments a plane of raw intensities (row-major); normalises it as the model was trained. With
-	 * {@link Options#estimateDiameter}, at the size {@link SizePolicy} decides.
+	 * {@link SegmenterOptions#estimateDiameter}, at the size {@link SizePolicy} decides.
 	 */
 	public Instances segment(float[] pixels, int width, int height, Progress progress) {
-		if (pixels.length != width * height) throw new IllegalArgumentException("The plane has " + pixels.length + " pixels, expected " + width * height + ".");
+		if (pixels.length != width * height) throw new UserError("The plane has " + pixels.length + " pixels, expected " + width * height + ".");
 		Progress whole = progress == null ? Progress.NONE : progress;
-		Stats s = new Stats();
+		SegmentStats s = new SegmentStats();
 		int votes = settings.flipVotes;
 		// with flips, the first view (and its passes at other sizes) fills the first quarter of the progress bar
 		Instances out = size.segment(pixels, width, height, votes > 0 ? part(whole, 0, 4) : whole, s, this::segmentAt, null, 0);
@@ -220,7 +106,7 @@ public final class Segmenter {
 
 	/**
 	 * The object diameter, in image pixels, at which {@link #segment(float[], int, int, Progress)} segments this plane:
-	 * the option's or the model's, or, with {@link Options#estimateDiameter}, the one {@link SizePolicy} settles on
+	 * the option's or the model's, or, with {@link SegmenterOptions#estimateDiameter}, the one {@link SizePolicy} settles on
 	 * (one view, whatever the flips). For tuning thresholds on whole images as they are segmented.
 	 */
 	public double objectDiameter(float[] pixels, int width, int height) {
@@ -235,7 +121,7 @@ public final class Segmenter {
 	 */
 	public double objectDiameter(float[] pixels, int width, int height, DecodedPlane decoded) {
 		if (!settings.estimateDiameter) return settings.modelDiameter / settings.scale;
-		Stats s = new Stats();
+		SegmentStats s = new SegmentStats();
 		boolean fits = decoded != null && decoded.scale == settings.scale && decoded.grid.tile == settings.tile && decoded.grid.overlap == settings.overlap
 				&& decoded.minConfidence <= settings.thresholds.minConfidence() && decoded.fillArea == settings.fillArea;
 		size.segment(pixels, width, height, Progress.NONE, s, this::segmentAt, fits ? () -> pass(decoded, settings.thresholds) : null,
@@ -249,9 +135,9 @@ public final class Segmenter {
 	 */
 	public DecodedPlane decodeAll(float[] pixels, int width, int height) {
 		int[] size = new int[] { width, height };
-		float[] img = normalised(pixels, size, settings.scale, new Stats());
+		float[] img = normalised(pixels, size, settings.scale, new SegmentStats());
 		DecodedPlane d = new DecodedPlane(settings.grid(size[0], size[1]), width, height, settings.scale, settings.thresholds.minConfidence(), settings.fillArea);
-		float[][] maps = decodeTiles(img, d.grid, settings.thresholds.minConfidence(), true, Progress.NONE, new Stats(), (k, em) -> d.emissions.add(em));
+		float[][] maps = decodeTiles(img, d.grid, settings.thresholds.minConfidence(), true, Progress.NONE, new SegmentStats(), (k, em) -> d.emissions.add(em));
 		d.foreground = maps[0];
 		d.cores = maps[1];
 		return d;
@@ -277,7 +163,7 @@ public final class Segmenter {
 	}
 
 	/** One pass at {@code sc} network pixels per image pixel; adds its timings and work to {@code s}. */
-	private PostProcessing.Pass segmentAt(float[] pixels, int width, int height, double sc, Progress progress, Stats s) {
+	private PostProcessing.Pass segmentAt(float[] pixels, int width, int height, double sc, Progress progress, SegmentStats s) {
 		int[] size = new int[] { width, height };
 		float[] img = normalised(pixels, size, sc, s);
 		TileGrid grid = settings.grid(size[0], size[1]);
@@ -292,7 +178,7 @@ public final class Segmenter {
 	}
 
 	/** The plane resampled by {@code sc} (its new size into {@code size}) and normalised; adds the time to {@code s}. */
-	private float[] normalised(float[] pixels, int[] size, double sc, Stats s) {
+	private float[] normalised(float[] pixels, int[] size, double sc, SegmentStats s) {
 		long t0 = System.nanoTime();
 		if (sc != 1) {
 			int sw = Math.max(1, (int) Math.round(size[0] * sc)), sh = Math.max(1, (int) Math.round(size[1] * sc));
@@ -310,7 +196,7 @@ public final class Segmenter {
 	 * returns the plane's foreground (when the fill uses it) and core probabilities (when {@code keepCores}),
 	 * each pixel from the tile that owns it (null where the network has none).
 	 */
-	private float[][] decodeTiles(float[] img, TileGrid grid, double minConfidence, boolean keepCores, Progress progress, Stats s, BiConsumer<Integer, List<TileDecoder.Emission>> sink) {
+	private float[][] decodeTiles(float[] img, TileGrid grid, double minConfidence, boolean keepCores, Progress progress, SegmentStats s, BiConsumer<Integer, List<TileDecoder.Emission>> sink) {
 		int nTiles = grid.count(), batch = grid.batch(settings.batchSize);
 		s.tiles += nTiles;
 		float[] fg = null, cores = null;
@@ -341,10 +227,10 @@ public final class Segmenter {
 	 * "at an object diameter of D px" for a single plane (or every plane at one size); otherwise "in K of N planes, at
 	 * object diameters A-B px" (or "at object diameter D px" when those K planes share one size).
 	 */
-	public static String resegmented(List<Stats> planes) {
+	public static String resegmented(List<SegmentStats> planes) {
 		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
 		int k = 0;
-		for (Stats s : planes) {
+		for (SegmentStats s : planes) {
 			if (!s.resized) continue;
 			k++;
 			lo = Math.min(lo, s.objectDiameter);

@@ -1,10 +1,12 @@
 package sc.fiji.ris.infer;
 
 import java.util.Locale;
+import sc.fiji.ris.InvalidSetting;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.model.ModelConfig;
 
 /**
- * What one {@link Segmenter} does, resolved once from the model's config and the user's {@link Segmenter.Options}
+ * What one {@link Segmenter} does, resolved once from the model's config and the user's {@link SegmenterOptions}
  * (where an option is left at its "the model's" value, the model's, or with flips the model's flip decisions): no
  * sentinel value gets past this class. Checked on creation.
  */
@@ -35,8 +37,8 @@ final class SegmenterSettings {
 	/** {@link SizePolicy#PIECES_LIMIT}, raised for a model that learnt crowded objects. */
 	final double piecesLimit;
 
-	SegmenterSettings(ModelConfig config, Segmenter.Options o) {
-		if (o.flipVotes < -1 || o.flipVotes > 4) throw new IllegalArgumentException("The votes of the flipped views must lie in [1, 4] (0 = no flips), not " + o.flipVotes + ".");
+	SegmenterSettings(ModelConfig config, SegmenterOptions o) {
+		if (o.flipVotes < -1 || o.flipVotes > 4) throw new InvalidSetting("flip_votes", "{setting} (the votes of the flipped views) must lie in [1, 4] (0 = no flips), not " + o.flipVotes + ".");
 		ModelConfig.FlipDecisions fd = o.flipVotes != 0 ? config.flips : null;
 		flipVotes = o.flipVotes >= 0 ? o.flipVotes : fd != null ? fd.votes : 2;
 		thresholds = new Thresholds(
@@ -55,7 +57,7 @@ final class SegmenterSettings {
 		keepSoftMasks = o.keepSoftMasks;
 		fillHoles = o.fillHoles;
 		diameterTolerance = Double.isNaN(o.diameterTolerance) ? SizePolicy.DIAMETER_TOLERANCE : o.diameterTolerance;
-		if (!(diameterTolerance >= 1)) throw new IllegalArgumentException("The diameter tolerance must be at least 1, not " + diameterTolerance + ".");
+		if (!(diameterTolerance >= 1)) throw new UserError("The diameter tolerance must be at least 1, not " + diameterTolerance + ".");
 		estimateDiameter = o.estimateDiameter && !(o.objectDiameter > 0);
 		inputScale = config.inputScale;
 		configDiameter = config.objectDiameter;
@@ -64,16 +66,16 @@ final class SegmenterSettings {
 		fillArea = o.fillFromForeground ? ForegroundFill.minPieceArea(modelDiameter) : 0;
 		rimGrowth = o.fillFromForeground ? RimGrowth.steps(modelDiameter) : 0;
 		if (o.objectDiameter < 0 || Double.isInfinite(o.objectDiameter))
-			throw new IllegalArgumentException("The object diameter must be a positive number of pixels (or 0 for the model's own), not " + o.objectDiameter + ".");
+			throw new InvalidSetting("object_diameter", "{setting} must be a positive number of pixels (or 0 for the model's own), not " + o.objectDiameter + ".");
 		double sc = o.objectDiameter > 0 ? modelDiameter / o.objectDiameter : config.inputScale;
 		if (sc / config.inputScale < 0.125 || sc / config.inputScale > 8)
-			throw new IllegalArgumentException(String.format(Locale.ROOT,
-					"An object diameter of %.1f pixels is too far from the model's %.1f (at most 8 times larger or smaller): check the value.",
+			throw new InvalidSetting("object_diameter", String.format(Locale.ROOT,
+					"{setting} %.1f (pixels) is too far from the model's %.1f (at most 8 times larger or smaller): check the value.",
 					o.objectDiameter, config.objectDiameter));
 		scale = Math.abs(sc - 1) < 0.02 ? 1 : sc;
-		if (tile < 32 || tile % 8 != 0) throw new IllegalArgumentException("The tile size must be a multiple of 8 and at least 32, not " + tile + ".");
+		if (tile < 32 || tile % 8 != 0) throw new InvalidSetting("tile_size", "{setting} must be a multiple of 8 and at least 32, not " + tile + ".");
 		if (overlap < 0 || overlap > tile - 2 * TileGrid.ALIGN)
-			throw new IllegalArgumentException("The tile overlap must lie in [0, tile size - " + 2 * TileGrid.ALIGN + "], not " + overlap + ".");
+			throw new InvalidSetting("tile_overlap", "{setting} must lie in [0, tile size - " + 2 * TileGrid.ALIGN + "], not " + overlap + ".");
 	}
 
 	/** The tiles of a plane of {@code width x height} network pixels. */

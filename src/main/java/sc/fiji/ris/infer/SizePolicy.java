@@ -14,7 +14,7 @@ import sc.fiji.ris.data.InstanceSizes;
  * into pieces: one more pass assumes objects twice as large. Otherwise, if their median equivalent diameter is off
  * the model's by more than {@link #DIAMETER_TOLERANCE}, one more pass assumes the measured diameter. That pass never
  * assumes objects more than 4 times larger or 2 times smaller than the model's, and it is rejected, with a
- * {@link Segmenter.Stats#warning}, when it finds more than {@link #COUNT_LIMIT} times the first pass's instances or
+ * {@link SegmentStats#warning}, when it finds more than {@link #COUNT_LIMIT} times the first pass's instances or
  * takes more than {@link #WORK_LIMIT} times its network's work (counted for the whole plane when a window was
  * measured): the model's size is kept.
  */
@@ -22,7 +22,7 @@ public final class SizePolicy {
 
 	/** One pass over a plane at a scale (network pixels per image pixel); adds its timings and work to the stats. */
 	interface Passes {
-		PostProcessing.Pass run(float[] pixels, int width, int height, double scale, Progress progress, Segmenter.Stats stats);
+		PostProcessing.Pass run(float[] pixels, int width, int height, double scale, Progress progress, SegmentStats stats);
 	}
 
 	private final SegmenterSettings settings;
@@ -38,7 +38,7 @@ public final class SizePolicy {
 	 * @param given the first pass at the settings' scale when it is known already (null: it is run), and the steps
 	 *        it took
 	 */
-	Instances segment(float[] pixels, int width, int height, Progress progress, Segmenter.Stats s, Passes passes, Supplier<PostProcessing.Pass> given,
+	Instances segment(float[] pixels, int width, int height, Progress progress, SegmentStats s, Passes passes, Supplier<PostProcessing.Pass> given,
 			long givenSteps) {
 		double sc = settings.scale, modelDiameter = settings.modelDiameter;
 		s.objectDiameter = modelDiameter / sc;
@@ -86,10 +86,10 @@ public final class SizePolicy {
 	}
 
 	/**
-	 * The scale the measured objects ask for (sets {@link Segmenter.Stats#measuredDiameter}), bounded; NaN when they
+	 * The scale the measured objects ask for (sets {@link SegmentStats#measuredDiameter}), bounded; NaN when they
 	 * are too few to tell or within the tolerance of the model's size.
 	 */
-	private double wantedScale(Instances objects, Segmenter.Stats s) {
+	private double wantedScale(Instances objects, SegmentStats s) {
 		double d = medianDiameter(objects, DIAMETER_MIN_OBJECTS);
 		if (Double.isNaN(d)) return Double.NaN;
 		s.measuredDiameter = d;

@@ -1,6 +1,7 @@
 package sc.fiji.ris.infer;
 
 import java.util.Locale;
+import sc.fiji.ris.UserError;
 
 /**
  * The decision thresholds of one segmentation, as the model was tuned with them ({@code ris tune}): when a tile's
@@ -21,12 +22,12 @@ public record Thresholds(double minConfidence, double maskThreshold, int minArea
 		double spotMinForeground, int coreMinArea, double coreThreshold) {
 
 	public Thresholds {
-		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new IllegalArgumentException("The merge solidity must lie in [0, 1] (0 = never join), not " + mergeSolidity + ".");
+		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new UserError("The merge solidity must lie in [0, 1] (0 = never join), not " + mergeSolidity + ".");
 		if (!(spotMinForeground >= 0.5 && spotMinForeground <= 1))
-			throw new IllegalArgumentException("The least mean foreground of a spot must lie in [0.5, 1], not " + spotMinForeground + ".");
-		if (!(coreThreshold > 0 && coreThreshold < 1)) throw new IllegalArgumentException("The core threshold must lie in (0, 1), not " + coreThreshold + ".");
-		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The minimum confidence must lie in [0, 1], not " + minConfidence + ".");
-		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("The mask threshold must lie in (0, 1), not " + maskThreshold + ".");
+			throw new UserError("The least mean foreground of a spot must lie in [0.5, 1], not " + spotMinForeground + ".");
+		if (!(coreThreshold > 0 && coreThreshold < 1)) throw new UserError("The core threshold must lie in (0, 1), not " + coreThreshold + ".");
+		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new UserError("The minimum confidence must lie in [0, 1], not " + minConfidence + ".");
+		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new UserError("The mask threshold must lie in (0, 1), not " + maskThreshold + ".");
 	}
 
 	/** The same thresholds with another minimum confidence, mask threshold, minimum area and merge solidity. */

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.model.NonFiniteOutputException;
 import sc.fiji.ris.model.PyTorchRuntime;
 import sc.fiji.ris.model.RisModel;
@@ -91,7 +92,7 @@ public final class TileDecoder implements Decoder {
 		int px = size * size;
 		float[] flat = new float[n * px];
 		for (int i = 0; i < n; i++) {
-			if (tiles.get(i).length != px) throw new IllegalArgumentException("Tile " + i + " has " + tiles.get(i).length + " pixels, expected " + px + ".");
+			if (tiles.get(i).length != px) throw new UserError("Tile " + i + " has " + tiles.get(i).length + " pixels, expected " + px + ".");
 			System.arraycopy(tiles.get(i), 0, flat, i * px, px);
 		}
 		return run(n, size, maxSteps, minConfidence, cancelled, (net, ps, scope) -> net.encode(ps, scope.create(flat, new Shape(n, 1, size, size)), false));
@@ -104,7 +105,7 @@ public final class TileDecoder implements Decoder {
 	 */
 	public List<List<Emission>> decodeWindows(float[] images, int n, int width, int height, int x, int y, int size, int maxSteps, double minConfidence) {
 		if (n == 0) return empty(0);
-		if (images.length != n * width * height) throw new IllegalArgumentException("Expected " + n * width * height + " pixels, got " + images.length + ".");
+		if (images.length != n * width * height) throw new UserError("Expected " + n * width * height + " pixels, got " + images.length + ".");
 		if (x == 0 && y == 0 && width == size && height == size)
 			return run(n, size, maxSteps, minConfidence, null, (net, ps, scope) -> net.encode(ps, scope.create(images, new Shape(n, 1, height, width)), false))
 					.emissions();

@@ -1,5 +1,7 @@
 package sc.fiji.ris.io;
 
+import sc.fiji.ris.UserError;
+
 /**
  * Spatial calibration of an image: the size of one pixel (and the z spacing) in a length unit. A plain value
  * without ImageJ's {@code ij.measure.Calibration}, which this package must not touch. Immutable.
@@ -23,7 +25,7 @@ public final class Calibration {
 	 */
 	public Calibration(double pixelWidth, double pixelHeight, double pixelDepth, String unit) {
 		if (!(pixelWidth > 0 && pixelHeight > 0 && pixelDepth > 0) || Double.isInfinite(pixelWidth) || Double.isInfinite(pixelHeight) || Double.isInfinite(pixelDepth)) {
-			throw new IllegalArgumentException("Pixel sizes must be positive and finite, not " + pixelWidth + " x " + pixelHeight + " x " + pixelDepth + ".");
+			throw new UserError("Pixel sizes must be positive and finite, not " + pixelWidth + " x " + pixelHeight + " x " + pixelDepth + ".");
 		}
 		this.pixelWidth = pixelWidth;
 		this.pixelHeight = pixelHeight;

@@ -1,5 +1,7 @@
 package sc.fiji.ris.io;
 
+import sc.fiji.ris.UserError;
+
 /**
  * The non-spatial dimensions of an image stack in ImageJ's terms: channels, slices (z) and frames (time). Planes are
  * stored in ImageJ's order, channel fastest, then slice, then frame; plane index {@code i} (0-based) is stack
@@ -27,8 +29,8 @@ public final class Dimensions {
 	 * @throws IllegalArgumentException if a count is below 1 or the number of planes does not fit an int
 	 */
 	public static Dimensions of(int channels, int slices, int frames) {
-		if (channels < 1 || slices < 1 || frames < 1) throw new IllegalArgumentException("Channels, slices and frames must each be at least 1, not " + channels + ", " + slices + ", " + frames + ".");
-		if ((long) channels * slices * frames > Integer.MAX_VALUE) throw new IllegalArgumentException("A stack of " + channels + " x " + slices + " x " + frames + " planes is too large.");
+		if (channels < 1 || slices < 1 || frames < 1) throw new UserError("Channels, slices and frames must each be at least 1, not " + channels + ", " + slices + ", " + frames + ".");
+		if ((long) channels * slices * frames > Integer.MAX_VALUE) throw new UserError("A stack of " + channels + " x " + slices + " x " + frames + " planes is too large.");
 		return new Dimensions(channels, slices, frames);
 	}
 

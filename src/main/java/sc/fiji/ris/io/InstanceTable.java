@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.infer.Instances;
 
 /**
@@ -54,7 +55,7 @@ public final class InstanceTable {
 	public static List<Row> measure(Instances inst, float[] intensities, int plane) {
 		int w = inst.width(), n = inst.count();
 		int[] labels = inst.labels();
-		if (intensities != null && intensities.length != labels.length) throw new IllegalArgumentException("The intensities have " + intensities.length + " pixels but the label image has " + labels.length + ".");
+		if (intensities != null && intensities.length != labels.length) throw new UserError("The intensities have " + intensities.length + " pixels but the label image has " + labels.length + ".");
 		long[] area = new long[n + 1];
 		long[] sumX = new long[n + 1], sumY = new long[n + 1];
 		double[] sumI = new double[n + 1];

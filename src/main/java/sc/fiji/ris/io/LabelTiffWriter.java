@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import sc.fiji.ris.UserError;
 
 /**
  * Writes a 16-bit label image (one plane or a stack) as an uncompressed little-endian TIFF that ImageJ opens with its
@@ -39,21 +40,21 @@ public final class LabelTiffWriter {
 	 * @throws IOException if the file cannot be written; the target is then left as it was
 	 */
 	public static void write(Path file, List<int[]> planes, int width, int height, Dimensions dims, Calibration cal) throws IOException {
-		if (width < 1 || height < 1) throw new IllegalArgumentException("The label image " + file + " must be at least 1 x 1 pixels, not " + width + " x " + height + ".");
-		if (planes.size() != dims.planes()) throw new IllegalArgumentException("The label image " + file + " has " + planes.size() + " planes but its dimensions (" + dims + ") need " + dims.planes() + ".");
+		if (width < 1 || height < 1) throw new UserError("The label image " + file + " must be at least 1 x 1 pixels, not " + width + " x " + height + ".");
+		if (planes.size() != dims.planes()) throw new UserError("The label image " + file + " has " + planes.size() + " planes but its dimensions (" + dims + ") need " + dims.planes() + ".");
 		long planePixels = (long) width * height;
 		int max = 0;
 		for (int p = 0; p < planes.size(); p++) {
 			int[] plane = planes.get(p);
-			if (plane.length != planePixels) throw new IllegalArgumentException("Plane " + (p + 1) + " of the label image " + file + " has " + plane.length + " pixels, expected " + width + " x " + height + ".");
+			if (plane.length != planePixels) throw new UserError("Plane " + (p + 1) + " of the label image " + file + " has " + plane.length + " pixels, expected " + width + " x " + height + ".");
 			for (int v : plane) {
-				if (v > 65535) throw new IllegalArgumentException("There are more than 65535 instances in one image: label " + v + " in plane " + (p + 1) + " does not fit the 16-bit label image " + file + ".");
-				if (v < 0) throw new IllegalArgumentException("Plane " + (p + 1) + " of the label image " + file + " holds the negative label " + v + ".");
+				if (v > 65535) throw new UserError("There are more than 65535 instances in one image: label " + v + " in plane " + (p + 1) + " does not fit the 16-bit label image " + file + ".");
+				if (v < 0) throw new UserError("Plane " + (p + 1) + " of the label image " + file + " holds the negative label " + v + ".");
 				if (v > max) max = v;
 			}
 		}
 		Layout layout = new Layout(width, height, planes.size(), description(dims, cal, Math.max(max, 1)), cal.isScaled());
-		if (layout.fileSize > MAX_UNSIGNED_INT) throw new IllegalArgumentException("The label image " + file + " would take " + layout.fileSize + " bytes, more than a classic TIFF can hold (4 GiB): write fewer planes per file.");
+		if (layout.fileSize > MAX_UNSIGNED_INT) throw new UserError("The label image " + file + " would take " + layout.fileSize + " bytes, more than a classic TIFF can hold (4 GiB): write fewer planes per file.");
 		long[] xResolution = layout.scaled ? resolution(cal.pixelWidth(), file) : null;
 		long[] yResolution = layout.scaled ? resolution(cal.pixelHeight(), file) : null;
 		AtomicFiles.write(file, raw -> {
@@ -219,7 +220,7 @@ public final class LabelTiffWriter {
 			if (frac == 0) break;
 			x = 1 / frac;
 		}
-		if (best == null || bestError > 1e-6 * pixelSize) throw new IllegalArgumentException("The pixel size " + pixelSize + " of the label image " + file + " cannot be stored in a TIFF resolution tag: give it in a unit where it lies between 1e-9 and 1e9.");
+		if (best == null || bestError > 1e-6 * pixelSize) throw new UserError("The pixel size " + pixelSize + " of the label image " + file + " cannot be stored in a TIFF resolution tag: give it in a unit where it lies between 1e-9 and 1e9.");
 		return best;
 	}
 }

@@ -1,6 +1,7 @@
 package sc.fiji.ris.io;
 
 import java.util.Objects;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.infer.Instances;
 
 /**
@@ -36,10 +37,10 @@ public final class PlaneInstances {
 	public PlaneInstances(Instances instances, int channel, int slice, int frame, boolean hyperstack, int stackPosition) {
 		this.instances = Objects.requireNonNull(instances, "instances");
 		if (hyperstack) {
-			if (channel < 1 || slice < 1 || frame < 1 || stackPosition < 1) throw new IllegalArgumentException("A hyperstack plane needs channel, slice, frame and stack position of at least 1, not " + channel + ", " + slice + ", " + frame + ", " + stackPosition + ".");
+			if (channel < 1 || slice < 1 || frame < 1 || stackPosition < 1) throw new UserError("A hyperstack plane needs channel, slice, frame and stack position of at least 1, not " + channel + ", " + slice + ", " + frame + ", " + stackPosition + ".");
 		} else {
-			if (channel != 0 || slice != 0 || frame != 0) throw new IllegalArgumentException("A plane outside a hyperstack has only a stack position; channel, slice and frame must be 0.");
-			if (stackPosition < 0) throw new IllegalArgumentException("The stack position must be at least 0, not " + stackPosition + ".");
+			if (channel != 0 || slice != 0 || frame != 0) throw new UserError("A plane outside a hyperstack has only a stack position; channel, slice and frame must be 0.");
+			if (stackPosition < 0) throw new UserError("The stack position must be at least 0, not " + stackPosition + ".");
 		}
 		this.channel = channel;
 		this.slice = slice;
@@ -55,7 +56,7 @@ public final class PlaneInstances {
 
 	/** The instances of plane {@code position} (1-based) of a plain stack. */
 	public static PlaneInstances inStack(Instances instances, int position) {
-		if (position < 1) throw new IllegalArgumentException("A stack position is 1-based, not " + position + ".");
+		if (position < 1) throw new UserError("A stack position is 1-based, not " + position + ".");
 		return new PlaneInstances(instances, 0, 0, 0, false, position);
 	}
 

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.infer.Instances;
 
 /**
@@ -54,10 +55,10 @@ public final class RoiSetWriter {
 		Set<Integer> positions = new HashSet<>();
 		for (PlaneInstances plane : planes) {
 			if (!positions.add(plane.stackPosition())) {
-				throw new IllegalArgumentException(plane.stackPosition() == 0 ? "The RoiSet " + file + " gets several single-image planes: give each plane its stack position." : "Two planes for the RoiSet " + file + " share stack position " + plane.stackPosition() + ".");
+				throw new UserError(plane.stackPosition() == 0 ? "The RoiSet " + file + " gets several single-image planes: give each plane its stack position." : "Two planes for the RoiSet " + file + " share stack position " + plane.stackPosition() + ".");
 			}
 			Instances inst = plane.instances();
-			if (Math.max(inst.width(), inst.height()) > MAX_FLOAT_COORDINATE) throw new IllegalArgumentException("The RoiSet " + file + " cannot hold ROIs of an image " + inst.width() + " x " + inst.height() + " pixels: ROI coordinates are exact only up to " + MAX_FLOAT_COORDINATE + ".");
+			if (Math.max(inst.width(), inst.height()) > MAX_FLOAT_COORDINATE) throw new UserError("The RoiSet " + file + " cannot hold ROIs of an image " + inst.width() + " x " + inst.height() + " pixels: ROI coordinates are exact only up to " + MAX_FLOAT_COORDINATE + ".");
 		}
 		AtomicFiles.write(file, out -> {
 			try (ZipOutputStream zip = new ZipOutputStream(out)) {
@@ -96,7 +97,7 @@ public final class RoiSetWriter {
 	 * pixel. Each call scans the whole label image once, so call it for a few labels, not all of a large image.
 	 */
 	public static List<int[]> outlines(Instances instances, int label) {
-		if (label < 1 || label > instances.count()) throw new IllegalArgumentException("Label " + label + " is not one of the " + instances.count() + " instances.");
+		if (label < 1 || label > instances.count()) throw new UserError("Label " + label + " is not one of the " + instances.count() + " instances.");
 		int[] box = boundingBoxes(instances)[label];
 		return box == null ? new ArrayList<>() : trace(instances, label, box);
 	}

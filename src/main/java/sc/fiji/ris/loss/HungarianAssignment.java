@@ -2,6 +2,7 @@ package sc.fiji.ris.loss;
 
 import java.util.Arrays;
 import java.util.Objects;
+import sc.fiji.ris.UserError;
 
 /**
  * Optimal one-to-one assignment of rows to columns of a rectangular cost matrix (the "Hungarian" or
@@ -49,11 +50,11 @@ public final class HungarianAssignment {
 		for (int i = 0; i < rows; i++) {
 			final double[] row = Objects.requireNonNull(cost[i], "cost[" + i + "]");
 			if (row.length != cols)
-				throw new IllegalArgumentException("Cost matrix is ragged: row " + i + " has " + row.length + " columns, row 0 has " + cols + ".");
+				throw new UserError("Cost matrix is ragged: row " + i + " has " + row.length + " columns, row 0 has " + cols + ".");
 			for (int j = 0; j < cols; j++) {
 				final double c = row[j];
 				if (!Double.isFinite(c))
-					throw new IllegalArgumentException("Cost matrix entry [" + i + "][" + j + "] is " + c + "; all entries must be finite.");
+					throw new UserError("Cost matrix entry [" + i + "][" + j + "] is " + c + "; all entries must be finite.");
 				maxAbs = Math.max(maxAbs, Math.abs(c));
 			}
 		}

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
+import sc.fiji.ris.UserError;
 
 /**
  * The RIS loss (Romera-Paredes &amp; Torr, ECCV 2016, eq. 3), for a batch of B images with T predicted steps and
@@ -99,11 +100,11 @@ public final class RisLoss extends Loss {
 	 */
 	public RisLoss(float lambda, float seedWeight, float borderWeight, float smallArea, float smallWeight) {
 		super("RisLoss");
-		if (!(lambda >= 0)) throw new IllegalArgumentException("lambda must be non-negative.");
-		if (!(seedWeight >= 0)) throw new IllegalArgumentException("The seed weight must be non-negative.");
-		if (!(borderWeight >= 0)) throw new IllegalArgumentException("The border weight must be non-negative.");
-		if (!(smallArea >= 0)) throw new IllegalArgumentException("The small-object area must be non-negative.");
-		if (!(smallWeight >= 1)) throw new IllegalArgumentException("The small-object weight must be at least 1.");
+		if (!(lambda >= 0)) throw new UserError("lambda must be non-negative.");
+		if (!(seedWeight >= 0)) throw new UserError("The seed weight must be non-negative.");
+		if (!(borderWeight >= 0)) throw new UserError("The border weight must be non-negative.");
+		if (!(smallArea >= 0)) throw new UserError("The small-object area must be non-negative.");
+		if (!(smallWeight >= 1)) throw new UserError("The small-object weight must be at least 1.");
 		this.lambda = lambda;
 		this.seedWeight = seedWeight;
 		this.borderWeight = borderWeight;

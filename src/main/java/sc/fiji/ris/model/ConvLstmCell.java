@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import sc.fiji.ris.UserError;
 
 /**
  * A convolutional LSTM cell (Shi et al., NIPS 2015) as used by RIS (Romera-Paredes &amp; Torr, ECCV 2016):
@@ -47,7 +48,7 @@ public final class ConvLstmCell extends AbstractBlock {
 	public ConvLstmCell(int staticChannels, int dynamicChannels, int hidden) {
 		super(VERSION);
 		if (hidden <= 0 || staticChannels < 0 || dynamicChannels < 0 || staticChannels + dynamicChannels == 0)
-			throw new IllegalArgumentException("A ConvLSTM cell needs an input and a positive number of hidden channels.");
+			throw new UserError("A ConvLSTM cell needs an input and a positive number of hidden channels.");
 		this.staticChannels = staticChannels;
 		this.dynamicChannels = dynamicChannels;
 		this.hidden = hidden;

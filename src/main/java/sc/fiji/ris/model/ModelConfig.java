@@ -1,6 +1,7 @@
 package sc.fiji.ris.model;
 
 import java.util.Arrays;
+import sc.fiji.ris.UserError;
 
 /**
  * Everything needed to rebuild a {@link RisNetwork} and to use it the way it was trained: the architecture,
@@ -188,35 +189,35 @@ public final class ModelConfig {
 	 */
 	public void validate() {
 		if (formatVersion != FORMAT_VERSION)
-			throw new IllegalArgumentException("The model has format version " + formatVersion + " but this plugin reads version " + FORMAT_VERSION + ": update the plugin or use a model made for this version.");
+			throw new UserError("The model has format version " + formatVersion + " but this plugin reads version " + FORMAT_VERSION + ": update the plugin or use a model made for this version.");
 		if (encoderChannels == null || encoderChannels.length < 3 || encoderChannels.length > 4 || Arrays.stream(encoderChannels).anyMatch(c -> c <= 0))
-			throw new IllegalArgumentException("The model's encoderChannels must be three or four positive numbers (one per scale), not " + Arrays.toString(encoderChannels) + ".");
+			throw new UserError("The model's encoderChannels must be three or four positive numbers (one per scale), not " + Arrays.toString(encoderChannels) + ".");
 		if (hiddenChannels <= 0 || maskChannels <= 0)
-			throw new IllegalArgumentException("The model's hiddenChannels and maskChannels must be positive.");
+			throw new UserError("The model's hiddenChannels and maskChannels must be positive.");
 		if (tileSize < 32 || tileSize % 8 != 0)
-			throw new IllegalArgumentException("The model's tileSize must be a multiple of 8 and at least 32, not " + tileSize + ".");
+			throw new UserError("The model's tileSize must be a multiple of 8 and at least 32, not " + tileSize + ".");
 		if (coarseContext && tileSize % 16 != 0)
-			throw new IllegalArgumentException("The model's tileSize must be a multiple of 16 when coarseContext is on, not " + tileSize + ".");
+			throw new UserError("The model's tileSize must be a multiple of 16 when coarseContext is on, not " + tileSize + ".");
 		if (tileOverlap < 0 || tileOverlap >= tileSize / 2)
-			throw new IllegalArgumentException("The model's tileOverlap must be between 0 and half the tile size, not " + tileOverlap + ".");
+			throw new UserError("The model's tileOverlap must be between 0 and half the tile size, not " + tileOverlap + ".");
 		if (!(inputScale >= 0.25 && inputScale <= 4))
-			throw new IllegalArgumentException("The model's inputScale must lie in [0.25, 4], not " + inputScale + ".");
-		if (maxSteps < 1) throw new IllegalArgumentException("The model's maxSteps must be at least 1.");
-		if (!(sharedOutline >= 0 && sharedOutline <= 1)) throw new IllegalArgumentException("The model's sharedOutline must lie in [0, 1], not " + sharedOutline + ".");
-		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new IllegalArgumentException("The model's mergeSolidity must lie in [0, 1], not " + mergeSolidity + ".");
-		if (spotMinArea < 0) throw new IllegalArgumentException("The model's spotMinArea must be at least 0, not " + spotMinArea + ".");
-		if (!(spotMinForeground >= 0.5 && spotMinForeground <= 1)) throw new IllegalArgumentException("The model's spotMinForeground must lie in [0.5, 1], not " + spotMinForeground + ".");
-		if (coreHead && (coreChannels < 1 || coreChannels > 512)) throw new IllegalArgumentException("The model's coreChannels must lie in [1, 512], not " + coreChannels + ".");
-		if (coreMinArea < 0) throw new IllegalArgumentException("The model's coreMinArea must be at least 0, not " + coreMinArea + ".");
-		if (!(coreThreshold > 0 && coreThreshold < 1)) throw new IllegalArgumentException("The model's coreThreshold must lie in (0, 1), not " + coreThreshold + ".");
-		if (maskGrowth < 0 || maskGrowth > 16) throw new IllegalArgumentException("The model's maskGrowth must lie in [0, 16], not " + maskGrowth + ".");
-		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new IllegalArgumentException("The model's minConfidence must lie in [0, 1].");
-		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("The model's maskThreshold must lie in (0, 1).");
+			throw new UserError("The model's inputScale must lie in [0.25, 4], not " + inputScale + ".");
+		if (maxSteps < 1) throw new UserError("The model's maxSteps must be at least 1.");
+		if (!(sharedOutline >= 0 && sharedOutline <= 1)) throw new UserError("The model's sharedOutline must lie in [0, 1], not " + sharedOutline + ".");
+		if (!(mergeSolidity >= 0 && mergeSolidity <= 1)) throw new UserError("The model's mergeSolidity must lie in [0, 1], not " + mergeSolidity + ".");
+		if (spotMinArea < 0) throw new UserError("The model's spotMinArea must be at least 0, not " + spotMinArea + ".");
+		if (!(spotMinForeground >= 0.5 && spotMinForeground <= 1)) throw new UserError("The model's spotMinForeground must lie in [0.5, 1], not " + spotMinForeground + ".");
+		if (coreHead && (coreChannels < 1 || coreChannels > 512)) throw new UserError("The model's coreChannels must lie in [1, 512], not " + coreChannels + ".");
+		if (coreMinArea < 0) throw new UserError("The model's coreMinArea must be at least 0, not " + coreMinArea + ".");
+		if (!(coreThreshold > 0 && coreThreshold < 1)) throw new UserError("The model's coreThreshold must lie in (0, 1), not " + coreThreshold + ".");
+		if (maskGrowth < 0 || maskGrowth > 16) throw new UserError("The model's maskGrowth must lie in [0, 16], not " + maskGrowth + ".");
+		if (!(minConfidence >= 0 && minConfidence <= 1)) throw new UserError("The model's minConfidence must lie in [0, 1].");
+		if (!(maskThreshold > 0 && maskThreshold < 1)) throw new UserError("The model's maskThreshold must lie in (0, 1).");
 		if (flips != null && (flips.votes < 1 || flips.votes > 4 || !(flips.minConfidence >= 0 && flips.minConfidence <= 1)
 				|| !(flips.maskThreshold > 0 && flips.maskThreshold < 1) || flips.minArea < 0 || !(flips.mergeSolidity >= 0 && flips.mergeSolidity <= 1)))
-			throw new IllegalArgumentException("The model's flips thresholds must have votes in [1, 4], minConfidence in [0, 1], maskThreshold in (0, 1), a minArea of at least 0 and mergeSolidity in [0, 1].");
+			throw new UserError("The model's flips thresholds must have votes in [1, 4], minConfidence in [0, 1], maskThreshold in (0, 1), a minArea of at least 0 and mergeSolidity in [0, 1].");
 		if (!(normLowPercentile >= 0 && normLowPercentile < normHighPercentile && normHighPercentile <= 100))
-			throw new IllegalArgumentException("The model's normalisation percentiles must satisfy 0 <= low < high <= 100.");
+			throw new UserError("The model's normalisation percentiles must satisfy 0 <= low < high <= 100.");
 	}
 
 	/** A deep copy. */

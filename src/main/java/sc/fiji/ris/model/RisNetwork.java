@@ -14,6 +14,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import sc.fiji.ris.UserError;
 
 /**
  * The recurrent instance segmentation network (Romera-Paredes &amp; Torr, "Recurrent Instance Segmentation",
@@ -197,7 +198,7 @@ public final class RisNetwork extends AbstractBlock {
 	static NDArray addUp(NDArray fine, NDArray coarse, int factor) {
 		Shape f = fine.getShape(), c = coarse.getShape();
 		if (c.get(2) * factor != f.get(2) || c.get(3) * factor != f.get(3))
-			throw new IllegalArgumentException("Cannot add " + c + " upsampled " + factor + " times to " + f + ".");
+			throw new UserError("Cannot add " + c + " upsampled " + factor + " times to " + f + ".");
 		long b = f.get(0), ch = f.get(1), h = c.get(2), w = c.get(3);
 		return fine.reshape(b, ch, h, factor, w, factor).add(coarse.reshape(c.get(0), c.get(1), h, 1, w, 1)).reshape(b, ch, h * factor, w * factor);
 	}
@@ -213,7 +214,7 @@ public final class RisNetwork extends AbstractBlock {
 	public State encode(ParameterStore ps, NDArray image, boolean training) {
 		Shape shape = image.getShape();
 		if (shape.dimension() != 4 || shape.get(1) != 1 || shape.get(2) % 8 != 0 || shape.get(3) % 8 != 0)
-			throw new IllegalArgumentException("The network needs tiles of shape [B, 1, H, W] with H and W multiples of 8, not " + shape + ".");
+			throw new UserError("The network needs tiles of shape [B, 1, H, W] with H and W multiples of 8, not " + shape + ".");
 		NDArray[] e = encoderOutputs(ps, image, training);
 		NDArray features = e[e.length - 1];
 		State st = new State();
@@ -281,7 +282,7 @@ public final class RisNetwork extends AbstractBlock {
 		int r = ModelConfig.RECURRENT_STRIDE;
 		for (int k = 0; k < x.length; k++)
 			if (x[k] % r != 0 || y[k] % r != 0 || x[k] < 0 || y[k] < 0)
-				throw new IllegalArgumentException("Tile origins must be non-negative multiples of " + r + ", not (" + x[k] + ", " + y[k] + ").");
+				throw new UserError("Tile origins must be non-negative multiples of " + r + ", not (" + x[k] + ", " + y[k] + ").");
 		return cut(region, size, (a, stride) -> {
 			NDList parts = new NDList(x.length);
 			for (int k = 0; k < x.length; k++) parts.add(window(a, x[k], y[k], size, stride));
@@ -298,10 +299,10 @@ public final class RisNetwork extends AbstractBlock {
 	public State window(State region, int x, int y, int size) {
 		int r = ModelConfig.RECURRENT_STRIDE;
 		if (x % r != 0 || y % r != 0 || x < 0 || y < 0)
-			throw new IllegalArgumentException("Window origins must be non-negative multiples of " + r + ", not (" + x + ", " + y + ").");
+			throw new UserError("Window origins must be non-negative multiples of " + r + ", not (" + x + ", " + y + ").");
 		Shape g = region.staticGates.getShape();
 		if (size % r != 0 || (x + size) / r > g.get(3) || (y + size) / r > g.get(2))
-			throw new IllegalArgumentException("A window of " + size + " at (" + x + ", " + y + ") does not fit in an encoding of " + g.get(3) * r + " x "
+			throw new UserError("A window of " + size + " at (" + x + ", " + y + ") does not fit in an encoding of " + g.get(3) * r + " x "
 					+ g.get(2) * r + " pixels.");
 		return cut(region, size, (a, stride) -> window(a, x, y, size, stride));
 	}

@@ -19,6 +19,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
+import sc.fiji.ris.UserError;
 
 /**
  * Files on any Hadoop file system for the job: listing the inputs, bringing an image to local disk for ImageJ's
@@ -120,7 +121,7 @@ final class JobFiles {
 		try (var in = fs.open(p); OutputStream out = Files.newOutputStream(local)) {
 			in.transferTo(out);
 		} catch (FileNotFoundException e) {
-			throw new IllegalArgumentException("The file " + image + " does not exist.");
+			throw new UserError("The file " + image + " does not exist.");
 		}
 		return local;
 	}

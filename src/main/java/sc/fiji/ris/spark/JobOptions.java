@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmenterOptions;
 
 /**
  * The command line of {@link SegmentJob}, parsed once on the driver and shipped to the tasks. The segmentation
@@ -42,7 +42,7 @@ public final class JobOptions implements Serializable {
 	boolean overlay;
 	double minConfidence = Double.NaN, maskThreshold = Double.NaN, mergeSolidity = Double.NaN;
 	int tileSize;
-	/** As {@code Segmenter.Options.objectDiameterSetting}: pixels, 0 for auto, -1 for the model's. */
+	/** As {@code SegmenterOptions.objectDiameterSetting}: pixels, 0 for auto, -1 for the model's. */
 	double objectDiameter;
 	int flipVotes;
 	boolean noFill, separateEncoding;
@@ -145,8 +145,8 @@ public final class JobOptions implements Serializable {
 	}
 
 	/** The segmenter options for whole images, as {@code ris segment} sets them. */
-	Segmenter.Options segmenterOptions() {
-		Segmenter.Options s = new Segmenter.Options();
+	SegmenterOptions segmenterOptions() {
+		SegmenterOptions s = new SegmenterOptions();
 		s.minConfidence = minConfidence;
 		s.maskThreshold = maskThreshold;
 		s.mergeSolidity = mergeSolidity;
@@ -162,8 +162,8 @@ public final class JobOptions implements Serializable {
 	 * The segmenter options for the blocks of a mosaic: one object size for all blocks (the given one, or the model's
 	 * with 'auto', since an estimate per block could settle on different sizes on either side of a seam), one view.
 	 */
-	Segmenter.Options blockOptions() {
-		Segmenter.Options s = segmenterOptions();
+	SegmenterOptions blockOptions() {
+		SegmenterOptions s = segmenterOptions();
 		s.objectDiameterSetting(objectDiameter > 0 ? objectDiameter : -1);
 		s.flipVotes = 0;
 		return s;

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.infer.Instances;
 
 /**
@@ -61,7 +62,7 @@ final class MosaicBlocks {
 	/** The instances of a segmented block whose centroid its core holds, as pieces in image coordinates. */
 	static List<Piece> owned(Instances inst, Block b) {
 		int w = inst.width(), h = inst.height(), n = inst.count();
-		if (w != b.width() || h != b.height()) throw new IllegalArgumentException("The block's instances are " + w + "x" + h + ", expected " + b.width() + "x" + b.height() + ".");
+		if (w != b.width() || h != b.height()) throw new UserError("The block's instances are " + w + "x" + h + ", expected " + b.width() + "x" + b.height() + ".");
 		int[] labels = inst.labels();
 		int[] minX = new int[n + 1], minY = new int[n + 1], maxX = new int[n + 1], maxY = new int[n + 1];
 		long[] area = new long[n + 1];

@@ -19,13 +19,17 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
+import sc.fiji.ris.UserError;
+import sc.fiji.ris.FailureSentences;
+import sc.fiji.ris.InvalidSetting;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.PercentileNormalizer;
-import sc.fiji.ris.fiji.ImageFiles;
-import sc.fiji.ris.fiji.ImagePlusSegmenter;
-import sc.fiji.ris.fiji.SegmentationFiles;
+import sc.fiji.ris.imagej.ImageFiles;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.SegmentationFiles;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmenterOptions;
 import sc.fiji.ris.infer.TileDecoder;
 import sc.fiji.ris.io.InstanceTable;
 import sc.fiji.ris.io.RoiSetWriter;
@@ -59,8 +63,10 @@ final class SegmentTasks {
 		return (tc == null ? "driver" : Long.toString(tc.taskAttemptId())) + "-" + Long.toHexString(System.nanoTime());
 	}
 
-	private static String sentence(Exception e, Path local, String image) {
-		String m = e.getMessage() == null ? e.toString() : e.getMessage();
+	/** The error row's sentence: the failure's own where the core expects it, else "failed unexpectedly". */
+	private static String sentence(Exception e, Path local, String image, String what) {
+		String m = FailureSentences.sentence(e, InvalidSetting::flag);
+		if (m == null) m = what + " failed unexpectedly (" + e + ").";
 		return local == null ? m : m.replace(local.toString(), image);
 	}
 
@@ -95,10 +101,8 @@ final class SegmentTasks {
 			long n = planes.stream().mapToLong(Instances::count).sum();
 			JobFiles.commit(fs, outDir, name, files(staging), record(planes.size(), n), attemptId());
 			return new ImageRow(image, ImageRow.Status.DONE, planes.size(), n, (System.nanoTime() - t0) / 1e9, attempt, null);
-		} catch (IllegalArgumentException | IOException e) {
-			return ImageRow.error(image, sentence(e, local, image), (System.nanoTime() - t0) / 1e9, attempt);
-		} catch (RuntimeException e) {
-			return ImageRow.error(image, "Segmenting " + image + " failed unexpectedly (" + sentence(e, local, image) + ").", (System.nanoTime() - t0) / 1e9, attempt);
+		} catch (IOException | RuntimeException e) {
+			return ImageRow.error(image, sentence(e, local, image, "Segmenting " + image), (System.nanoTime() - t0) / 1e9, attempt);
 		} finally {
 			JobFiles.deleteLocal(tmp);
 		}
@@ -168,16 +172,13 @@ final class SegmentTasks {
 			float[] raw = crop(imp, t.plane(), b);
 			imp = null; // the whole image is no longer needed while the block is segmented
 			RisModel model = ExecutorModel.get(o.model, o.taskThreads, conf);
-			Segmenter.Options so = o.blockOptions();
+			SegmenterOptions so = o.blockOptions();
 			FixedNormalisation decoder = new FixedNormalisation(new TileDecoder(model, so.shareEncoder, so.regionMargin), raw, b.width(), b.height(), t.offset(), t.scale());
 			Segmenter segmenter = new Segmenter(model.config(), model, decoder, so);
 			Instances inst = segmenter.segment(raw, b.width(), b.height(), Progress.NONE);
 			return new BlockResult(t.plane(), MosaicBlocks.owned(inst, b), (System.nanoTime() - t0) / 1e9, null);
-		} catch (IllegalArgumentException | IOException e) {
-			return new BlockResult(t.plane(), List.of(), (System.nanoTime() - t0) / 1e9, sentence(e, local, t.image()));
-		} catch (RuntimeException e) {
-			return new BlockResult(t.plane(), List.of(), (System.nanoTime() - t0) / 1e9,
-					"Segmenting a block of " + t.image() + " failed unexpectedly (" + sentence(e, local, t.image()) + ").");
+		} catch (IOException | RuntimeException e) {
+			return new BlockResult(t.plane(), List.of(), (System.nanoTime() - t0) / 1e9, sentence(e, local, t.image(), "Segmenting a block of " + t.image()));
 		} finally {
 			JobFiles.deleteLocal(tmp);
 		}
@@ -192,7 +193,7 @@ final class SegmentTasks {
 			for (int x = 0; x < b.width(); x++) {
 				float v = ip.getf(b.x0() + x, b.y0() + y);
 				if (Float.isNaN(v))
-					throw new IllegalArgumentException("The image '" + imp.getTitle() + "' has NaN pixels (plane " + plane + "): replace them first (Process>Math>Remove NaNs).");
+					throw new UserError("The image '" + imp.getTitle() + "' has NaN pixels (plane " + plane + "): replace them first (Process>Math>Remove NaNs).");
 				out[y * b.width() + x] = v;
 			}
 		return out;
@@ -235,11 +236,8 @@ final class SegmentTasks {
 			long n = planes.stream().mapToLong(Instances::count).sum();
 			JobFiles.commit(fs, outDir, name, files(staging), record(planes.size(), n), attemptId());
 			return new ImageRow(row.image, ImageRow.Status.DONE, planes.size(), n, seconds + (System.nanoTime() - t0) / 1e9, attempt, null);
-		} catch (IllegalArgumentException | IOException e) {
-			return ImageRow.error(row.image, sentence(e, local, row.image), seconds + (System.nanoTime() - t0) / 1e9, attempt);
-		} catch (RuntimeException e) {
-			return ImageRow.error(row.image, "Stitching " + row.image + " failed unexpectedly (" + sentence(e, local, row.image) + ").",
-					seconds + (System.nanoTime() - t0) / 1e9, attempt);
+		} catch (IOException | RuntimeException e) {
+			return ImageRow.error(row.image, sentence(e, local, row.image, "Stitching " + row.image), seconds + (System.nanoTime() - t0) / 1e9, attempt);
 		} finally {
 			JobFiles.deleteLocal(tmp);
 		}
@@ -253,7 +251,7 @@ final class SegmentTasks {
 		Path[] files = SegmentationFiles.paths(dir, name);
 		ImageStack stack = new ImageStack(input.getWidth(), input.getHeight());
 		for (Instances inst : planes) {
-			if (inst.count() > 1 << 24) throw new IllegalArgumentException("The image " + input.getTitle() + " has more than 16,777,216 instances in one plane: no label image can hold them exactly.");
+			if (inst.count() > 1 << 24) throw new UserError("The image " + input.getTitle() + " has more than 16,777,216 instances in one plane: no label image can hold them exactly.");
 			int[] labels = inst.labels();
 			float[] px = new float[labels.length];
 			for (int i = 0; i < px.length; i++) px[i] = labels[i];

@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import sc.fiji.ris.data.ImagePairs;
-import sc.fiji.ris.fiji.ImageFiles;
+import sc.fiji.ris.imagej.ImageFiles;
 
 /**
  * {@code ris bench spark DIR}: images per second of the Spark job in {@code local[1]} and {@code local[2]} (one

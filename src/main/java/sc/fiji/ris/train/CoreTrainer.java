@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.data.Augmentation;
 import sc.fiji.ris.data.CropSampler;
 import sc.fiji.ris.data.LabeledImage;
@@ -117,9 +118,9 @@ public final class CoreTrainer {
 	 * @param val validation images (two fixed crops each), may be empty
 	 */
 	public static Result train(RisModel model, List<LabeledImage> train, List<LabeledImage> val, Options o, Progress progress) {
-		if (!model.config().coreHead) throw new IllegalArgumentException("The model has no core head to train.");
-		if (train.isEmpty()) throw new IllegalArgumentException("There are no training images.");
-		if (o.crop % 16 != 0) throw new IllegalArgumentException("The crop for the core head must be a multiple of 16, not " + o.crop + ".");
+		if (!model.config().coreHead) throw new UserError("The model has no core head to train.");
+		if (train.isEmpty()) throw new UserError("There are no training images.");
+		if (o.crop % 16 != 0) throw new UserError("The crop for the core head must be a multiple of 16, not " + o.crop + ".");
 		if (progress == null) progress = Progress.NONE;
 		Engine engine = PyTorchRuntime.start(0); // the engine the model's weights live in (started with them)
 		List<Parameter> params = new ArrayList<>();

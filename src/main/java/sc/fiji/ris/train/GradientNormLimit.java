@@ -1,5 +1,7 @@
 package sc.fiji.ris.train;
 
+import sc.fiji.ris.UserError;
+
 /**
  * Limits the global norm of each batch's gradient to a multiple of its running mean, so that one unusual batch
  * moves the weights (and Adam's moments) no more than a few ordinary ones do. A fixed limit would need a scale per
@@ -20,7 +22,7 @@ final class GradientNormLimit {
 
 	/** @param factor the limit as a multiple of the running mean; 0 turns limiting off */
 	GradientNormLimit(double factor) {
-		if (!(factor == 0 || factor >= 1)) throw new IllegalArgumentException("The gradient norm limit must be 0 (no limit) or at least 1, not " + factor + ".");
+		if (!(factor == 0 || factor >= 1)) throw new UserError("The gradient norm limit must be 0 (no limit) or at least 1, not " + factor + ".");
 		this.factor = factor;
 	}
 

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import sc.fiji.ris.InvalidSetting;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.AnnotatedRegion;
 import sc.fiji.ris.data.Augmentation;
@@ -94,7 +96,7 @@ public final class RisTrainer {
 	 * @param rows receives each log row as it is made (for a live plot), may be null
 	 */
 	public Result train(List<LabeledImage> train, List<LabeledImage> val, Progress progress, Consumer<TrainingLog.Row> rows) throws IOException {
-		if (train.isEmpty()) throw new IllegalArgumentException("There are no training images.");
+		if (train.isEmpty()) throw new UserError("There are no training images.");
 		Path dir = options.checkpointDir;
 		Files.createDirectories(dir);
 		Path last = dir.resolve("last.zip");
@@ -132,7 +134,7 @@ public final class RisTrainer {
 			ModelConfig config = baseConfig.copy();
 			config.tileSize = options.crop;
 			if (config.tileOverlap >= options.crop / 2)
-				throw new IllegalArgumentException("A crop of " + options.crop + " is too small for a new model, whose tiles overlap by "
+				throw new UserError("A crop of " + options.crop + " is too small for a new model, whose tiles overlap by "
 						+ config.tileOverlap + " pixels: use a crop of at least " + ((2 * config.tileOverlap + 2 + 7) / 8 * 8) + ".");
 			model = RisModel.create(config, options.seed);
 		}
@@ -158,18 +160,18 @@ public final class RisTrainer {
 		int margin = options.contextMargin >= 0 ? options.contextMargin : config.training.contextMargin;
 		String marginProblem = options.resume != null && margin != config.training.contextMargin
 				? "The checkpoint " + options.resume + " was trained with a context margin of " + config.training.contextMargin
-						+ ": resume it with that margin (leave out --context-margin)."
+						+ ": resume it with that margin (leave out {setting})."
 				: margin < 0 || margin > 64 || margin % 16 != 0 ? "The model's training context margin is " + margin + ": it must be 0, 16, 32, 48 or 64." : null;
 		if (marginProblem != null) {
 			model.close();
-			throw new IllegalArgumentException(marginProblem);
+			throw options.resume != null && margin != config.training.contextMargin ? new InvalidSetting("context_margin", marginProblem) : new UserError(marginProblem);
 		}
 		config.training.contextMargin = margin;
 		boolean newModel = options.resume == null && options.startFrom == null;
 		if (options.inputScale != -1 && !newModel && Math.abs(options.inputScale - config.inputScale) > 1e-9) {
 			model.close();
-			throw new IllegalArgumentException("The model " + (options.resume != null ? options.resume : options.startFrom) + " works on images magnified by "
-					+ config.inputScale + ": leave out --input-scale to go on with it.");
+			throw new InvalidSetting("input_scale", "The model " + (options.resume != null ? options.resume : options.startFrom) + " works on images magnified by "
+					+ config.inputScale + ": leave out {setting} to go on with it.");
 		}
 		if (newModel) config.inputScale = options.inputScale == -1 ? 1 : options.inputScale;
 		if (config.inputScale != 1) {
@@ -177,7 +179,7 @@ public final class RisTrainer {
 			val = magnified(val, config.inputScale);
 		}
 		int crop = options.crop;
-		if (crop % 8 != 0) throw new IllegalArgumentException("--crop must be a multiple of 8.");
+		if (crop % 8 != 0) throw new InvalidSetting("crop", "{setting} must be a multiple of 8.");
 
 		SplittableRandom rnd = new SplittableRandom(options.seed ^ (iteration * 0x9E3779B97F4A7C15L));
 		// with a context margin, crops are drawn larger and only their centre is a target (see Windows)
@@ -275,9 +277,9 @@ public final class RisTrainer {
 						// a batch whose gradient is not finite would make every weight NaN: skip it, draw another
 						skipped++;
 						if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW)
-							throw new IllegalStateException("Training diverged at iteration " + iteration + ": " + skippedInARow
+							throw new InvalidSetting("learning_rate", "Training diverged at iteration " + iteration + ": " + skippedInARow
 									+ " batches in a row gave an output, loss or gradient that is not finite (no weight was changed by them); resume from " + last
-									+ " with a lower --learning-rate.");
+									+ " with a lower {setting}.");
 						progress.status(String.format(Locale.ROOT, "iteration %d: a batch gave an output, loss or gradient that is not finite; skipped it (%d so far).",
 								iteration, skipped));
 						continue;
@@ -338,8 +340,8 @@ public final class RisTrainer {
 						if (spike && good != null) {
 							// back to weights from before the spike, with fresh optimiser moments (the spike's are in them)
 							if (++rollbacksInARow > MAX_ROLLBACKS_IN_A_ROW)
-								throw new IllegalStateException("Training diverged at iteration " + iteration + ": the loss jumped " + rollbacksInARow
-										+ " times after going back to the weights of iteration " + goodIteration + "; resume from " + best + " with a lower --learning-rate.");
+								throw new InvalidSetting("learning_rate", "Training diverged at iteration " + iteration + ": the loss jumped " + rollbacksInARow
+										+ " times after going back to the weights of iteration " + goodIteration + "; resume from " + best + " with a lower {setting}.");
 							setWeights(parameters, good);
 							optimizer.restart();
 							normLimit.reset();
@@ -373,8 +375,8 @@ public final class RisTrainer {
 						p.seconds = elapsedBefore + (System.nanoTime() - start) / 1e9;
 						p.stage = stage;
 						if (!finiteWeights(model))
-							throw new IllegalStateException("Training stopped at iteration " + iteration + ": the weights are no longer finite; the last good checkpoint, "
-									+ last + ", was kept: resume from it with a lower --learning-rate.");
+							throw new InvalidSetting("learning_rate", "Training stopped at iteration " + iteration + ": the weights are no longer finite; the last good checkpoint, "
+									+ last + ", was kept: resume from it with a lower {setting}.");
 						ModelPackage.save(model, last);
 						log.writeCsv(logFile);
 					}
@@ -385,8 +387,8 @@ public final class RisTrainer {
 			config.training.seconds = seconds;
 			config.training.stage = stage;
 			if (!finiteWeights(model))
-				throw new IllegalStateException("Training stopped at iteration " + iteration + ": the weights are no longer finite; the last good checkpoint, "
-						+ last + ", was kept: resume from it with a lower --learning-rate.");
+				throw new InvalidSetting("learning_rate", "Training stopped at iteration " + iteration + ": the weights are no longer finite; the last good checkpoint, "
+						+ last + ", was kept: resume from it with a lower {setting}.");
 			ModelPackage.save(model, last);
 			log.writeCsv(logFile);
 			if (!Files.isRegularFile(best) || bestScore == Double.NEGATIVE_INFINITY) {

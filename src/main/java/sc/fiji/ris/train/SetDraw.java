@@ -3,6 +3,7 @@ package sc.fiji.ris.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.data.InstanceSizes;
 import sc.fiji.ris.data.LabeledImage;
 
@@ -59,17 +60,17 @@ final class SetDraw {
 			for (int i = 0; i < n; i++) all[i] = i;
 			return new int[][] { all };
 		}
-		if (sets.length != n) throw new IllegalArgumentException("The training images' sets name " + sets.length + " images, not the " + n + " given.");
+		if (sets.length != n) throw new UserError("The training images' sets name " + sets.length + " images, not the " + n + " given.");
 		int k = 0;
 		for (int s : sets) {
-			if (s < 0) throw new IllegalArgumentException("A training image's set must not be negative, not " + s + ".");
+			if (s < 0) throw new UserError("A training image's set must not be negative, not " + s + ".");
 			k = Math.max(k, s + 1);
 		}
 		int[] sizes = new int[k];
 		for (int s : sets) sizes[s]++;
 		int[][] out = new int[k][];
 		for (int s = 0; s < k; s++) {
-			if (sizes[s] == 0) throw new IllegalArgumentException("The training set " + (s + 1) + " holds no image.");
+			if (sizes[s] == 0) throw new UserError("The training set " + (s + 1) + " holds no image.");
 			out[s] = new int[sizes[s]];
 		}
 		int[] fill = new int[k];

@@ -1,6 +1,7 @@
 package sc.fiji.ris.train;
 
 import java.nio.file.Path;
+import sc.fiji.ris.InvalidSetting;
 
 /**
  * Options of a training run. Plain data with defaults; {@link #validate()} checks ranges with one sentence per
@@ -97,27 +98,27 @@ public final class TrainingOptions {
 
 	/** @throws IllegalArgumentException naming the wrong option */
 	public void validate() {
-		if (iterations < 0) throw new IllegalArgumentException("--iterations must be positive, not " + iterations + ".");
-		if (minutes < 0) throw new IllegalArgumentException("--minutes must be positive, not " + minutes + ".");
-		if (iterations == 0 && minutes == 0) throw new IllegalArgumentException("Give --iterations or --minutes (or both) to say when training ends.");
-		if (crop < 32 || crop % 8 != 0) throw new IllegalArgumentException("--crop must be a multiple of 8 and at least 32, not " + crop + ".");
-		if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, not " + batch + ".");
-		if (!(learningRate > 0)) throw new IllegalArgumentException("--learning-rate must be positive.");
-		if (!(syntheticFraction >= 0 && syntheticFraction <= 1)) throw new IllegalArgumentException("--synthetic must lie in [0, 1], not " + syntheticFraction + ".");
-		if (!(smallObjectCrops >= 0 && smallObjectCrops <= 1)) throw new IllegalArgumentException("--small-object-crops must lie in [0, 1], not " + smallObjectCrops + ".");
-		if (!(touchingCrops >= 0 && touchingCrops <= 1)) throw new IllegalArgumentException("--touching-crops must lie in [0, 1], not " + touchingCrops + ".");
-		if (smallObjectCrops + touchingCrops > 1) throw new IllegalArgumentException("--small-object-crops and --touching-crops are shares of the same crops and add up to "
+		if (iterations < 0) throw new InvalidSetting("iterations", "{setting} must be positive, not " + iterations + ".");
+		if (minutes < 0) throw new InvalidSetting("minutes", "{setting} must be positive, not " + minutes + ".");
+		if (iterations == 0 && minutes == 0) throw new InvalidSetting("minutes", "Give {setting} (or a number of iterations) to say when training ends.");
+		if (crop < 32 || crop % 8 != 0) throw new InvalidSetting("crop", "{setting} must be a multiple of 8 and at least 32, not " + crop + ".");
+		if (batch < 1) throw new InvalidSetting("batch", "{setting} must be at least 1, not " + batch + ".");
+		if (!(learningRate > 0)) throw new InvalidSetting("learning_rate", "{setting} must be positive.");
+		if (!(syntheticFraction >= 0 && syntheticFraction <= 1)) throw new InvalidSetting("synthetic", "{setting} must lie in [0, 1], not " + syntheticFraction + ".");
+		if (!(smallObjectCrops >= 0 && smallObjectCrops <= 1)) throw new InvalidSetting("small_object_crops", "{setting} must lie in [0, 1], not " + smallObjectCrops + ".");
+		if (!(touchingCrops >= 0 && touchingCrops <= 1)) throw new InvalidSetting("touching_crops", "{setting} must lie in [0, 1], not " + touchingCrops + ".");
+		if (smallObjectCrops + touchingCrops > 1) throw new InvalidSetting("small_object_crops", "{setting} and the touching crops are shares of the same crops and add up to "
 				+ (float) (smallObjectCrops + touchingCrops) + ": lower them to 1 or less in all.");
-		if (inputScale != -1 && !(inputScale >= 0.5 && inputScale <= 2)) throw new IllegalArgumentException("--input-scale must lie in [0.5, 2], not " + inputScale + ".");
-		if (!(scaleAugmentation >= 1 && scaleAugmentation <= 4)) throw new IllegalArgumentException("--scale-augmentation must lie in [1, 4], not " + scaleAugmentation + ".");
+		if (inputScale != -1 && !(inputScale >= 0.5 && inputScale <= 2)) throw new InvalidSetting("input_scale", "{setting} must lie in [0.5, 2], not " + inputScale + ".");
+		if (!(scaleAugmentation >= 1 && scaleAugmentation <= 4)) throw new InvalidSetting("scale_augmentation", "{setting} must lie in [1, 4], not " + scaleAugmentation + ".");
 		if (contextMargin != -1 && (contextMargin < 0 || contextMargin > 64 || contextMargin % 16 != 0))
-			throw new IllegalArgumentException("--context-margin must be 0, 16, 32, 48 or 64, not " + contextMargin + ".");
-		if (!(lambda >= 0)) throw new IllegalArgumentException("--lambda must not be negative.");
-		if (!(seedWeight >= 0)) throw new IllegalArgumentException("--seed-weight must not be negative.");
+			throw new InvalidSetting("context_margin", "{setting} must be 0, 16, 32, 48 or 64, not " + contextMargin + ".");
+		if (!(lambda >= 0)) throw new InvalidSetting("lambda", "{setting} must not be negative.");
+		if (!(seedWeight >= 0)) throw new InvalidSetting("seed_weight", "{setting} must not be negative.");
 		if (!(gradientNormLimit == 0 || gradientNormLimit >= 1))
-			throw new IllegalArgumentException("--gradient-norm-limit must be 0 (no limit) or at least 1, not " + gradientNormLimit + ".");
-		if (!(smallObjectWeight >= 1)) throw new IllegalArgumentException("--small-object-weight must be at least 1, not " + smallObjectWeight + ".");
-		if (!(borderWeight >= 0)) throw new IllegalArgumentException("--border-weight must not be negative.");
-		if (validateEvery < 1 || checkpointEvery < 1) throw new IllegalArgumentException("--validate-every must be at least 1.");
+			throw new InvalidSetting("gradient_norm_limit", "{setting} must be 0 (no limit) or at least 1, not " + gradientNormLimit + ".");
+		if (!(smallObjectWeight >= 1)) throw new InvalidSetting("small_object_weight", "{setting} must be at least 1, not " + smallObjectWeight + ".");
+		if (!(borderWeight >= 0)) throw new InvalidSetting("border_weight", "{setting} must not be negative.");
+		if (validateEvery < 1 || checkpointEvery < 1) throw new InvalidSetting("validate_every", "{setting} must be at least 1.");
 	}
 }

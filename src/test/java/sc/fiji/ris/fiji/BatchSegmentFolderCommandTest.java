@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.SegmentationFiles;
 
 /**
  * "Batch Segment Folder" end to end: two sample images and a damaged TIFF give two sets of the three result files

@@ -1,20 +1,17 @@
 package sc.fiji.ris.fiji;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import org.junit.jupiter.api.Test;
 import org.scijava.Context;
 import org.scijava.command.ContextCommand;
+import sc.fiji.ris.InvalidSetting;
 
 /**
- * What a failure becomes for the user: the core's sentences unchanged, bare NIO exceptions turned into a sentence
- * naming the path, and anything unexpected into one sentence saying so, the command cancelled with it in every case.
+ * What a failure becomes for the user in Fiji: an invalid setting named by the command's parameter, anything
+ * unexpected (a library's IllegalArgumentException too) one sentence saying so, the command cancelled with it in every
+ * case. {@link sc.fiji.ris.FailureSentencesTest} covers the sentences themselves.
  */
 class CommandFailureTest {
 
@@ -25,21 +22,34 @@ class CommandFailureTest {
 	}
 
 	@Test
-	void keepsTheCoresSentences() {
-		assertEquals("The image 'a' is empty.", CommandFailure.sentence(new IllegalArgumentException("The image 'a' is empty.")));
-		assertEquals("The model file m.zip is not a zip file.", CommandFailure.sentence(new UncheckedIOException(new IOException("The model file m.zip is not a zip file."))));
-		assertEquals("The model file m.zip does not exist.", CommandFailure.sentence(new NoSuchFileException("m.zip", null, "The model file m.zip does not exist.")));
+	void namesAnInvalidSettingByTheCommandsParameter() {
+		Context context = new Context();
+		try {
+			Failing command = new Failing();
+			command.setContext(context);
+			CommandFailure.report(command, "Train Model", new InvalidSetting("crop", "{setting} must be a multiple of 8, not 30."), CommandFailure.parameters("crop", "crop_size"));
+			assertTrue(command.isCanceled());
+			assertEquals("crop_size must be a multiple of 8, not 30.", command.getCancelReason());
+		} finally {
+			context.dispose();
+		}
 	}
 
 	@Test
-	void turnsBareFileErrorsIntoSentences() {
-		assertEquals("The path /out cannot be used: permission denied.", CommandFailure.sentence(new AccessDeniedException("/out")));
-		assertEquals("The path /in/a.tif cannot be used: it does not exist.", CommandFailure.sentence(new NoSuchFileException("/in/a.tif")));
+	void reportsALibrarysIllegalArgumentAsUnexpected() {
+		Context context = new Context();
+		try {
+			Failing command = new Failing();
+			command.setContext(context);
+			CommandFailure.report(command, "Segmenting 'a.tif'", new IllegalArgumentException("index 3 out of bounds"));
+			assertTrue(command.getCancelReason().startsWith("Segmenting 'a.tif' failed unexpectedly"), command.getCancelReason());
+		} finally {
+			context.dispose();
+		}
 	}
 
 	@Test
 	void reportsUnexpectedFailuresAsOneSentenceAndCancels() {
-		assertNull(CommandFailure.sentence(new NullPointerException()));
 		Context context = new Context();
 		try {
 			Failing command = new Failing();

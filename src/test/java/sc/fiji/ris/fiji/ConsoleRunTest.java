@@ -15,6 +15,7 @@ import org.scijava.console.ConsoleService;
 import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
 import org.scijava.startup.StartupService;
+import sc.fiji.ris.imagej.SegmentationFiles;
 
 /**
  * Runs "Batch Segment Folder" the way headless Fiji does for

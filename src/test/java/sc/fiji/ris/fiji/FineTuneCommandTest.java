@@ -27,8 +27,10 @@ import org.scijava.command.CommandModule;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.data.LabeledImage;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmenterOptions;
 import sc.fiji.ris.io.ModelPackage;
 import sc.fiji.ris.model.RisModel;
+import sc.fiji.ris.imagej.ImageFiles;
 
 /**
  * "Fine-tune RIS on Annotated Images" through SciJava on a sample image whose nuclei in its left part are ROIs (the
@@ -120,7 +122,7 @@ class FineTuneCommandTest {
 			assertTrue(provenance.startsWith("fine-tuned from the bundled model for at most 0.05 minutes on '" + name + "' (" + nuclei + " instances from ROIs, trained inside the region 'region')"),
 					provenance);
 			assertTrue(model.config().training.iterations > 0, "it trained");
-			int found = new Segmenter(model, new Segmenter.Options()).segment(ImageFiles.pixels(image, 1), 256, 256, Progress.NONE).count();
+			int found = new Segmenter(model, new SegmenterOptions()).segment(ImageFiles.pixels(image, 1), 256, 256, Progress.NONE).count();
 			assertTrue(found >= 5, "the fine-tuned model segments the sample image: " + found + " nuclei");
 		}
 	}

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import sc.fiji.ris.crf.CrfParameters;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.LabelImages;
+import sc.fiji.ris.imagej.Glasbey;
 
 /**
  * "Refine with Dense CRF" end to end through a SciJava context on the sample images and their annotations: the

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.LabelImages;
+import sc.fiji.ris.imagej.Glasbey;
 
 /**
  * "Segment Instances" end to end through a SciJava context, with the bundled model (its accuracy does not matter

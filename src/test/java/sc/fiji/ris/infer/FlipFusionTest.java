@@ -166,13 +166,13 @@ class FlipFusionTest {
 		float[] img = d.img;
 		ModelConfig c = d.config;
 
-		Segmenter plain = new Segmenter(c, null, new StrayCorner(), new Segmenter.Options());
+		Segmenter plain = new Segmenter(c, null, new StrayCorner(), new SegmenterOptions());
 		Instances one = plain.segment(img, w, h, Progress.NONE);
 		assertEquals(n + 1, one.count(), "one view keeps its stray square");
 		assertNotEquals(0, one.labels()[3 * w + 3]);
 		assertEquals(1, plain.lastStats().views);
 
-		Segmenter.Options o = new Segmenter.Options();
+		SegmenterOptions o = new SegmenterOptions();
 		o.flipVotes = 2;
 		Segmenter flips = new Segmenter(c, null, new StrayCorner(), o);
 		List<Double> fractions = new ArrayList<>();
@@ -203,7 +203,7 @@ class FlipFusionTest {
 		int[] gt = d.gt;
 		float[] img = d.img;
 		ModelConfig c = d.config;
-		Segmenter.Options o = new Segmenter.Options();
+		SegmenterOptions o = new SegmenterOptions();
 		o.flipVotes = -1;
 		assertEquals(n, new Segmenter(c, null, new StrayCorner(), o).segment(img, w, h, Progress.NONE).count(), "no flip decisions: 2 votes");
 		c.flips = new ModelConfig.FlipDecisions();
@@ -214,7 +214,7 @@ class FlipFusionTest {
 		assertEquals(n + 4, new Segmenter(c, null, new StrayCorner(), o).segment(img, w, h, Progress.NONE).count(), "the model's 1 vote");
 		c.flips.minArea = 1_000_000;
 		assertEquals(0, new Segmenter(c, null, new StrayCorner(), o).segment(img, w, h, Progress.NONE).count(), "the model's minimum area for flips");
-		assertEquals(n + 1, new Segmenter(c, null, new StrayCorner(), new Segmenter.Options()).segment(img, w, h, Progress.NONE).count(),
+		assertEquals(n + 1, new Segmenter(c, null, new StrayCorner(), new SegmenterOptions()).segment(img, w, h, Progress.NONE).count(),
 				"one view keeps the one-view thresholds");
 		o.minArea = c.minArea;
 		o.flipVotes = 2;

@@ -116,7 +116,7 @@ class ObjectDiameterTest {
 
 	private static EvaluationResult segment(int[] gt, int w, int h, double objectDiameter, int[] count) {
 		float[] img = image(gt);
-		Segmenter.Options o = new Segmenter.Options();
+		SegmenterOptions o = new SegmenterOptions();
 		o.objectDiameter = objectDiameter;
 		Instances inst = new Segmenter(config(), null, new SizeOracle(28), o).segment(img, w, h, Progress.NONE);
 		assertEquals(w, inst.width());
@@ -159,7 +159,7 @@ class ObjectDiameterTest {
 
 	private static Instances segmentAuto(int[] gt, int w, int h, Decoder oracle, Segmenter[] used) {
 		float[] img = image(gt);
-		Segmenter seg = new Segmenter(config(), null, oracle, new Segmenter.Options().objectDiameterSetting(0));
+		Segmenter seg = new Segmenter(config(), null, oracle, new SegmenterOptions().objectDiameterSetting(0));
 		used[0] = seg;
 		return seg.segment(img, w, h, Progress.NONE);
 	}
@@ -176,7 +176,7 @@ class ObjectDiameterTest {
 		int[] gt = disks(w, h, 13, 30);
 		Segmenter[] seg = new Segmenter[1];
 		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, false), seg);
-		Segmenter.Stats s = seg[0].lastStats();
+		SegmentStats s = seg[0].lastStats();
 		assertEquals(2, s.passes);
 		assertEquals(13, s.objectDiameter, 1.5, "the diameter the second pass assumed");
 		assertEquals(13, s.measuredDiameter, 1.5);
@@ -192,7 +192,7 @@ class ObjectDiameterTest {
 		for (int l : gt) n = Math.max(n, l);
 		Segmenter[] seg = new Segmenter[1];
 		// as they are, every disk comes out in pieces of the model's size
-		Instances pieces = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), new Segmenter.Options()).segment(image(gt), w, h, Progress.NONE);
+		Instances pieces = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), new SegmenterOptions()).segment(image(gt), w, h, Progress.NONE);
 		assertTrue(pieces.count() > 2 * n, "pieces: " + pieces.count());
 		assertTrue(SizePolicy.sharedOutline(pieces) > SizePolicy.PIECES_LIMIT, "pieces share their outlines: " + SizePolicy.sharedOutline(pieces));
 		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, true), seg);
@@ -247,7 +247,7 @@ class ObjectDiameterTest {
 			if (l >= 0) img[p] = 0.6f + 0.1f * (l % columns % 2 + 2 * (l / columns % 2));
 		}
 		ModelConfig crowded = config();
-		Instances first = new Segmenter(crowded, null, new PatchOracle(), new Segmenter.Options()).segment(img, w, h, Progress.NONE);
+		Instances first = new Segmenter(crowded, null, new PatchOracle(), new SegmenterOptions()).segment(img, w, h, Progress.NONE);
 		assertEquals(n, first.count());
 		assertEquals(1.0, f1(first, gt), 1e-9);
 		double shared = SizePolicy.sharedOutline(first);
@@ -255,14 +255,14 @@ class ObjectDiameterTest {
 		// share of theirs (0.3): such a model segments the image once, at its own size
 		crowded.sharedOutline = 0.3;
 		assertTrue(shared > SizePolicy.PIECES_LIMIT && shared <= SizePolicy.piecesLimit(crowded.sharedOutline), "shared outlines: " + shared);
-		Segmenter seg = new Segmenter(crowded, null, new PatchOracle(), new Segmenter.Options().objectDiameterSetting(0));
+		Segmenter seg = new Segmenter(crowded, null, new PatchOracle(), new SegmenterOptions().objectDiameterSetting(0));
 		Instances inst = seg.segment(img, w, h, Progress.NONE);
 		assertEquals(1, seg.lastStats().passes);
 		assertEquals(28, seg.lastStats().objectDiameter, 1e-9);
 		assertArrayEquals(first.labels(), inst.labels(), "the first pass, as it was");
 		// a model that learnt objects sharing a twentieth of their outlines (BBBC039's) takes them for pieces
 		crowded.sharedOutline = 0.05;
-		seg = new Segmenter(crowded, null, new PatchOracle(), new Segmenter.Options().objectDiameterSetting(0));
+		seg = new Segmenter(crowded, null, new PatchOracle(), new SegmenterOptions().objectDiameterSetting(0));
 		seg.segment(img, w, h, Progress.NONE);
 		assertTrue(seg.lastStats().passes > 1, "passes: " + seg.lastStats().passes);
 		assertEquals(SizePolicy.PIECES_LIMIT, SizePolicy.piecesLimit(0.05), 0);
@@ -317,11 +317,11 @@ class ObjectDiameterTest {
 		int w = 150, h = 110;
 		int[] gt = disks(w, h, 13, 30);
 		Decoder oracle = fragmenting(28, 0.6);
-		Instances first = new Segmenter(config(), null, oracle, new Segmenter.Options()).segment(image(gt), w, h, Progress.NONE);
+		Instances first = new Segmenter(config(), null, oracle, new SegmenterOptions()).segment(image(gt), w, h, Progress.NONE);
 		assertEquals(1.0, f1(first, gt), 1e-9, "small disks are found as they are");
 		Segmenter[] seg = new Segmenter[1];
 		Instances inst = segmentAuto(gt, w, h, oracle, seg);
-		Segmenter.Stats s = seg[0].lastStats();
+		SegmentStats s = seg[0].lastStats();
 		assertEquals(2, s.passes, "the estimate tried the measured size once");
 		assertTrue(s.warning != null && s.warning.contains("kept the model's size"), "warning: " + s.warning);
 		assertEquals(28, s.objectDiameter, 1e-9, "the model's size, as the kept pass assumed");
@@ -346,14 +346,14 @@ class ObjectDiameterTest {
 		assertTrue(window[0] >= 550, "the window lies where the objects are: x " + window[0]);
 		Segmenter[] seg = new Segmenter[1];
 		Instances inst = segmentAuto(gt, w, h, new SizeOracle(28, 0.4, false), seg);
-		Segmenter.Stats s = seg[0].lastStats();
+		SegmentStats s = seg[0].lastStats();
 		assertEquals(2, s.passes);
 		assertEquals(13, s.objectDiameter, 1.5);
 		assertEquals(1.0, f1(inst, gt), 1e-9);
 		// the window's tiles and one pass at the objects' size, not a whole pass at the model's size on top
-		Segmenter atModel = new Segmenter(config(), null, new SizeOracle(28, 0.4, false), new Segmenter.Options().objectDiameterSetting(-1));
+		Segmenter atModel = new Segmenter(config(), null, new SizeOracle(28, 0.4, false), new SegmenterOptions().objectDiameterSetting(-1));
 		atModel.segment(image(gt), w, h, Progress.NONE);
-		Segmenter atSize = new Segmenter(config(), null, new SizeOracle(28, 0.4, false), new Segmenter.Options().objectDiameterSetting(s.objectDiameter));
+		Segmenter atSize = new Segmenter(config(), null, new SizeOracle(28, 0.4, false), new SegmenterOptions().objectDiameterSetting(s.objectDiameter));
 		assertArrayEquals(atSize.segment(image(gt), w, h, Progress.NONE).labels(), inst.labels(), "the same as giving the diameter");
 		int windowTiles = s.tiles - atSize.lastStats().tiles;
 		assertTrue(windowTiles > 0 && windowTiles < atModel.lastStats().tiles / 3, "tiles of the window: " + windowTiles + " of " + atModel.lastStats().tiles);
@@ -365,7 +365,7 @@ class ObjectDiameterTest {
 		int[] gt = disks(w, h, 4, 12);
 		Segmenter[] seg = new Segmenter[1];
 		segmentAuto(gt, w, h, new SizeOracle(28, 0.1, false), seg);
-		Segmenter.Stats s = seg[0].lastStats();
+		SegmentStats s = seg[0].lastStats();
 		assertEquals(2, s.passes);
 		assertEquals(28 / 2.0, s.objectDiameter, 1e-9, "measured about 4 px, assumed no smaller than half of 28");
 		assertEquals(4, s.measuredDiameter, 1.5);
@@ -379,12 +379,12 @@ class ObjectDiameterTest {
 			calls[0]++;
 			return oracle.decode(tiles, size, maxSteps, minConfidence, cancelled);
 		};
-		Segmenter sizer = new Segmenter(config(), null, counting, new Segmenter.Options().objectDiameterSetting(0));
-		Segmenter.Options lower = new Segmenter.Options();
+		Segmenter sizer = new Segmenter(config(), null, counting, new SegmenterOptions().objectDiameterSetting(0));
+		SegmenterOptions lower = new SegmenterOptions();
 		lower.minConfidence = 0.3;
-		Segmenter.Options higher = new Segmenter.Options();
+		SegmenterOptions higher = new SegmenterOptions();
 		higher.minConfidence = 0.95;
-		Segmenter.Options other = new Segmenter.Options().objectDiameterSetting(20);
+		SegmenterOptions other = new SegmenterOptions().objectDiameterSetting(20);
 		for (int[] size : new int[][] { { 200, 160, 27, 45 }, { 150, 110, 13, 30 } }) {
 			int w = size[0], h = size[1];
 			float[] img = image(disks(w, h, size[2], size[3]));
@@ -400,7 +400,7 @@ class ObjectDiameterTest {
 			assertEquals(aloneCalls - firstPass, calls[0], "decodings left for the sizer, disks of " + size[2] + " px");
 			assertEquals(size[2] == 27 ? 0 : 1, Math.signum(calls[0]), "only the disks of half the size take a second pass");
 			// decoded at a higher minimum confidence, or at another size: not used
-			for (Segmenter.Options o : List.of(higher, other)) {
+			for (SegmenterOptions o : List.of(higher, other)) {
 				calls[0] = 0;
 				assertEquals(alone, sizer.objectDiameter(img, w, h, new Segmenter(config(), null, oracle, o).decodeAll(img, w, h)), 1e-12);
 				assertEquals(aloneCalls, calls[0]);
@@ -421,7 +421,7 @@ class ObjectDiameterTest {
 		assertEquals(0, SizePolicy.sharedOutline(inst), 1e-9, "separate disks share no outline");
 		// a diameter given by the user is used as it is, even a wrong one
 		float[] img = image(gt);
-		Segmenter given = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), new Segmenter.Options().objectDiameterSetting(20));
+		Segmenter given = new Segmenter(config(), null, new SizeOracle(28, 0.4, true), new SegmenterOptions().objectDiameterSetting(20));
 		given.segment(img, w, h, Progress.NONE);
 		assertEquals(1, given.lastStats().passes);
 		assertEquals(20, given.lastStats().objectDiameter, 0.5);
@@ -429,7 +429,7 @@ class ObjectDiameterTest {
 		// -1: the model's own size, no estimate, even for objects of half the size
 		int[] small = disks(150, 110, 13, 30);
 		float[] smallImg = image(small);
-		Segmenter model = new Segmenter(config(), null, new SizeOracle(28, 0.4, false), new Segmenter.Options().objectDiameterSetting(-1));
+		Segmenter model = new Segmenter(config(), null, new SizeOracle(28, 0.4, false), new SegmenterOptions().objectDiameterSetting(-1));
 		model.segment(smallImg, 150, 110, Progress.NONE);
 		assertEquals(1, model.lastStats().passes);
 		assertEquals(28, model.lastStats().objectDiameter, 1e-9);
@@ -447,7 +447,7 @@ class ObjectDiameterTest {
 		for (int l : gt) n = Math.max(n, l);
 		float[] img = image(gt);
 		for (double setting : new double[] { 0, -1 }) {
-			Segmenter seg = new Segmenter(c, null, new SizeOracle(28), new Segmenter.Options().objectDiameterSetting(setting));
+			Segmenter seg = new Segmenter(c, null, new SizeOracle(28), new SegmenterOptions().objectDiameterSetting(setting));
 			assertEquals(2, seg.scale(), 1e-9);
 			Instances inst = seg.segment(img, w, h, Progress.NONE);
 			assertEquals(w, inst.width());
@@ -462,16 +462,16 @@ class ObjectDiameterTest {
 		}
 		// a diameter given in image pixels: objects twice the model's size are magnified by 2 * 14 / 28 = 1
 		int[] large = disks(200, 160, 28, 45);
-		Segmenter given = new Segmenter(c, null, new SizeOracle(28), new Segmenter.Options().objectDiameterSetting(28));
+		Segmenter given = new Segmenter(c, null, new SizeOracle(28), new SegmenterOptions().objectDiameterSetting(28));
 		assertEquals(1, given.scale(), 1e-9);
 		assertEquals(1.0, f1(given.segment(image(large), 200, 160, Progress.NONE), large), 1e-9);
 		// without the magnification the same network finds none of the small objects
-		Segmenter plain = new Segmenter(config(), null, new SizeOracle(28), new Segmenter.Options().objectDiameterSetting(-1));
+		Segmenter plain = new Segmenter(config(), null, new SizeOracle(28), new SegmenterOptions().objectDiameterSetting(-1));
 		assertEquals(0, plain.segment(img, w, h, Progress.NONE).count());
 	}
 
-	private static Segmenter.Stats stats(int passes, double diameter) {
-		Segmenter.Stats s = new Segmenter.Stats();
+	private static SegmentStats stats(int passes, double diameter) {
+		SegmentStats s = new SegmentStats();
 		s.passes = passes;
 		s.resized = passes > 1;
 		s.objectDiameter = diameter;
@@ -503,7 +503,7 @@ class ObjectDiameterTest {
 
 	@Test
 	void aDiameterFarFromTheModelsIsRefusedInOneSentence() {
-		Segmenter.Options o = new Segmenter.Options();
+		SegmenterOptions o = new SegmenterOptions();
 		o.objectDiameter = 1;
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Segmenter(config(), null, new SizeOracle(28), o));
 		assertTrue(e.getMessage().contains("object diameter of 1.0 pixels"), e.getMessage());

@@ -110,7 +110,7 @@ class SegmenterStitchingTest {
 		float[] img = new float[w * h];
 		for (int p = 0; p < img.length; p++) img[p] = gt[p] == 0 ? 0 : 10 + gt[p];
 		Oracle oracle = new Oracle();
-		Segmenter.Options o = new Segmenter.Options();
+		SegmenterOptions o = new SegmenterOptions();
 		o.batchSize = 3;
 		Segmenter seg = new Segmenter(config(), null, oracle, o);
 		Instances inst = seg.segment(img, w, h, Progress.NONE);
@@ -125,7 +125,7 @@ class SegmenterStitchingTest {
 
 	@Test
 	void anEmptyImageGivesNoInstances() {
-		Segmenter seg = new Segmenter(config(), null, new Oracle(), new Segmenter.Options());
+		Segmenter seg = new Segmenter(config(), null, new Oracle(), new SegmenterOptions());
 		Instances inst = seg.segment(new float[200 * 150], 200, 150, Progress.NONE);
 		assertEquals(0, inst.count());
 		for (int l : inst.labels()) assertEquals(0, l);
@@ -138,7 +138,7 @@ class SegmenterStitchingTest {
 		int[] gt = disks(w, h, new int[][] { { 110, 64 } }, 30);
 		float[] img = new float[w * h];
 		for (int p = 0; p < img.length; p++) img[p] = gt[p] == 0 ? 0 : 11;
-		Segmenter seg = new Segmenter(config(), null, new Oracle(), new Segmenter.Options());
+		Segmenter seg = new Segmenter(config(), null, new Oracle(), new SegmenterOptions());
 		Instances inst = seg.segment(img, w, h, Progress.NONE);
 		assertEquals(1, inst.count());
 	}
@@ -170,7 +170,7 @@ class SegmenterStitchingTest {
 			}
 		};
 		assertTrue(xs.length == 2 && own[1][0] <= centre[0] && centre[0] + 12 < 127, "the second tile owns it, the first sees it whole");
-		Segmenter seg = new Segmenter(config(), null, oracle, new Segmenter.Options());
+		Segmenter seg = new Segmenter(config(), null, oracle, new SegmenterOptions());
 		Instances inst = seg.segment(img, w, h, Progress.NONE);
 		assertEquals(3, inst.count(), "the missed nucleus comes from the neighbour");
 		Evaluation ev = new Evaluation();

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import sc.fiji.ris.data.PercentileNormalizer;
-import sc.fiji.ris.fiji.ImageFiles;
-import sc.fiji.ris.fiji.ImagePlusSegmenter;
+import sc.fiji.ris.imagej.ImageFiles;
+import sc.fiji.ris.imagej.ImagePlusSegmenter;
 import sc.fiji.ris.infer.Instances;
 
 /**

@@ -19,6 +19,7 @@ import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 import org.scijava.service.Service;
+import sc.fiji.ris.UserError;
 
 /**
  * The user-facing inputs of one command, for the bridge: read from macro options by their parameter names, or asked
@@ -71,7 +72,7 @@ final class BridgeInputs {
 		Map<String, String> given = MacroOptions.parse(options);
 		for (String key : given.keySet())
 			if (items.stream().noneMatch(i -> i.getName().equals(key)))
-				throw new IllegalArgumentException("The macro option '" + key + "' is not a parameter of " + info.getTitle() + ": use " + String.join(", ", names()) + ".");
+				throw new UserError("The macro option '" + key + "' is not a parameter of " + info.getTitle() + ": use " + String.join(", ", names()) + ".");
 		Map<String, Object> values = new LinkedHashMap<>();
 		for (ModuleItem<?> item : items) {
 			String name = item.getName();
@@ -135,7 +136,7 @@ final class BridgeInputs {
 				else if (type == boolean.class || type == Boolean.class) value = gd.getNextBoolean();
 				else if (isNumber(type)) {
 					double d = gd.getNextNumber();
-					if (Double.isNaN(d)) throw new IllegalArgumentException("The " + label(item) + " (" + item.getName() + ") of " + info.getTitle() + " must be a number.");
+					if (Double.isNaN(d)) throw new UserError("The " + label(item) + " (" + item.getName() + ") of " + info.getTitle() + " must be a number.");
 					value = number(item, d, Double.toString(d));
 				} else if (item.getChoices() != null && !item.getChoices().isEmpty()) value = gd.getNextChoice();
 				else value = convert(item, gd.getNextString());
@@ -166,9 +167,9 @@ final class BridgeInputs {
 			// a bare key is ImageJ's way of recording a ticked checkbox
 			if (text == null || text.equalsIgnoreCase("true")) return true;
 			if (text.equalsIgnoreCase("false")) return false;
-			throw new IllegalArgumentException("The macro option " + name + " of " + info.getTitle() + " must be true or false, not '" + text + "'.");
+			throw new UserError("The macro option " + name + " of " + info.getTitle() + " must be true or false, not '" + text + "'.");
 		}
-		if (text == null) throw new IllegalArgumentException("The macro option " + name + " of " + info.getTitle() + " has no value: write " + name + "=[value].");
+		if (text == null) throw new UserError("The macro option " + name + " of " + info.getTitle() + " has no value: write " + name + "=[value].");
 		if (type == ImagePlus.class) return image(name, text);
 		if (type == File.class) return file(text);
 		if (type == String.class) return text;
@@ -176,12 +177,12 @@ final class BridgeInputs {
 			try {
 				return number(item, Double.parseDouble(text.trim()), text);
 			} catch (NumberFormatException e) {
-				throw new IllegalArgumentException("The macro option " + name + " of " + info.getTitle() + " must be a number, not '" + text + "'.");
+				throw new UserError("The macro option " + name + " of " + info.getTitle() + " must be a number, not '" + text + "'.");
 			}
 		}
 		ConvertService convert = context.service(ConvertService.class);
 		if (!convert.supports(text, type))
-			throw new IllegalArgumentException("The macro option " + name + " of " + info.getTitle() + " cannot be read from the text '" + text + "' (it is a " + type.getSimpleName() + ").");
+			throw new UserError("The macro option " + name + " of " + info.getTitle() + " cannot be read from the text '" + text + "' (it is a " + type.getSimpleName() + ").");
 		return convert.convert(text, type);
 	}
 
@@ -189,7 +190,7 @@ final class BridgeInputs {
 	private Object number(ModuleItem<?> item, double d, String text) {
 		Class<?> type = item.getType();
 		if (isWhole(type) && d != Math.rint(d))
-			throw new IllegalArgumentException("The " + item.getName() + " of " + info.getTitle() + " must be a whole number, not " + text + ".");
+			throw new UserError("The " + item.getName() + " of " + info.getTitle() + " must be a whole number, not " + text + ".");
 		if (type == int.class || type == Integer.class) return (int) d;
 		if (type == long.class || type == Long.class) return (long) d;
 		if (type == short.class || type == Short.class) return (short) d;
@@ -205,11 +206,11 @@ final class BridgeInputs {
 			Object min = item.getMinimumValue(), max = item.getMaximumValue();
 			boolean low = min instanceof Number m && d < m.doubleValue(), high = max instanceof Number m && d > m.doubleValue();
 			if (low || high || Double.isNaN(d))
-				throw new IllegalArgumentException("The " + item.getName() + " of " + info.getTitle() + " must be " + range(min, max) + ", not " + MacroOptions.text(value) + ".");
+				throw new UserError("The " + item.getName() + " of " + info.getTitle() + " must be " + range(min, max) + ", not " + MacroOptions.text(value) + ".");
 		}
 		List<?> choices = item.getChoices();
 		if (value instanceof String s && choices != null && !choices.isEmpty() && !choices.contains(s))
-			throw new IllegalArgumentException("The " + item.getName() + " of " + info.getTitle() + " must be one of "
+			throw new UserError("The " + item.getName() + " of " + info.getTitle() + " must be one of "
 					+ choices.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ", not '" + s + "'.");
 	}
 
@@ -223,7 +224,7 @@ final class BridgeInputs {
 		ImagePlus current = WindowManager.getCurrentImage();
 		if (current != null && current.getTitle().equals(title)) return current;
 		ImagePlus imp = WindowManager.getImage(title);
-		if (imp == null) throw new IllegalArgumentException("There is no open image titled '" + title + "' for " + key + ": open it first, or give the title of an open image.");
+		if (imp == null) throw new UserError("There is no open image titled '" + title + "' for " + key + ": open it first, or give the title of an open image.");
 		return imp;
 	}
 

@@ -30,6 +30,7 @@ import org.scijava.module.process.SaveInputsPreprocessor;
 import org.scijava.module.process.ServicePreprocessor;
 import org.scijava.module.process.ValidityPreprocessor;
 import org.scijava.plugin.PluginService;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.fiji.CommandFailure;
 
 /**
@@ -103,16 +104,16 @@ public class CommandBridge implements PlugIn {
 	private static void execute(String className, String options) {
 		Context context = context();
 		CommandInfo info = context.service(CommandService.class).getCommand(className);
-		if (info == null) throw new IllegalArgumentException("There is no RIS command " + className + ": RIS_Bridge.jar does not match ris.jar; install both from the same release.");
+		if (info == null) throw new UserError("There is no RIS command " + className + ": RIS_Bridge.jar does not match ris.jar; install both from the same release.");
 		String title = info.getTitle();
 		BridgeInputs inputs = new BridgeInputs(context, info);
 		boolean macro = options != null;
 		Map<String, Object> values;
 		if (macro) values = inputs.fromMacro(options);
 		else if (GraphicsEnvironment.isHeadless())
-			throw new IllegalArgumentException(title + " needs a display for its dialog; headless, give its parameters as macro options: run(\"" + title + "\", \"key=value ...\").");
+			throw new UserError(title + " needs a display for its dialog; headless, give its parameters as macro options: run(\"" + title + "\", \"key=value ...\").");
 		else if (commandLineBatch())
-			throw new IllegalArgumentException(title + " cannot ask for its parameters under ImageJ -batch, where no one can answer a dialog: give them as macro options: run(\""
+			throw new UserError(title + " cannot ask for its parameters under ImageJ -batch, where no one can answer a dialog: give them as macro options: run(\""
 					+ title + "\", \"key=value ...\").");
 		else if (inputs.takesImages() && WindowManager.getImageCount() == 0) values = inputs.fromMacro(""); // the command says what is missing
 		else {
@@ -127,7 +128,7 @@ public class CommandBridge implements PlugIn {
 		}
 		ModuleRunner runner = new ModuleRunner(context, module, preprocessors(context, !macro), List.of());
 		ModulePreprocessor refused = runner.preProcess();
-		if (refused != null) throw new IllegalArgumentException(refused.getCancelReason() != null ? refused.getCancelReason() : title + " could not start.");
+		if (refused != null) throw new UserError(refused.getCancelReason() != null ? refused.getCancelReason() : title + " could not start.");
 		module.run();
 		if (module instanceof Cancelable c && c.isCanceled()) {
 			cancelled(c.getCancelReason() != null ? c.getCancelReason() : title + " was cancelled.", macro);

@@ -4,6 +4,7 @@ import ij.ImagePlus;
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import sc.fiji.ris.UserError;
 
 /**
  * ImageJ 1.x macro options ({@code key=value key=[value with spaces] key='value' flag}) read by exact key, and values
@@ -44,12 +45,12 @@ public final class MacroOptions {
 						if (s.charAt(j) == '[') depth++;
 						else if (s.charAt(j) == ']') depth--;
 					}
-					if (depth > 0) throw new IllegalArgumentException("The value of " + key + " in the macro options opens a [ that is never closed: write " + key + "=[value].");
+					if (depth > 0) throw new UserError("The value of " + key + " in the macro options opens a [ that is never closed: write " + key + "=[value].");
 					value = s.substring(i + 1, j - 1);
 					i = j;
 				} else if (i < n && s.charAt(i) == '\'') {
 					int close = s.indexOf('\'', i + 1);
-					if (close < 0) throw new IllegalArgumentException("The value of " + key + " in the macro options opens a quote that is never closed: write " + key + "='value'.");
+					if (close < 0) throw new UserError("The value of " + key + " in the macro options opens a quote that is never closed: write " + key + "='value'.");
 					value = s.substring(i + 1, close);
 					i = close + 1;
 				} else {
@@ -59,7 +60,7 @@ public final class MacroOptions {
 					i = end;
 				}
 			}
-			if (out.containsKey(key)) throw new IllegalArgumentException("The macro options give " + key + " twice: give each parameter once.");
+			if (out.containsKey(key)) throw new UserError("The macro options give " + key + " twice: give each parameter once.");
 			out.put(key, value);
 		}
 		return out;

@@ -1,4 +1,4 @@
-package sc.fiji.ris.fiji;
+package sc.fiji.ris.imagej;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -7,9 +7,11 @@ import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
 import java.util.ArrayList;
 import java.util.List;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
+import sc.fiji.ris.infer.SegmentStats;
 
 /**
  * Segments every plane of an {@link ImagePlus} (stacks, hyperstacks, time-lapses) with a {@link Segmenter}, and
@@ -27,9 +29,9 @@ public final class ImagePlusSegmenter {
 	 * @throws IllegalArgumentException with one sentence naming the image
 	 */
 	public static String check(ImagePlus imp) {
-		if (imp == null) throw new IllegalArgumentException("There is no image to segment: open an image first.");
+		if (imp == null) throw new UserError("There is no image to segment: open an image first.");
 		if (imp.getWidth() < 1 || imp.getHeight() < 1 || imp.getStackSize() < 1)
-			throw new IllegalArgumentException("The image '" + imp.getTitle() + "' is empty.");
+			throw new UserError("The image '" + imp.getTitle() + "' is empty.");
 		if (imp.getType() == ImagePlus.COLOR_RGB)
 			return "The image '" + imp.getTitle() + "' is RGB: it is segmented as luminance (convert it to 8/16-bit yourself to choose a channel).";
 		return null;
@@ -44,7 +46,7 @@ public final class ImagePlusSegmenter {
 		for (int i = 0; i < n; i++) {
 			float v = ip.getf(i);
 			if (Float.isNaN(v))
-				throw new IllegalArgumentException("The image '" + imp.getTitle() + "' has NaN pixels (plane " + index + "): replace them first (Process>Math>Remove NaNs).");
+				throw new UserError("The image '" + imp.getTitle() + "' has NaN pixels (plane " + index + "): replace them first (Process>Math>Remove NaNs).");
 			out[i] = v;
 		}
 		return out;
@@ -60,7 +62,7 @@ public final class ImagePlusSegmenter {
 	}
 
 	/** As {@link #segment(ImagePlus, Segmenter, Progress)}; {@code stats}, unless null, receives each plane's statistics. */
-	public static List<Instances> segment(ImagePlus imp, Segmenter segmenter, Progress progress, List<Segmenter.Stats> stats) {
+	public static List<Instances> segment(ImagePlus imp, Segmenter segmenter, Progress progress, List<SegmentStats> stats) {
 		check(imp);
 		int n = imp.getStackSize();
 		List<Instances> out = new ArrayList<>(n);
@@ -81,7 +83,7 @@ public final class ImagePlusSegmenter {
 		int max = 0;
 		for (Instances inst : planes) {
 			if (inst.count() > 65535)
-				throw new IllegalArgumentException("The image '" + input.getTitle() + "' has more than 65535 instances in one plane: a 16-bit label image cannot hold them.");
+				throw new UserError("The image '" + input.getTitle() + "' has more than 65535 instances in one plane: a 16-bit label image cannot hold them.");
 			short[] px = new short[w * h];
 			int[] labels = inst.labels();
 			for (int i = 0; i < px.length; i++) px[i] = (short) labels[i];

@@ -1,4 +1,4 @@
-package sc.fiji.ris.fiji;
+package sc.fiji.ris.imagej;
 
 import ij.ImagePlus;
 import ij.io.FileInfo;
@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.data.ImagePairs;
 import sc.fiji.ris.data.LabeledImage;
 import sc.fiji.ris.data.PercentileNormalizer;
@@ -21,14 +22,14 @@ public final class ImageFiles {
 
 	/** Opens an image file, or fails with one sentence naming it. */
 	public static ImagePlus open(Path file) {
-		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("The file " + file + " does not exist.");
+		if (!Files.isRegularFile(file)) throw new UserError("The file " + file + " does not exist.");
 		long size;
 		try {
 			size = Files.size(file);
 		} catch (IOException e) {
-			throw new IllegalArgumentException("The file " + file + " cannot be read (" + e.getMessage() + ").");
+			throw new UserError("The file " + file + " cannot be read (" + e.getMessage() + ").");
 		}
-		if (size == 0) throw new IllegalArgumentException("The file " + file + " is empty.");
+		if (size == 0) throw new UserError("The file " + file + " is empty.");
 		ImagePlus imp;
 		try {
 			Opener opener = new Opener();
@@ -39,7 +40,7 @@ public final class ImageFiles {
 			imp = null;
 		}
 		if (imp == null || imp.getProcessor() == null || truncatedTiff(file, size))
-			throw new IllegalArgumentException("The file " + file + " is not a readable TIFF or PNG image (damaged, truncated or of another format).");
+			throw new UserError("The file " + file + " is not a readable TIFF or PNG image (damaged, truncated or of another format).");
 		return imp;
 	}
 
@@ -88,14 +89,14 @@ public final class ImageFiles {
 	/** Labels of plane {@code index} (1-based) as ints; refuses fractional, negative or colour values. */
 	public static int[] labels(ImagePlus imp, int index, Path file) {
 		if (imp.getType() == ImagePlus.COLOR_RGB || imp.getType() == ImagePlus.COLOR_256)
-			throw new IllegalArgumentException("The label image " + file + " is a colour image: labels must be an 8, 16 or 32-bit image of integers (0 = background).");
+			throw new UserError("The label image " + file + " is a colour image: labels must be an 8, 16 or 32-bit image of integers (0 = background).");
 		ImageProcessor ip = imp.getStack().getProcessor(index);
 		int n = ip.getPixelCount();
 		int[] out = new int[n];
 		for (int i = 0; i < n; i++) {
 			float v = ip.getf(i);
 			if (v != Math.rint(v) || v < 0 || v > Integer.MAX_VALUE)
-				throw new IllegalArgumentException("The label image " + file + " has a non-integer or negative value " + v + " at x=" + (i % ip.getWidth()) + ", y=" + (i / ip.getWidth()) + ": labels must be whole numbers (0 = background).");
+				throw new UserError("The label image " + file + " has a non-integer or negative value " + v + " at x=" + (i % ip.getWidth()) + ", y=" + (i / ip.getWidth()) + ": labels must be whole numbers (0 = background).");
 			out[i] = (int) v;
 		}
 		return out;
@@ -122,13 +123,13 @@ public final class ImageFiles {
 	public static boolean[] readRegion(Path mask, int width, int height, Path image) {
 		ImagePlus imp = open(mask);
 		if (imp.getWidth() != width || imp.getHeight() != height || imp.getStackSize() > 1)
-			throw new IllegalArgumentException("The region mask " + mask + " is " + imp.getWidth() + "x" + imp.getHeight() + "x" + imp.getStackSize()
+			throw new UserError("The region mask " + mask + " is " + imp.getWidth() + "x" + imp.getHeight() + "x" + imp.getStackSize()
 					+ " but its image " + image + " is " + width + "x" + height + ": give one plane of the image's size (nonzero = annotated).");
 		float[] px = pixels(imp, 1);
 		boolean[] region = new boolean[px.length];
 		boolean any = false;
 		for (int i = 0; i < px.length; i++) any |= region[i] = px[i] != 0;
-		if (!any) throw new IllegalArgumentException("The region mask " + mask + " is 0 everywhere: mark the annotated part of " + image + " with nonzero pixels, or remove the mask if all of it is annotated.");
+		if (!any) throw new UserError("The region mask " + mask + " is 0 everywhere: mark the annotated part of " + image + " with nonzero pixels, or remove the mask if all of it is annotated.");
 		return region;
 	}
 
@@ -140,10 +141,10 @@ public final class ImageFiles {
 		ImagePlus img = open(pair.image);
 		ImagePlus lab = open(pair.labels);
 		if (img.getWidth() != lab.getWidth() || img.getHeight() != lab.getHeight())
-			throw new IllegalArgumentException("The label image " + pair.labels + " is " + lab.getWidth() + "x" + lab.getHeight()
+			throw new UserError("The label image " + pair.labels + " is " + lab.getWidth() + "x" + lab.getHeight()
 					+ " but its image " + pair.image + " is " + img.getWidth() + "x" + img.getHeight() + ": they must have the same size.");
 		if (img.getStackSize() > 1 || lab.getStackSize() > 1)
-			throw new IllegalArgumentException("The training pair " + pair.image + " has several planes: give one 2D image per file.");
+			throw new UserError("The training pair " + pair.image + " has several planes: give one 2D image per file.");
 		int[] labels = labels(lab, 1, pair.labels);
 		float[] px = pixels(img, 1);
 		return new LabeledImage(pair.name, img.getWidth(), img.getHeight(), normalizer.normalize(px), labels);

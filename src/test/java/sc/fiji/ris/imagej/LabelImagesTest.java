@@ -1,13 +1,18 @@
-package sc.fiji.ris.fiji;
+package sc.fiji.ris.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
+import ij.io.Opener;
 import ij.process.ByteProcessor;
 import ij.process.ShortProcessor;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,11 +24,23 @@ class LabelImagesTest {
 
 	@Test
 	void sampleLabelsAreLabelsAndSampleImagesAreNot() throws Exception {
-		for (Path p : Fixtures.sampleImages()) {
-			String name = p.getFileName().toString();
-			assertTrue(LabelImages.looksLikeLabels(Fixtures.open("labels", name)), "labels/" + name);
-			assertFalse(LabelImages.looksLikeLabels(Fixtures.open("images", name)), "images/" + name);
+		Path samples = Path.of("sample-images");
+		List<Path> images;
+		try (Stream<Path> s = Files.list(samples.resolve("images"))) {
+			images = s.filter(p -> p.toString().endsWith(".tif")).sorted().toList();
 		}
+		assertFalse(images.isEmpty(), "sample images");
+		for (Path p : images) {
+			String name = p.getFileName().toString();
+			assertTrue(LabelImages.looksLikeLabels(open(samples.resolve("labels").resolve(name))), "labels/" + name);
+			assertFalse(LabelImages.looksLikeLabels(open(p)), "images/" + name);
+		}
+	}
+
+	private static ImagePlus open(Path file) {
+		ImagePlus imp = new Opener().openImage(file.toAbsolutePath().toString());
+		assertNotNull(imp, file.toString());
+		return imp;
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package sc.fiji.ris.fiji;
+package sc.fiji.ris.imagej;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,8 +1,9 @@
-package sc.fiji.ris.fiji;
+package sc.fiji.ris.imagej;
 
 import ij.ImagePlus;
 import java.util.ArrayList;
 import java.util.List;
+import sc.fiji.ris.UserError;
 import sc.fiji.ris.Progress;
 import sc.fiji.ris.crf.DenseCrf;
 import sc.fiji.ris.infer.Instances;
@@ -39,14 +40,14 @@ public final class ImagePlusRefiner {
 	 * @throws IllegalArgumentException with one sentence naming the images
 	 */
 	public static void check(ImagePlus image, ImagePlus labels, String labelsName) {
-		if (labels == null) throw new IllegalArgumentException("There is no label image to refine: give one as " + labelsName + ".");
+		if (labels == null) throw new UserError("There is no label image to refine: give one as " + labelsName + ".");
 		ImagePlusSegmenter.check(image);
-		if (image == labels) throw new IllegalArgumentException("The image '" + image.getTitle() + "' was given both as the intensities and as " + labelsName + ": give its label image as " + labelsName + ".");
+		if (image == labels) throw new UserError("The image '" + image.getTitle() + "' was given both as the intensities and as " + labelsName + ": give its label image as " + labelsName + ".");
 		if (labels.getWidth() != image.getWidth() || labels.getHeight() != image.getHeight())
-			throw new IllegalArgumentException("The label image '" + labels.getTitle() + "' is " + labels.getWidth() + "x" + labels.getHeight() + " but the image '" + image.getTitle() + "' is "
+			throw new UserError("The label image '" + labels.getTitle() + "' is " + labels.getWidth() + "x" + labels.getHeight() + " but the image '" + image.getTitle() + "' is "
 					+ image.getWidth() + "x" + image.getHeight() + ": they must have the same size.");
 		if (labels.getStackSize() != image.getStackSize())
-			throw new IllegalArgumentException("The label image '" + labels.getTitle() + "' has " + labels.getStackSize() + " plane" + (labels.getStackSize() == 1 ? "" : "s") + " but the image '"
+			throw new UserError("The label image '" + labels.getTitle() + "' has " + labels.getStackSize() + " plane" + (labels.getStackSize() == 1 ? "" : "s") + " but the image '"
 					+ image.getTitle() + "' has " + image.getStackSize() + ": they must have the same planes.");
 	}
 

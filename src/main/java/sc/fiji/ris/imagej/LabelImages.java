@@ -1,4 +1,4 @@
-package sc.fiji.ris.fiji;
+package sc.fiji.ris.imagej;
 
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
@@ -6,6 +6,7 @@ import ij.process.LUT;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import sc.fiji.ris.UserError;
 
 /** Label images as {@link ImagePlus}: reading their labels, and telling a label image from an intensity image. */
 public final class LabelImages {
@@ -20,14 +21,14 @@ public final class LabelImages {
 	 */
 	public static int[] labels(ImagePlus imp, int index, String parameter) {
 		if (imp.getType() == ImagePlus.COLOR_RGB)
-			throw new IllegalArgumentException("The image '" + imp.getTitle() + "' given as " + parameter + " is an RGB image: a label image must be 8, 16 or 32-bit, 0 = background, 1..n = instances.");
+			throw new UserError("The image '" + imp.getTitle() + "' given as " + parameter + " is an RGB image: a label image must be 8, 16 or 32-bit, 0 = background, 1..n = instances.");
 		ImageProcessor ip = imp.getStack().getProcessor(index);
 		int n = ip.getPixelCount();
 		int[] out = new int[n];
 		for (int i = 0; i < n; i++) {
 			float v = ip.getf(i);
 			if (v != Math.rint(v) || v < 0 || v > Integer.MAX_VALUE)
-				throw new IllegalArgumentException("The image '" + imp.getTitle() + "' given as " + parameter + " has the value " + v + " at x=" + (i % ip.getWidth()) + ", y=" + (i / ip.getWidth())
+				throw new UserError("The image '" + imp.getTitle() + "' given as " + parameter + " has the value " + v + " at x=" + (i % ip.getWidth()) + ", y=" + (i / ip.getWidth())
 						+ (imp.getStackSize() > 1 ? " of plane " + index : "") + ": a label image holds whole numbers (0 = background, 1..n = instances).");
 			out[i] = (int) v;
 		}
@@ -41,7 +42,7 @@ public final class LabelImages {
 	 */
 	public static void checkNotLabels(ImagePlus imp) {
 		if (looksLikeLabels(imp))
-			throw new IllegalArgumentException("The image '" + imp.getTitle() + "' looks like a label image (whole numbers, each one a single region on a 0 background), not intensities: segment the original image instead.");
+			throw new UserError("The image '" + imp.getTitle() + "' looks like a label image (whole numbers, each one a single region on a 0 background), not intensities: segment the original image instead.");
 	}
 
 	/**
@@ -72,7 +73,7 @@ public final class LabelImages {
 	}
 
 	/** Whether the image shows with the Glasbey LUT of RIS label images. */
-	static boolean hasGlasbeyLut(ImagePlus imp) {
+	public static boolean hasGlasbeyLut(ImagePlus imp) {
 		LUT lut = imp.getProcessor().getLut();
 		if (lut == null || lut.getMapSize() != 256) return false;
 		LUT g = Glasbey.lut();
