@@ -8,8 +8,9 @@
 // Works in Fiji and, with RIS_Bridge.jar installed, in plain ImageJ. The keys of the run() call are the parameter
 // names of Plugins > Segmentation > RIS > Segment Instances; the settings below are their defaults:
 //   model_file      empty = the bundled nuclei model, or the path of a .zip made by "Train Model"
-//   min_confidence  -1 = the model's own threshold (0..1 to find more or fewer nuclei)
-//   tile_size       0 = the model's tile size
+//   object_diameter 0 = estimate it from the image, -1 = the model's own, or the nuclei's diameter in pixels
+//   settings_file   empty = the model's own thresholds, or a JSON file of advanced settings such as
+//                   {"minConfidence": 0.6} (0..1 to find fewer or more nuclei)
 //   refine_with_crf true = refine the masks with the dense CRF (default CRF parameters; refine_with_crf.ijm
 //                   and "Refine with Dense CRF" offer them all)
 //   roi_manager     Replace, Append or [Don't add]
@@ -31,8 +32,8 @@
 // (the active image) and the "RIS instances" table stay open for the caller either way.
 
 modelFile = "";
-minConfidence = -1;
-tileSize = 0;
+objectDiameter = 0;
+settingsFile = "";
 refineWithCrf = "false";
 roiMode = "Replace";
 
@@ -52,8 +53,8 @@ if (imageFile != "") {
 if (nImages == 0) fail("Open an image first (File > Open...), or give image_file=[...] in the argument, then run this macro.");
 input = getTitle();
 inputId = getImageID();
-run("Segment Instances", "input=[" + input + "] model_file=[" + modelFile + "] min_confidence=" + minConfidence
-	+ " tile_size=" + tileSize + " refine_with_crf=" + refineWithCrf + " roi_manager=[" + roiMode + "] show_table=true");
+run("Segment Instances", "input=[" + input + "] model_file=[" + modelFile + "] object_diameter=" + objectDiameter
+	+ " settings_file=[" + settingsFile + "] refine_with_crf=" + refineWithCrf + " roi_manager=[" + roiMode + "] show_table=true");
 // the label image is the active image now
 if (getImageID() == inputId) fail("Segment Instances made no label image for " + input + ": the Log says why.");
 labels = getTitle();

@@ -21,4 +21,13 @@ public interface Progress {
 		@Override public void progress(long done, long total) {}
 		@Override public boolean isCancelled() { return false; }
 	};
+
+	/** Progress of part {@code index} of {@code parts} equal parts of the work, reported as a fraction of the whole. */
+	static Progress part(Progress whole, int index, int parts) {
+		return new Progress() {
+			@Override public void status(String message) { whole.status(message); }
+			@Override public void progress(long done, long total) { whole.progress(index * total + done, parts * total); }
+			@Override public boolean isCancelled() { return whole.isCancelled(); }
+		};
+	}
 }

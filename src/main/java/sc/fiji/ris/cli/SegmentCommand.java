@@ -20,6 +20,7 @@ import sc.fiji.ris.crf.DenseCrf;
 import sc.fiji.ris.imagej.ImagePlusRefiner;
 import sc.fiji.ris.imagej.ImagePlusSegmenter;
 import sc.fiji.ris.imagej.SegmentationFiles;
+import sc.fiji.ris.infer.AdvancedSettings;
 import sc.fiji.ris.infer.Instances;
 import sc.fiji.ris.infer.Segmenter;
 import sc.fiji.ris.infer.SegmentStats;
@@ -41,12 +42,6 @@ final class SegmentCommand {
 			"  --model FILE          model package (.zip); default: the bundled nuclei model",
 			"  --output DIR          where to write NAME_labels.tif, NAME_rois.zip, NAME_instances.csv",
 			"                        (default: ./ris-output)",
-			"  --min-confidence X    stop decoding a tile below this confidence, 0..1 (default: the model's)",
-			"  --mask-threshold X    soft-mask threshold, between 0 and 1 (default: the model's)",
-			"  --merge-solidity X    join two touching instances whose union is at least this convex (area over",
-			"                        convex hull area) and at most twice the median instance; 0 = never",
-			"                        (default: the model's)",
-			"  --tile-size N         tile side, a multiple of 8, 0 = the model's (default 0)",
 			"  --object-diameter D   typical object diameter in pixels: the image is rescaled so that objects",
 			"                        have the size the model was trained for, and the results scaled back.",
 			"                        'auto' or 0 (the default): measure the objects found at the model's size",
@@ -54,60 +49,54 @@ final class SegmentCommand {
 			"                        more than 1.5 times larger or smaller, or if they were cut into pieces (a",
 			"                        second pass with far more objects or work is rejected, with a warning);",
 			"                        'model': the model's own size, no rescaling",
+			"  --flips               also segment the image mirrored left-right, top-bottom and both, and keep",
+			"                        the objects enough of the 4 views found (as the model was tuned for flips):",
+			"                        better outlines, fewer stray pieces, about 3.3 times the time",
+			"  --crf                 refine the masks with the dense CRF (default parameters, see 'ris refine')",
 			"  --overlay             also write NAME_overlay.png: outlines on the normalised image (stacks:",
 			"                        NAME_overlay_p0001.png, ... one per plane)",
 			"  --threads N           PyTorch threads (default: all cores)",
-			"  --separate-encoding   encode every tile on its own, as the bundled model was trained, instead of",
-			"                        encoding the region a batch of tiles covers once (the default,",
-			"                        --shared-encoding): about 1.5 times slower, about as accurate (validation",
-			"                        F1 0.934 against 0.934, SBD 0.883 against 0.884)",
-			"  --no-fill             do not turn unclaimed foreground (pieces of at least half a typical nucleus)",
-			"                        into instances, nor spots, nor grow the instances into it",
-			"  --spot-min-area N     a spot (a smaller piece of unclaimed foreground that touches no instance)",
-			"                        of at least N pixels becomes an instance; 0 = none (default: the model's)",
-			"  --spot-min-foreground X",
-			"                        the mean foreground probability a spot needs, 0.5..1 (default: the model's)",
-			"  --core-min-area N     with a model that has a core head: an instance holding several cores of",
-			"                        at least N pixels is cut into one instance per core; 0 = never (default:",
-			"                        the model's)",
-			"  --core-threshold X    the core probability that makes a pixel core, in (0, 1) (default: the",
-			"                        model's)",
-			"  --flips               also segment the image mirrored left-right, top-bottom and both, and keep",
-			"                        the objects enough of the 4 views found, with the pixels at least half of",
-			"                        their views cover: more accurate outlines and fewer stray pieces, about 3.3",
-			"                        times the time; the votes and thresholds not given are those the model was",
-			"                        tuned with for flips ('ris tune --flips'; bundled model: 3 votes, minimum",
-			"                        confidence 0.5), else its one-view thresholds and 2 votes",
-			"  --flip-votes N        with --flips: how many of the 4 views must find an object (1-4)",
-			"  --crf                 refine the masks with the dense CRF (default parameters, see 'ris refine')",
-			"  --verbose             stack traces on errors");
+			"  --settings FILE.json  advanced settings that the model otherwise owns, e.g.",
+			"                        {\"minConfidence\": 0.6, \"coreMinArea\": 0}; the keys:",
+			AdvancedSettings.describe().stream().map(l -> "                          " + l).collect(java.util.stream.Collectors.joining("\n")),
+			"  --verbose             stack traces on errors",
+			"",
+			"The options of earlier versions for these settings (--min-confidence, --mask-threshold,",
+			"--merge-solidity, --tile-size, --spot-min-area, --spot-min-foreground, --core-min-area,",
+			"--core-threshold, --flip-votes, --no-fill, --separate-encoding) still work and override the file.");
 
 	private SegmentCommand() {}
 
 	static int run(String[] args, PrintStream out, PrintStream err, boolean verbose) throws IOException {
-		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--min-confidence", "--mask-threshold", "--merge-solidity", "--tile-size", "--object-diameter", "--threads", "--flip-votes", "--spot-min-area", "--spot-min-foreground", "--core-min-area", "--core-threshold"),
+		Args a = new Args("segment", args, 1, Set.of("--model", "--output", "--settings", "--min-confidence", "--mask-threshold", "--merge-solidity", "--tile-size", "--object-diameter", "--threads", "--flip-votes", "--spot-min-area", "--spot-min-foreground", "--core-min-area", "--core-threshold"),
 				Set.of("--help", "--crf", "--overlay", "--shared-encoding", "--separate-encoding", "--no-fill", "--flips"));
 		if (a.has("--help")) { out.println(HELP); return 0; }
 		if (a.positional().isEmpty()) throw new Args.UsageException("Give at least one image file or folder to segment (see 'ris segment --help').");
 		SegmenterOptions o = new SegmenterOptions();
-		o.minConfidence = a.real("--min-confidence", Double.NaN, 0, 1);
-		o.mergeSolidity = a.real("--merge-solidity", Double.NaN, 0, 1);
-		o.maskThreshold = a.real("--mask-threshold", Double.NaN, 0, 1);
+		Path settings = a.path("--settings");
+		if (settings != null) AdvancedSettings.read(settings, o);
+		// the options of earlier versions for the advanced settings override the file
+		o.minConfidence = a.real("--min-confidence", o.minConfidence, 0, 1);
+		o.mergeSolidity = a.real("--merge-solidity", o.mergeSolidity, 0, 1);
+		o.maskThreshold = a.real("--mask-threshold", o.maskThreshold, 0, 1);
 		if (o.maskThreshold == 0 || o.maskThreshold == 1)
 			throw new Args.UsageException("The option --mask-threshold must lie strictly between 0 and 1, not " + a.get("--mask-threshold", "") + ".");
-		o.tileSize = a.integer("--tile-size", 0, 0, 4096);
+		o.tileSize = a.integer("--tile-size", o.tileSize, 0, 4096);
 		if (o.tileSize != 0 && (o.tileSize < 32 || o.tileSize % 8 != 0))
 			throw new Args.UsageException("The option --tile-size must be 0 (the model's) or a multiple of 8 of at least 32, not " + o.tileSize + ".");
 		o.objectDiameterSetting(a.objectDiameter());
-		o.shareEncoder = a.sharedEncoding();
-		o.fillFromForeground = !a.has("--no-fill");
-		o.spotMinArea = a.integer("--spot-min-area", -1, 0, 1_000_000);
-		o.spotMinForeground = a.real("--spot-min-foreground", Double.NaN, 0.5, 1);
-		o.coreMinArea = a.integer("--core-min-area", -1, 0, 1_000_000);
-		o.coreThreshold = a.real("--core-threshold", Double.NaN, 0, 1);
+		if (a.has("--shared-encoding") || a.has("--separate-encoding")) o.shareEncoder = a.sharedEncoding();
+		if (a.has("--no-fill")) o.fillFromForeground = false;
+		o.spotMinArea = a.integer("--spot-min-area", o.spotMinArea, 0, 1_000_000);
+		o.spotMinForeground = a.real("--spot-min-foreground", o.spotMinForeground, 0.5, 1);
+		o.coreMinArea = a.integer("--core-min-area", o.coreMinArea, 0, 1_000_000);
+		o.coreThreshold = a.real("--core-threshold", o.coreThreshold, 0, 1);
 		if (o.coreThreshold == 0 || o.coreThreshold == 1)
 			throw new Args.UsageException("The option --core-threshold must lie strictly between 0 and 1, not " + a.get("--core-threshold", "") + ".");
+		int fileVotes = o.flipVotes;
 		o.flipVotes = a.flipVotes();
+		// the file's votes apply when flips are asked for without --flip-votes
+		if (o.flipVotes == -1 && fileVotes > 0) o.flipVotes = fileVotes;
 		boolean overlay = a.has("--overlay");
 		int threads = a.integer("--threads", 0, 0, 1024);
 		DenseCrf crf = a.has("--crf") ? new DenseCrf() : null;
@@ -169,7 +158,7 @@ final class SegmentCommand {
 					for (int z = 0; z < stats.size(); z++)
 						if (stats.get(z).warning != null)
 							err.println("Warning: " + file.getFileName() + (stats.size() > 1 ? ", plane " + (z + 1) : "") + ": " + stats.get(z).warning + ".");
-					String again = o.estimateDiameter ? Segmenter.resegmented(stats) : null;
+					String again = o.estimateDiameter ? SegmentStats.resegmented(stats) : null;
 					String rescaled = again == null ? "" : ", segmented again " + again;
 					out.printf(Locale.ROOT, "%s: %d instances in %d plane%s (%.2f s%s)%n", file.getFileName(), n, planes.size(),
 							planes.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9, rescaled);

@@ -38,12 +38,14 @@ public class BatchSegmentFolderCommand extends ContextCommand {
 	private File model_file;
 	@Parameter(label = "File pattern", description = "Which files of the input folder to segment: a glob on the file name, e.g. *.tif or *_DAPI.tif.")
 	private String file_pattern = "*.tif";
-	@Parameter(label = "Object diameter (pixels)", min = "-1", max = "10000", stepSize = "1", description = "Typical diameter of the objects in pixels; the image is rescaled so that they have the size the model works at (28 pixels for the bundled model) and the results are scaled back. 0 = estimate it from the image (segment once more at the measured size when the objects found are more than 1.5 times larger or smaller than the model's, or were cut into pieces; never beyond 4 times larger or 2 times smaller, and that pass is dropped with a warning when it finds far more objects than the first); -1 = the model's own size, no rescaling.")
+	@Parameter(label = "Object diameter (pixels)", min = "-1", max = "10000", stepSize = "1", description = ParameterTexts.OBJECT_DIAMETER)
 	private double object_diameter = 0;
-	@Parameter(label = "Average over flipped copies", description = "Also segment the image mirrored left-right, top-bottom and both, and keep the objects that enough of the 4 views found (as the model was tuned for flips: 3 for the bundled model), with the pixels at least half of their views cover: better outlines and fewer stray pieces (mean F1 0.890 against 0.876 on the BBBC039 validation images), though fewer touching nuclei cut apart (count error 4.7 against 2.9 per image), about 3.3 times the time.")
+	@Parameter(label = "Average over flipped copies", description = ParameterTexts.FLIP_AVERAGING)
 	private boolean flip_averaging = false;
 	@Parameter(label = "Refine with dense CRF", description = "Refine the masks with the dense CRF (default parameters), which fits their outlines to the images' edges; adds a fraction of a second per plane.")
 	private boolean refine_with_crf = false;
+	@Parameter(label = "Advanced settings (JSON file)", required = false, style = "open", description = AdvancedSettingsFile.DESCRIPTION)
+	private File settings_file;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Processed", description = "The number of images segmented and written.")
 	private int processed;
@@ -59,12 +61,12 @@ public class BatchSegmentFolderCommand extends ContextCommand {
 			if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("The output folder " + out + " is a file: choose a folder for the results.");
 			Models.check(model_file, "model_file");
 			List<Path> files = FolderSegmentation.files(in, file_pattern, out);
+			SegmenterOptions o = AdvancedSettingsFile.options(settings_file);
 			Files.createDirectories(out);
 			FolderSegmentation.Summary s;
 			try (RisModel model = Models.open(model_file)) {
-				SegmenterOptions o = new SegmenterOptions();
 				o.keepSoftMasks = refine_with_crf;
-				o.flipVotes = flip_averaging ? -1 : 0;
+				o.flipVotes = flip_averaging ? (o.flipVotes > 0 ? o.flipVotes : -1) : 0;
 				o.objectDiameterSetting(object_diameter);
 				Segmenter segmenter = new Segmenter(model, o);
 				if (segmenter.flipSettings() != null) log.info("Batch Segment Folder: " + segmenter.flipSettings() + ".");
@@ -79,7 +81,7 @@ public class BatchSegmentFolderCommand extends ContextCommand {
 			processed = s.processed();
 			failed = s.failed();
 		} catch (RuntimeException | IOException e) {
-			CommandFailure.report(this, "Batch Segment Folder", e, CommandFailure.parameters("flip_votes", "flip_averaging"));
+			CommandFailure.report(this, "Batch Segment Folder", e, AdvancedSettingsFile.PARAMETERS);
 		}
 	}
 }

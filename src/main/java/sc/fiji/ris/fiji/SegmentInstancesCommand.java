@@ -42,22 +42,14 @@ public class SegmentInstancesCommand extends ContextCommand {
 	private ImagePlus input;
 	@Parameter(label = "Model file", required = false, style = "open", description = "A RIS model package (.zip); leave empty for the bundled nuclei model.")
 	private File model_file;
-	@Parameter(label = "Minimum confidence", min = "-1", max = "1", stepSize = "0.05", description = "Stop finding instances in a tile when the network's confidence falls below this value (0..1); -1 = the model's own threshold.")
-	private double min_confidence = -1;
-	@Parameter(label = "Tile size", min = "0", max = "4096", stepSize = "8", description = "Side of the tiles the image is cut into (a multiple of 8, at least 32); 0 = the model's.")
-	private int tile_size = 0;
-	@Parameter(label = "Object diameter (pixels)", min = "-1", max = "10000", stepSize = "1", description = "Typical diameter of the objects in pixels; the image is rescaled so that they have the size the model works at (28 pixels for the bundled model) and the results are scaled back. 0 = estimate it from the image (segment once more at the measured size when the objects found are more than 1.5 times larger or smaller than the model's, or were cut into pieces; never beyond 4 times larger or 2 times smaller, and that pass is dropped with a warning when it finds far more objects than the first); -1 = the model's own size, no rescaling.")
+	@Parameter(label = "Object diameter (pixels)", min = "-1", max = "10000", stepSize = "1", description = ParameterTexts.OBJECT_DIAMETER)
 	private double object_diameter = 0;
-	@Parameter(label = "Join parts of a nucleus (solidity)", min = "-1", max = "1", stepSize = "0.05", description = "Join two touching instances when together they are convex (area over convex hull area at least this value) and at most twice the median nucleus: a nucleus found in two parts. 0 = never join; -1 = the model's own value.")
-	private double merge_solidity = -1;
-	@Parameter(label = "Smallest spot (pixels)", min = "-1", max = "100000", stepSize = "1", description = "A small piece of foreground that no instance took and that touches none (a micronucleus, a speck) becomes an instance when it has at least this many pixels and the model is confident it is foreground; 0 = never; -1 = the model's own value (10 pixels for the bundled model).")
-	private int smallest_spot = -1;
-	@Parameter(label = "Smallest core (pixels)", min = "-1", max = "100000", stepSize = "1", description = "With a model that has a core head (the bundled one has): an instance that holds two or more cores (the inner halves of objects) of at least this many pixels is cut into one instance per core, as touching nuclei found as one. 0 = never cut; -1 = the model's own value (30 pixels for the bundled model).")
-	private int smallest_core = -1;
-	@Parameter(label = "Average over flipped copies", description = "Also segment the image mirrored left-right, top-bottom and both, and keep the objects that enough of the 4 views found (as the model was tuned for flips: 3 for the bundled model), with the pixels at least half of their views cover: better outlines and fewer stray pieces (mean F1 0.890 against 0.876 on the BBBC039 validation images), though fewer touching nuclei cut apart (count error 4.7 against 2.9 per image), about 3.3 times the time.")
+	@Parameter(label = "Average over flipped copies", description = ParameterTexts.FLIP_AVERAGING)
 	private boolean flip_averaging = false;
 	@Parameter(label = "Refine with dense CRF", description = "Refine the masks with the dense CRF (default parameters), which fits their outlines to the image's edges; adds a fraction of a second per plane.")
 	private boolean refine_with_crf = false;
+	@Parameter(label = "Advanced settings (JSON file)", required = false, style = "open", description = AdvancedSettingsFile.DESCRIPTION)
+	private File settings_file;
 	@Parameter(label = "ROI Manager", choices = { InstanceRois.REPLACE, InstanceRois.APPEND, InstanceRois.DONT_ADD }, description = "Replace the ROI Manager's contents with the instances, append them, or leave it alone (always left alone headless).")
 	private String roi_manager = InstanceRois.REPLACE;
 	@Parameter(label = "Show results table", description = "Show a table of the instances (\"" + ResultsTables.INSTANCES + "\": label, plane, area, centroid, mean intensity, confidence); not headless.")
@@ -77,15 +69,10 @@ public class SegmentInstancesCommand extends ContextCommand {
 			LabelImages.checkNotLabels(input);
 			InstanceRois.checkMode(roi_manager);
 			if (warning != null) log.warn(warning);
-			SegmenterOptions o = new SegmenterOptions();
-			o.minConfidence = min_confidence < 0 ? Double.NaN : min_confidence;
-			o.mergeSolidity = merge_solidity < 0 ? Double.NaN : merge_solidity;
-			o.spotMinArea = Math.max(-1, smallest_spot);
-			o.coreMinArea = Math.max(-1, smallest_core);
-			o.tileSize = tile_size;
+			SegmenterOptions o = AdvancedSettingsFile.options(settings_file);
 			o.objectDiameterSetting(object_diameter);
 			o.keepSoftMasks = refine_with_crf;
-			o.flipVotes = flip_averaging ? -1 : 0;
+			o.flipVotes = flip_averaging ? (o.flipVotes > 0 ? o.flipVotes : -1) : 0;
 			List<Instances> planes;
 			try (RisModel model = Models.open(model_file)) {
 				Segmenter segmenter = new Segmenter(model, o);
@@ -95,7 +82,7 @@ public class SegmentInstancesCommand extends ContextCommand {
 				for (int z = 0; z < stats.size(); z++)
 					if (stats.get(z).warning != null)
 						log.warn(what + (stats.size() > 1 ? ", plane " + (z + 1) : "") + ": " + stats.get(z).warning + ".");
-				String again = Segmenter.resegmented(stats);
+				String again = SegmentStats.resegmented(stats);
 				if (again != null)
 					log.info(what + ": the objects looked larger or smaller than the model's, so it was segmented again " + again
 							+ " (Object diameter -1 keeps the model's size).");
@@ -115,7 +102,7 @@ public class SegmentInstancesCommand extends ContextCommand {
 			instance_count = planes.stream().mapToInt(Instances::count).sum();
 			label_image = labels;
 		} catch (RuntimeException | IOException e) {
-			CommandFailure.report(this, what, e, CommandFailure.parameters("flip_votes", "flip_averaging"));
+			CommandFailure.report(this, what, e, AdvancedSettingsFile.PARAMETERS);
 		}
 	}
 }

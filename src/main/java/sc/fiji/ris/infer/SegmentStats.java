@@ -1,5 +1,8 @@
 package sc.fiji.ris.infer;
 
+import java.util.List;
+import java.util.Locale;
+
 /** Where the time of the last call went, and how much work it was. */
 public final class SegmentStats {
 	public long normaliseNanos, networkNanos, stitchNanos;
@@ -18,4 +21,25 @@ public final class SegmentStats {
 	public boolean resized;
 	/** One sentence when the size estimate's second pass was rejected (the first pass is kept); null otherwise. */
 	public String warning;
+
+	/**
+	 * Says which planes were segmented again at another object diameter, for a log line: null when none was;
+	 * "at an object diameter of D px" for a single plane (or every plane at one size); otherwise "in K of N planes, at
+	 * object diameters A-B px" (or "at object diameter D px" when those K planes share one size).
+	 */
+	public static String resegmented(List<SegmentStats> planes) {
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		int k = 0;
+		for (SegmentStats s : planes) {
+			if (!s.resized) continue;
+			k++;
+			lo = Math.min(lo, s.objectDiameter);
+			hi = Math.max(hi, s.objectDiameter);
+		}
+		if (k == 0) return null;
+		if (planes.size() == 1 || (k == planes.size() && hi - lo < 0.05))
+			return String.format(Locale.ROOT, "at an object diameter of %.1f px", lo);
+		return String.format(Locale.ROOT, "in %d of %d planes, at object diameter%s %s px", k, planes.size(), hi - lo < 0.05 ? "" : "s",
+				hi - lo < 0.05 ? String.format(Locale.ROOT, "%.1f", lo) : String.format(Locale.ROOT, "%.1f-%.1f", lo, hi));
+	}
 }

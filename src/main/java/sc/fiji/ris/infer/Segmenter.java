@@ -3,7 +3,6 @@ package sc.fiji.ris.infer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BiConsumer;
 import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
@@ -28,8 +27,7 @@ public final class Segmenter {
 
 	private final RisModel model;
 	private final SegmenterSettings settings;
-	private final PercentileNormalizer normalizer;
-	private final Decoder decoder;
+	private final TileLoop loop;
 	private final PostProcessing post;
 	private final SizePolicy size;
 	private SegmentStats stats = new SegmentStats();
@@ -42,8 +40,7 @@ public final class Segmenter {
 	public Segmenter(ModelConfig config, RisModel model, Decoder decoder, SegmenterOptions o) {
 		this.model = model;
 		this.settings = new SegmenterSettings(config, o);
-		this.normalizer = new PercentileNormalizer(config.normLowPercentile, config.normHighPercentile);
-		this.decoder = decoder;
+		this.loop = new TileLoop(settings, new PercentileNormalizer(config.normLowPercentile, config.normHighPercentile), decoder);
 		this.post = new PostProcessing(settings);
 		this.size = new SizePolicy(settings);
 	}
@@ -86,12 +83,12 @@ public final class Segmenter {
 		SegmentStats s = new SegmentStats();
 		int votes = settings.flipVotes;
 		// with flips, the first view (and its passes at other sizes) fills the first quarter of the progress bar
-		Instances out = size.segment(pixels, width, height, votes > 0 ? part(whole, 0, 4) : whole, s, this::segmentAt, null, 0);
+		Instances out = size.segment(pixels, width, height, votes > 0 ? Progress.part(whole, 0, 4) : whole, s, this::segmentAt, null, 0);
 		if (votes > 0) {
 			List<Instances> views = new ArrayList<>(List.of(out));
 			for (int f = 1; f <= 3 && !whole.isCancelled(); f++) {
 				whole.status("Segmenting a mirrored copy (" + f + " of 3)");
-				views.add(FlipFusion.flip(segmentAt(FlipFusion.flip(pixels, width, height, f), width, height, s.scale, part(whole, f, 4), s).instances(), f));
+				views.add(FlipFusion.flip(segmentAt(FlipFusion.flip(pixels, width, height, f), width, height, s.scale, Progress.part(whole, f, 4), s).instances(), f));
 			}
 			if (views.size() == 4) {
 				long t = System.nanoTime();
@@ -135,9 +132,9 @@ public final class Segmenter {
 	 */
 	public DecodedPlane decodeAll(float[] pixels, int width, int height) {
 		int[] size = new int[] { width, height };
-		float[] img = normalised(pixels, size, settings.scale, new SegmentStats());
+		float[] img = loop.normalised(pixels, size, settings.scale, new SegmentStats());
 		DecodedPlane d = new DecodedPlane(settings.grid(size[0], size[1]), width, height, settings.scale, settings.thresholds.minConfidence(), settings.fillArea);
-		float[][] maps = decodeTiles(img, d.grid, settings.thresholds.minConfidence(), true, Progress.NONE, new SegmentStats(), (k, em) -> d.emissions.add(em));
+		float[][] maps = loop.decodeTiles(img, d.grid, settings.thresholds.minConfidence(), true, Progress.NONE, new SegmentStats(), (k, em) -> d.emissions.add(em));
 		d.foreground = maps[0];
 		d.cores = maps[1];
 		return d;
@@ -165,11 +162,11 @@ public final class Segmenter {
 	/** One pass at {@code sc} network pixels per image pixel; adds its timings and work to {@code s}. */
 	private PostProcessing.Pass segmentAt(float[] pixels, int width, int height, double sc, Progress progress, SegmentStats s) {
 		int[] size = new int[] { width, height };
-		float[] img = normalised(pixels, size, sc, s);
+		float[] img = loop.normalised(pixels, size, sc, s);
 		TileGrid grid = settings.grid(size[0], size[1]);
 		Thresholds t = settings.thresholds;
 		Stitcher stitcher = new Stitcher(grid, t.maskThreshold(), settings.keepSoftMasks);
-		float[][] maps = decodeTiles(img, grid, t.minConfidence(), t.coreMinArea() > 0, progress, s, stitcher::add);
+		float[][] maps = loop.decodeTiles(img, grid, t.minConfidence(), t.coreMinArea() > 0, progress, s, stitcher::add);
 		long t0 = System.nanoTime();
 		PostProcessing.Pass p = post.apply(stitcher.instances(t.minArea()), maps[0], maps[1], t);
 		if (sc != 1) p = p.scaledTo(width, height);
@@ -177,78 +174,5 @@ public final class Segmenter {
 		return p;
 	}
 
-	/** The plane resampled by {@code sc} (its new size into {@code size}) and normalised; adds the time to {@code s}. */
-	private float[] normalised(float[] pixels, int[] size, double sc, SegmentStats s) {
-		long t0 = System.nanoTime();
-		if (sc != 1) {
-			int sw = Math.max(1, (int) Math.round(size[0] * sc)), sh = Math.max(1, (int) Math.round(size[1] * sc));
-			pixels = Resampling.resize(pixels, size[0], size[1], sw, sh);
-			size[0] = sw;
-			size[1] = sh;
-		}
-		float[] out = normalizer.normalize(pixels);
-		s.normaliseNanos += System.nanoTime() - t0;
-		return out;
-	}
 
-	/**
-	 * Runs the decoder over every tile of the grid, batch by batch, and hands each tile's emissions to {@code sink};
-	 * returns the plane's foreground (when the fill uses it) and core probabilities (when {@code keepCores}),
-	 * each pixel from the tile that owns it (null where the network has none).
-	 */
-	private float[][] decodeTiles(float[] img, TileGrid grid, double minConfidence, boolean keepCores, Progress progress, SegmentStats s, BiConsumer<Integer, List<TileDecoder.Emission>> sink) {
-		int nTiles = grid.count(), batch = grid.batch(settings.batchSize);
-		s.tiles += nTiles;
-		float[] fg = null, cores = null;
-		for (int first = 0; first < nTiles && !progress.isCancelled(); first += batch) {
-			int last = Math.min(nTiles, first + batch);
-			long t0 = System.nanoTime();
-			TileBatch b = decoder.decode(img, grid.width, grid.height, grid.xs(first, last), grid.ys(first, last), settings.tile, settings.maxSteps,
-					minConfidence, progress::isCancelled);
-			long t1 = System.nanoTime();
-			s.networkNanos += t1 - t0;
-			for (int k = first; k < last; k++) {
-				List<TileDecoder.Emission> em = b.emissions(k - first);
-				s.steps += em.size() + 1;
-				sink.accept(k, em);
-				float[] f = settings.fillArea > 0 ? b.foreground(k - first) : null;
-				if (f != null) grid.paste(f, k, fg = fg != null ? fg : new float[grid.width * grid.height]);
-				float[] c = keepCores ? b.cores(k - first) : null;
-				if (c != null) grid.paste(c, k, cores = cores != null ? cores : new float[grid.width * grid.height]);
-			}
-			s.stitchNanos += System.nanoTime() - t1;
-			progress.progress(last, nTiles);
-		}
-		return new float[][] { fg, cores };
-	}
-
-	/**
-	 * Says which planes were segmented again at another object diameter, for a log line: null when none was;
-	 * "at an object diameter of D px" for a single plane (or every plane at one size); otherwise "in K of N planes, at
-	 * object diameters A-B px" (or "at object diameter D px" when those K planes share one size).
-	 */
-	public static String resegmented(List<SegmentStats> planes) {
-		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-		int k = 0;
-		for (SegmentStats s : planes) {
-			if (!s.resized) continue;
-			k++;
-			lo = Math.min(lo, s.objectDiameter);
-			hi = Math.max(hi, s.objectDiameter);
-		}
-		if (k == 0) return null;
-		if (planes.size() == 1 || (k == planes.size() && hi - lo < 0.05))
-			return String.format(java.util.Locale.ROOT, "at an object diameter of %.1f px", lo);
-		return String.format(java.util.Locale.ROOT, "in %d of %d planes, at object diameter%s %s px", k, planes.size(), hi - lo < 0.05 ? "" : "s",
-				hi - lo < 0.05 ? String.format(java.util.Locale.ROOT, "%.1f", lo) : String.format(java.util.Locale.ROOT, "%.1f-%.1f", lo, hi));
-	}
-
-	/** Progress of part {@code index} of {@code parts} equal parts of the work, reported as a fraction of the whole. */
-	static Progress part(Progress whole, int index, int parts) {
-		return new Progress() {
-			@Override public void status(String message) { whole.status(message); }
-			@Override public void progress(long done, long total) { whole.progress(index * total + done, parts * total); }
-			@Override public boolean isCancelled() { return whole.isCancelled(); }
-		};
-	}
 }

@@ -70,7 +70,7 @@ final class SegmenterSettings {
 		double sc = o.objectDiameter > 0 ? modelDiameter / o.objectDiameter : config.inputScale;
 		if (sc / config.inputScale < 0.125 || sc / config.inputScale > 8)
 			throw new InvalidSetting("object_diameter", String.format(Locale.ROOT,
-					"{setting} %.1f (pixels) is too far from the model's %.1f (at most 8 times larger or smaller): check the value.",
+					"An object diameter ({setting}) of %.1f pixels is too far from the model's %.1f (at most 8 times larger or smaller): check the value.",
 					o.objectDiameter, config.objectDiameter));
 		scale = Math.abs(sc - 1) < 0.02 ? 1 : sc;
 		if (tile < 32 || tile % 8 != 0) throw new InvalidSetting("tile_size", "{setting} must be a multiple of 8 and at least 32, not " + tile + ".");

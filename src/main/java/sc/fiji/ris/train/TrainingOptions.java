@@ -107,7 +107,7 @@ public final class TrainingOptions {
 		if (!(syntheticFraction >= 0 && syntheticFraction <= 1)) throw new InvalidSetting("synthetic", "{setting} must lie in [0, 1], not " + syntheticFraction + ".");
 		if (!(smallObjectCrops >= 0 && smallObjectCrops <= 1)) throw new InvalidSetting("small_object_crops", "{setting} must lie in [0, 1], not " + smallObjectCrops + ".");
 		if (!(touchingCrops >= 0 && touchingCrops <= 1)) throw new InvalidSetting("touching_crops", "{setting} must lie in [0, 1], not " + touchingCrops + ".");
-		if (smallObjectCrops + touchingCrops > 1) throw new InvalidSetting("small_object_crops", "{setting} and the touching crops are shares of the same crops and add up to "
+		if (smallObjectCrops + touchingCrops > 1) throw new InvalidSetting("touching_crops", "The touching crops ({setting}) and the small-object crops are shares of the same crops and add up to "
 				+ (float) (smallObjectCrops + touchingCrops) + ": lower them to 1 or less in all.");
 		if (inputScale != -1 && !(inputScale >= 0.5 && inputScale <= 2)) throw new InvalidSetting("input_scale", "{setting} must lie in [0.5, 2], not " + inputScale + ".");
 		if (!(scaleAugmentation >= 1 && scaleAugmentation <= 4)) throw new InvalidSetting("scale_augmentation", "{setting} must lie in [1, 4], not " + scaleAugmentation + ".");

@@ -631,4 +631,38 @@ class SegmentCommandTest {
 		assertOneSentence(errors.get(0), r.context(), "Process>Math>Remove NaNs");
 		if (Files.exists(output)) assertEquals(Set.of(), files(output), "no file for the failed image");
 	}
+
+	@Test
+	void helpListsAShortListOfOptions() {
+		Run r = run("segment", "--help");
+		assertEquals(0, r.code, "exit code" + r.context());
+		long options = r.out.lines().filter(l -> l.startsWith("  --")).count();
+		assertTrue(options >= 8 && options <= 12, "at most 12 options in the help: " + options + r.context());
+		assertTrue(r.out.contains("--settings FILE.json") && r.out.contains("minConfidence"), "names the settings file and its keys" + r.context());
+	}
+
+	@Test
+	void aSettingsFileSetsTheThresholdsAndTheOldOptionsOverrideIt() throws IOException {
+		Path in = copySample("IXMtest_A16_s2_5AF2.tif", dir.resolve("in"), "a.tif");
+		Path file = Files.writeString(dir.resolve("s.json"), "{\"minConfidence\": 0.37, \"mergeSolidity\": 0.81, \"minArea\": 44, \"flipVotes\": 4}");
+		// with flips, the settings in use are printed: those of the file, and an old option over the file's
+		Run r = segment(dir.resolve("o1"), "--flips", "--settings", file.toString(), in.toString());
+		assertEquals(0, r.code, "exit code" + r.context());
+		assertTrue(r.out.contains("objects kept when 4 found them; minimum confidence 0.37, mask threshold ") && r.out.contains("minimum area 44, merge solidity 0.81"),
+				"the file's settings" + r.context());
+		assertTrue(assertOutputs(dir.resolve("o1"), "a", open(in))[0] > 0, "nuclei found" + r.context());
+		r = segment(dir.resolve("o2"), "--flips", "--flip-votes", "2", "--settings", file.toString(), "--min-confidence", "0.55", in.toString());
+		assertEquals(0, r.code, "exit code" + r.context());
+		assertTrue(r.out.contains("objects kept when 2 found them; minimum confidence 0.55, mask threshold ") && r.out.contains("minimum area 44, merge solidity 0.81"),
+				"the options over the file" + r.context());
+	}
+
+	@Test
+	void aBadSettingsFileIsRefusedWithOneSentence() throws IOException {
+		Path bad = Files.writeString(dir.resolve("bad.json"), "{\"tileSize\": 100}");
+		assertRefused(1, new String[] { "--settings", bad.toString(), SAMPLES.toString() }, "tileSize", "--settings", "multiple of 8");
+		Path unknown = Files.writeString(dir.resolve("unknown.json"), "{\"minConfidance\": 0.6}");
+		assertRefused(1, new String[] { "--settings", unknown.toString(), SAMPLES.toString() }, "'minConfidance'", "minConfidence");
+		assertRefused(1, new String[] { "--settings", dir.resolve("none.json").toString(), SAMPLES.toString() }, "none.json", "does not exist");
+	}
 }

@@ -290,7 +290,7 @@ class TrainCommandInputTest {
 	@Test
 	void cropsAroundSmallObjectsAndSeamsAbove1InAll() throws IOException {
 		String line = assertRefused(2, train("--small-object-crops", "0.6", "--touching-crops", "0.5"), "--touching-crops");
-		assertTrue(line.contains("--small-object-crops") && line.contains("1.1"), line);
+		assertTrue(line.contains("small-object crops") && line.contains("1.1"), line);
 	}
 
 	@Test

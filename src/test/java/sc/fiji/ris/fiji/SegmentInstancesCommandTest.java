@@ -43,8 +43,15 @@ class SegmentInstancesCommandTest {
 	}
 
 	private static CommandModule segment(ImagePlus input, Object modelFile, int tileSize) throws Exception {
-		return Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", modelFile, "min_confidence", -1.0, "tile_size", tileSize,
-				"roi_manager", "Replace", "show_table", true);
+		return Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", modelFile,
+				"settings_file", tileSize == 0 ? null : settings("{\"tileSize\": " + tileSize + "}"), "roi_manager", "Replace", "show_table", true);
+	}
+
+	/** An advanced settings file holding {@code json}, deleted when the JVM ends. */
+	private static java.io.File settings(String json) throws java.io.IOException {
+		java.nio.file.Path f = java.nio.file.Files.createTempFile("ris-settings", ".json");
+		f.toFile().deleteOnExit();
+		return java.nio.file.Files.writeString(f, json).toFile();
 	}
 
 	@Test
@@ -73,7 +80,7 @@ class SegmentInstancesCommandTest {
 	@Test
 	void aLowMergeSolidityJoinsTouchingNuclei() throws Exception {
 		// over all sample images: which of them hold touching nuclei depends on the model
-		int[] counts = countsOverSamples("merge_solidity", 0.0, 0.5); // never join; join even rather concave pairs
+		int[] counts = countsOverSamples("settings_file", settings("{\"mergeSolidity\": 0}"), settings("{\"mergeSolidity\": 0.5}")); // never join; join even rather concave pairs
 		assertTrue(counts[0] > 0 && counts[1] < counts[0], "touching nuclei joined at a low solidity: " + java.util.Arrays.toString(counts));
 	}
 
@@ -87,7 +94,7 @@ class SegmentInstancesCommandTest {
 				m.config().minArea = 60;
 				sc.fiji.ris.io.ModelPackage.save(m, model);
 			}
-			int[] counts = countsOverSamples(model.toFile(), "smallest_spot", 0, -1); // never; the model's own (10 pixels)
+			int[] counts = countsOverSamples(model.toFile(), "settings_file", settings("{\"spotMinArea\": 0}"), settings("{\"spotMinArea\": 10}")); // never; 10 pixels
 			assertTrue(counts[0] > 0 && counts[1] > counts[0], "spots taken only when allowed: " + java.util.Arrays.toString(counts));
 		} finally {
 			java.nio.file.Files.deleteIfExists(model);
@@ -97,7 +104,7 @@ class SegmentInstancesCommandTest {
 	@Test
 	void smallestCoreZeroLeavesTouchingNucleiTheModelCutsAsOne() throws Exception {
 		// over all sample images; the bundled model's core head cuts some instances that hold two nuclei
-		int[] counts = countsOverSamples("smallest_core", 0, -1); // never cut; the model's own (30 pixels for the bundled model)
+		int[] counts = countsOverSamples("settings_file", settings("{\"coreMinArea\": 0}"), null); // never cut; the model's own
 		assertTrue(counts[0] > 0 && counts[1] > counts[0], "instances cut at their cores only when allowed: " + java.util.Arrays.toString(counts));
 	}
 
@@ -125,7 +132,7 @@ class SegmentInstancesCommandTest {
 	void refinesWithTheCrfWhenAsked() throws Exception {
 		ImagePlus input = Fixtures.open("images", Fixtures.first());
 		CommandModule plain = segment(input, null, 0);
-		CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", null, "min_confidence", -1.0, "tile_size", 0,
+		CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", input, "model_file", null,
 				"refine_with_crf", true, "roi_manager", "Don't add", "show_table", false);
 		assertFalse(m.isCanceled(), () -> "cancelled: " + m.getCancelReason());
 		ImagePlus labels = (ImagePlus) m.getOutput("label_image");
@@ -226,7 +233,7 @@ class SegmentInstancesCommandTest {
 	@Test
 	void refusesAnUnknownRoiManagerChoice() throws Exception {
 		CommandModule m = Fixtures.run(context, SegmentInstancesCommand.class, "input", Fixtures.open("images", Fixtures.first()), "model_file", null,
-				"min_confidence", -1.0, "tile_size", 0, "roi_manager", "replace all", "show_table", false);
+				"roi_manager", "replace all", "show_table", false);
 		assertNoOutputs(m, "roi_manager", "replace all");
 	}
 

@@ -326,7 +326,7 @@ class ObjectDiameterTest {
 		assertTrue(s.warning != null && s.warning.contains("kept the model's size"), "warning: " + s.warning);
 		assertEquals(28, s.objectDiameter, 1e-9, "the model's size, as the kept pass assumed");
 		assertArrayEquals(first.labels(), inst.labels(), "the first pass, as it was");
-		assertEquals(null, Segmenter.resegmented(List.of(s)));
+		assertEquals(null, SegmentStats.resegmented(List.of(s)));
 		// where the second pass holds, no warning
 		segmentAuto(gt, w, h, new SizeOracle(28, 0.4, false), seg);
 		assertEquals(null, seg[0].lastStats().warning);
@@ -480,12 +480,12 @@ class ObjectDiameterTest {
 
 	@Test
 	void theLogLineSaysWhichPlanesWereSegmentedAgainAndAtWhatSize() {
-		assertEquals(null, Segmenter.resegmented(List.of(stats(1, 28.2))));
-		assertEquals(null, Segmenter.resegmented(List.of(stats(1, 28.2), stats(1, 28.2))));
-		assertEquals("at an object diameter of 36.4 px", Segmenter.resegmented(List.of(stats(2, 36.4))));
-		assertEquals("at an object diameter of 56.0 px", Segmenter.resegmented(List.of(stats(2, 56), stats(3, 56))));
-		assertEquals("in 1 of 3 planes, at object diameter 14.2 px", Segmenter.resegmented(List.of(stats(1, 28.2), stats(2, 14.2), stats(1, 28.2))));
-		assertEquals("in 2 of 3 planes, at object diameters 14.2-15.0 px", Segmenter.resegmented(List.of(stats(2, 15), stats(2, 14.2), stats(1, 28.2))));
+		assertEquals(null, SegmentStats.resegmented(List.of(stats(1, 28.2))));
+		assertEquals(null, SegmentStats.resegmented(List.of(stats(1, 28.2), stats(1, 28.2))));
+		assertEquals("at an object diameter of 36.4 px", SegmentStats.resegmented(List.of(stats(2, 36.4))));
+		assertEquals("at an object diameter of 56.0 px", SegmentStats.resegmented(List.of(stats(2, 56), stats(3, 56))));
+		assertEquals("in 1 of 3 planes, at object diameter 14.2 px", SegmentStats.resegmented(List.of(stats(1, 28.2), stats(2, 14.2), stats(1, 28.2))));
+		assertEquals("in 2 of 3 planes, at object diameters 14.2-15.0 px", SegmentStats.resegmented(List.of(stats(2, 15), stats(2, 14.2), stats(1, 28.2))));
 	}
 
 	@Test
@@ -506,7 +506,7 @@ class ObjectDiameterTest {
 		SegmenterOptions o = new SegmenterOptions();
 		o.objectDiameter = 1;
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Segmenter(config(), null, new SizeOracle(28), o));
-		assertTrue(e.getMessage().contains("object diameter of 1.0 pixels"), e.getMessage());
+		assertTrue(e.getMessage().contains("of 1.0 pixels is too far"), e.getMessage());
 		o.objectDiameter = -3;
 		assertThrows(IllegalArgumentException.class, () -> new Segmenter(config(), null, new SizeOracle(28), o));
 	}

@@ -70,20 +70,22 @@ class CommandBridgeTest {
 
 	@Test
 	void refusesAKeyThatIsNoParameter() {
-		String error = segment("input=[" + SAMPLE + "] min_confidance=0.5").error();
-		assertTrue(error.contains("'min_confidance'") && error.contains("min_confidence") && error.contains("Segment Instances"), error);
+		String error = segment("input=[" + SAMPLE + "] object_diamter=20").error();
+		assertTrue(error.contains("'object_diamter'") && error.contains("object_diameter") && error.contains("Segment Instances"), error);
 	}
 
 	@Test
 	void refusesAValueOutOfRange() {
-		String error = segment("input=[" + SAMPLE + "] tile_size=5000").error();
-		assertTrue(error.contains("tile_size") && error.contains("between 0 and 4096") && error.contains("5000"), error);
+		String error = segment("input=[" + SAMPLE + "] object_diameter=20000").error();
+		assertTrue(error.contains("object_diameter") && error.contains("between -1 and 10000") && error.contains("20000"), error);
 	}
 
 	@Test
 	void refusesAFractionForAWholeNumber() {
-		String error = segment("tile_size=64.5").error();
-		assertTrue(error.contains("tile_size") && error.contains("whole number"), error);
+		ImageJSession.Run run = ImageJSession.runOnImage("run(\"Refine with Dense CRF\", \"iterations=2.5\");\nprint(\"macro went on\");", sample());
+		String error = run.error();
+		assertNotNull(error, () -> "the macro should have stopped: " + run.log());
+		assertTrue(error.contains("iterations") && error.contains("whole number"), error);
 	}
 
 	@Test
@@ -119,13 +121,14 @@ class CommandBridgeTest {
 			GenericDialog dialog = waitForDialog("Segment Instances");
 			List<String> labels = new ArrayList<>();
 			for (var c : dialog.getComponents()) if (c instanceof Label l) labels.add(l.getText());
-			assertTrue(labels.containsAll(List.of("Image", "Model file", "Minimum confidence", "Tile size", "ROI Manager")), "labels: " + labels);
-			// the user changes the tile size (the numeric fields: minimum confidence, tile size) and clicks OK
+			assertTrue(labels.containsAll(List.of("Image", "Model file", "Object diameter (pixels)", "ROI Manager")), "labels: " + labels);
+			assertFalse(labels.contains("Tile size"), "no research knob in the dialog: " + labels);
+			// the user changes the object diameter (the one numeric field) and clicks OK
 			EventQueue.invokeAndWait(() -> {
-				((TextField) dialog.getNumericFields().get(1)).setText("64");
+				((TextField) dialog.getNumericFields().get(0)).setText("-1");
 				dialog.actionPerformed(new ActionEvent(dialog.getButtons()[0], ActionEvent.ACTION_PERFORMED, "OK"));
 			});
-			String expected = "run(\"Segment Instances\", \"input=" + SAMPLE + " model_file=[] min_confidence=-1 tile_size=64 object_diameter=0 merge_solidity=-1 smallest_spot=-1 smallest_core=-1 flip_averaging=false refine_with_crf=false roi_manager=Replace show_table=true\");";
+			String expected = "run(\"Segment Instances\", \"input=" + SAMPLE + " model_file=[] object_diameter=-1 flip_averaging=false refine_with_crf=false settings_file=[] roi_manager=Replace show_table=true\");";
 			long end = System.currentTimeMillis() + 120_000;
 			while (!Recorder.getInstance().getText().contains(expected) && System.currentTimeMillis() < end) Thread.sleep(100);
 			assertTrue(recorder.getText().contains(expected), "recorded: " + recorder.getText());
@@ -133,7 +136,7 @@ class CommandBridgeTest {
 			assertNotNull(labelsImage, "the label image is shown");
 			// the values of a dialog are remembered for the next one (SciJava stores those that differ from the defaults)
 			CommandInfo info = CommandBridge.context().service(CommandService.class).getCommand(SegmentInstancesCommand.class);
-			assertEquals(64, CommandBridge.context().service(ModuleService.class).load(info.getInput("tile_size")));
+			assertEquals(-1.0, CommandBridge.context().service(ModuleService.class).load(info.getInput("object_diameter")));
 		} finally {
 			recorder.close();
 			CommandBridge.context().service(PrefService.class).clear(SegmentInstancesCommand.class);
