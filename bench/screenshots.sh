@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Retakes the README screenshots docs/segment-instances-dialog.png and docs/segment-instances-result.png.
 #
-# Plain ImageJ 1.x with the bridge, as the README's "Plain ImageJ" section installs it (RIS_Bridge.jar in a fresh
+# Plain ImageJ 1.x with the bridge, as docs/imagej.md installs it (RIS_Bridge.jar in a fresh
 # plugins/ folder, ris.jar and target/lib/*.jar on the class path), runs under Xvfb (no window manager, so windows
 # have no title bars). An ImageJ macro opens a sample image and calls Segment Instances without options, so the
 # bridge shows its dialog; a small driver (Java, compiled on the fly, using ImageJ's API and java.awt.Robot for the

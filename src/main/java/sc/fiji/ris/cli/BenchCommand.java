@@ -63,7 +63,7 @@ final class BenchCommand {
 			"  spark     images/s of the Spark job (spark-submit's launcher) in local[1] and local[2] and of",
 			"            'ris segment' on DIR, side by side (--repeat rounds, default 2), then a --size x --size",
 			"            mosaic of DIR's images (default 16384, 0 = none) in blocks: time and peak memory; needs",
-			"            Spark's jars on the class path (see README, 'On a cluster')",
+			"            Spark's jars on the class path (see docs/cluster.md)",
 			"  --labels-out DIR  also write each image's label image there (for 'ris evaluate')",
 			"  --model FILE   the model (default: the bundled one; for 'network' a new random network)",
 			"  --tile N       tile size for 'network' (default 128)",

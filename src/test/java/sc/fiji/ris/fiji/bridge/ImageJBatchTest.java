@@ -36,7 +36,7 @@ import sc.fiji.ris.io.ModelPackage;
 /**
  * The macros of {@code macros/} in a real ImageJ 1.x process, the way a pipeline runs them:
  * {@code java -cp ij.jar ij.ImageJ -ijpath HOME -batch macro.ijm "argument"}, in a fresh ImageJ folder installed as
- * the README says: {@code ris.jar} (made here from the plugin's classes, as the jar is built after the tests) and its
+ * docs/imagej.md says: {@code ris.jar} (made here from the plugin's classes, as the jar is built after the tests) and its
  * libraries in {@code jars/}, {@code RIS_Bridge.jar} in {@code plugins/}, so that ImageJ's plugin class loader loads
  * them. Each run must end by itself within its time limit (a dialog that no one can close would keep it waiting: the
  * process is then killed and the test fails with its output); each macro succeeds with exit status 0 and its results,
