@@ -29,7 +29,7 @@ class LayeringTest {
 			Map.entry("infer", forbidden(UI)), Map.entry("crf", forbidden(UI)), Map.entry("eval", forbidden(UI)),
 			Map.entry("data", forbidden(UI)), Map.entry("io", forbidden(UI)),
 			Map.entry("imagej", forbidden("org\\.scijava\\.|sc\\.fiji\\.ris\\.(cli|fiji|spark)\\b")),
-			Map.entry("cli", forbidden("org\\.scijava\\.|sc\\.fiji\\.ris\\.(fiji|spark)\\b")));
+			Map.entry("cli", forbidden("org\\.scijava\\.|sc\\.fiji\\.ris\\.fiji\\b")));
 
 	private static Pattern forbidden(String prefixes) {
 		return Pattern.compile("^import\\s+(static\\s+)?(" + prefixes + ")[\\w.*]*;", Pattern.MULTILINE);
