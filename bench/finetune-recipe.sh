@@ -59,7 +59,7 @@ score() {
   rm -rf "$dir/pred"
   $RIS segment --threads "$THREADS" ${model:+--model "$model"} --output "$dir/pred" "$OUT/scored/images" > "$dir/segment.txt"
   $RIS evaluate --pred "$dir/pred" --gt "$OUT/scored/labels" --json "$dir/scores.json" > "$dir/evaluate.txt"
-  awk '$1 == "0.50" { f1 = $8 } $1 == "mean_f1" { m = $2 } $1 == "sbd" { s = $2 } $1 == "abs_dic" { d = $2 }
+  awk '$1 == "0.50" { f1 = $7 } $1 == "mean_f1" { m = $2 } $1 == "sbd" { s = $2 } $1 == "abs_dic" { d = $2 }
        END { printf "%.3f | %.3f | %.3f | %.2f", f1, m, s, d }' "$dir/evaluate.txt"
 }
 
