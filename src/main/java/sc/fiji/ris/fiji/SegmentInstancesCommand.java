@@ -65,6 +65,7 @@ public class SegmentInstancesCommand extends ContextCommand {
 		StatusProgress progress = new StatusProgress(status, this);
 		String what = input == null ? "Segment Instances" : "Segmenting '" + input.getTitle() + "'";
 		try {
+			RetiredParameters.check(ij.Macro.getOptions());
 			String warning = ImagePlusSegmenter.check(input);
 			LabelImages.checkNotLabels(input);
 			InstanceRois.checkMode(roi_manager);

@@ -20,6 +20,8 @@ import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 import org.scijava.service.Service;
 import sc.fiji.ris.UserError;
+import sc.fiji.ris.fiji.RetiredParameters;
+import sc.fiji.ris.fiji.SegmentInstancesCommand;
 
 /**
  * The user-facing inputs of one command, for the bridge: read from macro options by their parameter names, or asked
@@ -70,6 +72,8 @@ final class BridgeInputs {
 	 */
 	Map<String, Object> fromMacro(String options) {
 		Map<String, String> given = MacroOptions.parse(options);
+		// the knobs that left Segment Instances: a recorded macro's "the model's own" values still run
+		if (SegmentInstancesCommand.class.getName().equals(info.getDelegateClassName())) given = RetiredParameters.without(given);
 		for (String key : given.keySet())
 			if (items.stream().noneMatch(i -> i.getName().equals(key)))
 				throw new UserError("The macro option '" + key + "' is not a parameter of " + info.getTitle() + ": use " + String.join(", ", names()) + ".");

@@ -75,6 +75,22 @@ class CommandBridgeTest {
 	}
 
 	@Test
+	void runsAMacroRecordedWithTheRetiredParametersAtTheModelsValues() {
+		ImageJSession.Run run = ImageJSession.runOnImage("run(\"Segment Instances\", \"input=[" + SAMPLE + "] model_file=[] min_confidence=-1 tile_size=0 "
+				+ "object_diameter=0 merge_solidity=-1 smallest_spot=-1 smallest_core=-1 flip_averaging=false refine_with_crf=false roi_manager=[Don't add] "
+				+ "show_table=false\");", sample());
+		assertEquals(null, run.error(), () -> "ran: " + run.log());
+		assertNotNull(run.image(), "a label image");
+		assertTrue(run.image().getTitle().endsWith("_labels"), run.image().getTitle());
+	}
+
+	@Test
+	void refusesARetiredParameterWithAnotherValueNamingItsReplacement() {
+		String error = segment("input=[" + SAMPLE + "] min_confidence=0.5").error();
+		assertTrue(error.contains("min_confidence=0.5") && error.contains("minConfidence") && error.contains("settings_file"), error);
+	}
+
+	@Test
 	void refusesAValueOutOfRange() {
 		String error = segment("input=[" + SAMPLE + "] object_diameter=20000").error();
 		assertTrue(error.contains("object_diameter") && error.contains("between -1 and 10000") && error.contains("20000"), error);
