@@ -50,9 +50,9 @@ public final class Models {
 	public static void startEngine() throws IOException {
 		try {
 			PyTorchRuntime.start(0);
-		} catch (IllegalStateException e) {
+		} catch (UserError e) {
 			// the runtime's message already says what to do; carried as an IOException because a native library file
-			// could not be loaded, and so that the commands treat it as an expected failure rather than a bug
+			// could not be loaded
 			throw new IOException(e.getMessage(), e);
 		}
 	}

@@ -1,6 +1,7 @@
 package sc.fiji.ris.model;
 
 import ai.djl.engine.Engine;
+import sc.fiji.ris.UserError;
 
 /**
  * Starts the DJL PyTorch engine once per JVM, offline, with a fixed number of intra-op threads and one inter-op
@@ -113,7 +114,7 @@ public final class PyTorchRuntime {
 			PyTorchRuntime.threads = n;
 			return engine;
 		} catch (RuntimeException | UnsatisfiedLinkError e) {
-			throw new IllegalStateException("The PyTorch native library could not be loaded (" + e.getMessage()
+			throw new UserError("The PyTorch native library could not be loaded (" + e.getMessage()
 					+ "): make sure the pytorch-native-cpu jar for this platform is in Fiji's jars folder (or on the class path) and that ~/.djl.ai is writable.", e);
 		} finally {
 			thread.setContextClassLoader(previous);
