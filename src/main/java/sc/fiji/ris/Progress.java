@@ -22,6 +22,17 @@ public interface Progress {
 		@Override public boolean isCancelled() { return false; }
 	};
 
+	/** Progress of a share of the work, from fraction {@code from} to {@code to} of the whole. */
+	static Progress share(Progress whole, double from, double to) {
+		return new Progress() {
+			@Override public void status(String message) { whole.status(message); }
+			@Override public void progress(long done, long total) {
+				whole.progress(Math.round(1000 * (from + (to - from) * done / (double) Math.max(1, total))), 1000);
+			}
+			@Override public boolean isCancelled() { return whole.isCancelled(); }
+		};
+	}
+
 	/** Progress of part {@code index} of {@code parts} equal parts of the work, reported as a fraction of the whole. */
 	static Progress part(Progress whole, int index, int parts) {
 		return new Progress() {

@@ -23,6 +23,18 @@ final class AdvancedSettingsFile {
 
 	private AdvancedSettingsFile() {}
 
+	/**
+	 * The segmenter options of {@code file} (see {@link #options(File)}) with the dialog's choices: the object diameter
+	 * (0 estimate, -1 the model's), flips (with the file's votes, or the model's) and soft masks for the CRF.
+	 */
+	static SegmenterOptions options(File file, double objectDiameter, boolean flipAveraging, boolean refineWithCrf) throws IOException {
+		SegmenterOptions o = options(file);
+		o.objectDiameterSetting(objectDiameter);
+		o.keepSoftMasks = refineWithCrf;
+		o.flipVotes = flipAveraging ? (o.flipVotes > 0 ? o.flipVotes : -1) : 0;
+		return o;
+	}
+
 	/** The segmenter options of {@code file}, or the model's own where it is null or empty. */
 	static SegmenterOptions options(File file) throws IOException {
 		SegmenterOptions o = new SegmenterOptions();

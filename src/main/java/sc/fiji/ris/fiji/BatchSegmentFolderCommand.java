@@ -58,25 +58,19 @@ public class BatchSegmentFolderCommand extends ContextCommand {
 		try {
 			if (input_dir == null || output_dir == null) throw new UserError("Batch Segment Folder needs an input_dir and an output_dir.");
 			Path in = input_dir.toPath(), out = output_dir.toPath();
-			if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("The output folder " + out + " is a file: choose a folder for the results.");
 			Models.check(model_file, "model_file");
 			List<Path> files = FolderSegmentation.files(in, file_pattern, out);
-			SegmenterOptions o = AdvancedSettingsFile.options(settings_file);
+			SegmenterOptions o = AdvancedSettingsFile.options(settings_file, object_diameter, flip_averaging, refine_with_crf);
 			Files.createDirectories(out);
 			FolderSegmentation.Summary s;
 			try (RisModel model = Models.open(model_file)) {
-				o.keepSoftMasks = refine_with_crf;
-				o.flipVotes = flip_averaging ? (o.flipVotes > 0 ? o.flipVotes : -1) : 0;
-				o.objectDiameterSetting(object_diameter);
 				Segmenter segmenter = new Segmenter(model, o);
 				if (segmenter.flipSettings() != null) log.info("Batch Segment Folder: " + segmenter.flipSettings() + ".");
 				s = FolderSegmentation.run(files, out, segmenter, refine_with_crf ? new DenseCrf() : null, progress,
 						(message, unexpected) -> log.error(message, unexpected), log::warn);
 			}
-			String summary = "Batch Segment Folder: " + s.processed() + " of " + files.size() + " images segmented" + (s.failed() > 0 ? ", " + s.failed() + " failed" : "")
-					+ (s.stopped() ? ", stopped before the end" : "") + "; results in " + out + ".";
-			if (s.failed() > 0 || s.stopped()) log.warn(summary);
-			else log.info(summary);
+			if (s.failed() > 0 || s.stopped()) log.warn(s.sentence(files.size(), out));
+			else log.info(s.sentence(files.size(), out));
 			progress.done();
 			processed = s.processed();
 			failed = s.failed();

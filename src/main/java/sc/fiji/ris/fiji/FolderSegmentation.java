@@ -35,7 +35,14 @@ import sc.fiji.ris.imagej.LabelImages;
 public final class FolderSegmentation {
 
 	/** What a run did. */
-	public record Summary(int processed, int failed, boolean stopped) {}
+	public record Summary(int processed, int failed, boolean stopped) {
+
+		/** The log's summary of a run over {@code files} images into {@code outDir}. */
+		public String sentence(int files, Path outDir) {
+			return "Batch Segment Folder: " + processed + " of " + files + " images segmented" + (failed > 0 ? ", " + failed + " failed" : "")
+					+ (stopped ? ", stopped before the end" : "") + "; results in " + outDir + ".";
+		}
+	}
 
 	private FolderSegmentation() {}
 
@@ -47,6 +54,7 @@ public final class FolderSegmentation {
 	 * @throws IllegalArgumentException if {@code dir} is not a folder, the pattern is not a glob, or nothing matches
 	 */
 	public static List<Path> files(Path dir, String pattern, Path outDir) throws IOException {
+		if (Files.exists(outDir) && !Files.isDirectory(outDir)) throw new UserError("The output folder " + outDir + " is a file: choose a folder for the results.");
 		if (!Files.isDirectory(dir)) throw new UserError("The input folder " + dir + " does not exist or is not a folder: choose the folder that holds the images.");
 		PathMatcher matcher;
 		try {

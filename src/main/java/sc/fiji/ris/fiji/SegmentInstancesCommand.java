@@ -1,9 +1,6 @@
 package sc.fiji.ris.fiji;
 
 import ij.ImagePlus;
-import ij.gui.Roi;
-import ij.measure.ResultsTable;
-import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.util.List;
@@ -16,14 +13,9 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import sc.fiji.ris.crf.DenseCrf;
 import sc.fiji.ris.infer.Instances;
-import sc.fiji.ris.infer.Segmenter;
-import sc.fiji.ris.infer.SegmentStats;
 import sc.fiji.ris.infer.SegmenterOptions;
-import sc.fiji.ris.model.RisModel;
 import sc.fiji.ris.imagej.ImagePlusRefiner;
 import sc.fiji.ris.imagej.ImagePlusSegmenter;
-import sc.fiji.ris.imagej.SegmentationFiles;
-import sc.fiji.ris.imagej.LabelImages;
 
 /**
  * "Segment Instances": finds every nucleus in every plane of an image and publishes a 16-bit label image, the
@@ -66,40 +58,17 @@ public class SegmentInstancesCommand extends ContextCommand {
 		String what = input == null ? "Segment Instances" : "Segmenting '" + input.getTitle() + "'";
 		try {
 			RetiredParameters.check(ij.Macro.getOptions());
-			String warning = ImagePlusSegmenter.check(input);
-			LabelImages.checkNotLabels(input);
-			InstanceRois.checkMode(roi_manager);
-			if (warning != null) log.warn(warning);
-			SegmenterOptions o = AdvancedSettingsFile.options(settings_file);
-			o.objectDiameterSetting(object_diameter);
-			o.keepSoftMasks = refine_with_crf;
-			o.flipVotes = flip_averaging ? (o.flipVotes > 0 ? o.flipVotes : -1) : 0;
-			List<Instances> planes;
-			try (RisModel model = Models.open(model_file)) {
-				Segmenter segmenter = new Segmenter(model, o);
-				if (segmenter.flipSettings() != null) log.info(what + ": " + segmenter.flipSettings() + ".");
-				List<SegmentStats> stats = new java.util.ArrayList<>();
-				planes = ImagePlusSegmenter.segment(input, segmenter, progress, stats);
-				for (int z = 0; z < stats.size(); z++)
-					if (stats.get(z).warning != null)
-						log.warn(what + (stats.size() > 1 ? ", plane " + (z + 1) : "") + ": " + stats.get(z).warning + ".");
-				String again = SegmentStats.resegmented(stats);
-				if (again != null)
-					log.info(what + ": the objects looked larger or smaller than the model's, so it was segmented again " + again
-							+ " (Object diameter -1 keeps the model's size).");
-			}
+			ImageSegmentation.check(input, roi_manager, log);
+			SegmenterOptions o = AdvancedSettingsFile.options(settings_file, object_diameter, flip_averaging, refine_with_crf);
+			List<Instances> planes = ImageSegmentation.segment(input, model_file, o, progress, log, what);
 			if (refine_with_crf && !progress.isCancelled()) planes = ImagePlusRefiner.refine(input, planes, new DenseCrf(), progress);
 			if (progress.isCancelled()) {
 				if (!isCanceled()) cancel(what + " was stopped before the end: nothing was added.");
 				return;
 			}
-			// everything is built before anything is published, so that a failure leaves no half-done output
+			// the label image is built before anything is shown, so that a failure leaves no half-done output
 			ImagePlus labels = ImagePlusSegmenter.labelImage(input, planes);
-			boolean display = !GraphicsEnvironment.isHeadless();
-			List<Roi> rois = display && !InstanceRois.DONT_ADD.equals(roi_manager) ? InstanceRois.build(input, planes) : List.of();
-			ResultsTable table = display && show_table ? ResultsTables.instances(SegmentationFiles.rows(input, planes), SegmentationFiles.calibration(input)) : null;
-			if (display) InstanceRois.addToManager(rois, roi_manager, input);
-			if (table != null) table.show(ResultsTables.INSTANCES);
+			ImageSegmentation.show(input, planes, roi_manager, show_table);
 			instance_count = planes.stream().mapToInt(Instances::count).sum();
 			label_image = labels;
 		} catch (RuntimeException | IOException e) {

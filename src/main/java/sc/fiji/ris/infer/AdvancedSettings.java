@@ -31,21 +31,20 @@ public final class AdvancedSettings {
 
 	private AdvancedSettings() {}
 
+	/** The keys with their texts, from {@code advanced-settings.txt} beside this class. */
 	private static Map<String, String> keys() {
 		Map<String, String> m = new TreeMap<>();
-		m.put("minConfidence", "stop decoding a tile below this confidence, in [0, 1]");
-		m.put("maskThreshold", "the soft-mask threshold, in (0, 1)");
-		m.put("minArea", "the smallest instance kept, in pixels (at least 0)");
-		m.put("mergeSolidity", "join two touching instances whose union is at least this convex, in [0, 1]; 0 = never");
-		m.put("tileSize", "the tile side, a multiple of 8 of at least 32");
-		m.put("spotMinArea", "the smallest spot of unclaimed foreground that becomes an instance, in pixels; 0 = none");
-		m.put("spotMinForeground", "the mean foreground probability a spot needs, in [0.5, 1]");
-		m.put("coreMinArea", "cut an instance holding several cores of at least this many pixels; 0 = never");
-		m.put("coreThreshold", "the core probability that makes a pixel core, in (0, 1)");
-		m.put("flipVotes", "with flips: how many of the 4 views must find an object, 1 to 4");
-		m.put("fill", "turn unclaimed foreground into instances and grow instances into it (true or false)");
-		m.put("sharedEncoding", "encode the region of a batch of tiles once (true) or every tile on its own (false)");
-		return m;
+		try (java.io.InputStream in = AdvancedSettings.class.getResourceAsStream("/sc/fiji/ris/infer/advanced-settings.txt")) {
+			if (in == null) throw new IllegalStateException("advanced-settings.txt is missing from the plugin's jar.");
+			for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+				if (line.isBlank() || line.startsWith("#")) continue;
+				int tab = line.indexOf('\t');
+				m.put(line.substring(0, tab), line.substring(tab + 1).strip());
+			}
+		} catch (IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+		return java.util.Collections.unmodifiableMap(m);
 	}
 
 	/** Reads {@code file} into {@code o} (the keys it holds only). */

@@ -19,21 +19,24 @@ public final class Resampling {
 	public static float[] resize(float[] src, int w, int h, int nw, int nh) {
 		if (src.length != w * h) throw new UserError("The plane has " + src.length + " pixels, expected " + w * h + ".");
 		if (nw < 1 || nh < 1) throw new UserError("The resized plane must have at least one pixel, not " + nw + "x" + nh + ".");
-		float[] rows = new float[nw * h];
-		Kernel kx = new Kernel(w, nw);
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < nw; x++) {
+		// along x first (each of the h rows from w to nw samples), then along y (each of the nw columns from h to nh)
+		float[] rows = filter(src, new Kernel(w, nw), h, w, 1, nw, 1);
+		return filter(rows, new Kernel(h, nh), nw, 1, nw, 1, nw);
+	}
+
+	/**
+	 * Applies {@code kernel} along one axis of {@code lines} lines: sample {@code i} of line {@code l} of the input
+	 * is at {@code l * lineStep + i * step}, and of the output at {@code l * outLineStep + i * outStep}.
+	 */
+	private static float[] filter(float[] src, Kernel kernel, int lines, int lineStep, int step, int outLineStep, int outStep) {
+		int n = kernel.start.length;
+		float[] out = new float[lines * n];
+		for (int l = 0; l < lines; l++)
+			for (int i = 0; i < n; i++) {
 				double s = 0;
-				for (int k = kx.start[x], i = 0; i < kx.weights[x].length; k++, i++) s += kx.weights[x][i] * src[y * w + k];
-				rows[y * nw + x] = (float) s;
-			}
-		float[] out = new float[nw * nh];
-		Kernel ky = new Kernel(h, nh);
-		for (int y = 0; y < nh; y++)
-			for (int x = 0; x < nw; x++) {
-				double s = 0;
-				for (int k = ky.start[y], i = 0; i < ky.weights[y].length; k++, i++) s += ky.weights[y][i] * rows[k * nw + x];
-				out[y * nw + x] = (float) s;
+				double[] w = kernel.weights[i];
+				for (int k = kernel.start[i], j = 0; j < w.length; k++, j++) s += w[j] * src[l * lineStep + k * step];
+				out[l * outLineStep + i * outStep] = (float) s;
 			}
 		return out;
 	}

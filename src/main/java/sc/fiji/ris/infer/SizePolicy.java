@@ -95,9 +95,14 @@ public final class SizePolicy {
 		s.measuredDiameter = d;
 		double sc = settings.scale, base = settings.inputScale;
 		boolean pieces = sharedOutline(objects) > settings.piecesLimit;
-		double wanted = Math.max(base * MIN_SCALE, Math.min(base * MAX_SCALE, pieces ? sc / 2 : settings.modelDiameter / d));
+		double wanted = bounded(pieces ? sc / 2 : settings.modelDiameter / d, base);
 		double change = Math.abs(Math.log(wanted / sc));
 		return (!pieces && change <= Math.log(settings.diameterTolerance)) || change < 0.02 ? Double.NaN : wanted;
+	}
+
+	/** {@code scale} within the bounds of the estimate for a model that works at {@code inputScale}. */
+	private static double bounded(double scale, double inputScale) {
+		return Math.max(inputScale * MIN_SCALE, Math.min(inputScale * MAX_SCALE, scale));
 	}
 
 	/**

@@ -135,7 +135,7 @@ public final class CoreTrainer {
 		SplittableRandom rnd = new SplittableRandom(o.seed);
 		CropSampler sampler = new CropSampler(o.crop, Augmentation.DEFAULT, 1, o.scaleAugmentation);
 		SetDraw draw = new SetDraw(train.size(), o.imageSets);
-		List<LabeledImage> valCrops = RisTrainer.validationCrops(val, o.crop);
+		List<LabeledImage> valCrops = CropValidation.validationCrops(val, o.crop);
 		float[][] best = null;
 		double bestLoss = Double.POSITIVE_INFINITY;
 		long start = System.nanoTime();
@@ -167,6 +167,7 @@ public final class CoreTrainer {
 			iteration++;
 			boolean validate = iteration % o.validateEvery == 0;
 			if (validate) {
+				progress.progress(Math.round(1000 * Math.min(1, Math.max(iteration / (double) maxIterations, (System.nanoTime() - start) / 1e9 / budget))), 1000);
 				double v = valCrops.isEmpty() ? sum / count : validationLoss(model, valCrops, o.crop);
 				if (v < bestLoss) {
 					bestLoss = v;

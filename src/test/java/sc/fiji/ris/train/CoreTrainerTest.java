@@ -75,7 +75,7 @@ class CoreTrainerTest {
 	@Test
 	void trainingTheCoreHeadLowersItsLossAndLeavesEveryOtherWeightAsItWas() throws IOException {
 		ModelConfig c = RisTrainerTest.tiny();
-		List<LabeledImage> val = RisTrainer.validationCrops(RisTrainerTest.images(3, 500), 32);
+		List<LabeledImage> val = CropValidation.validationCrops(RisTrainerTest.images(3, 500), 32);
 		try (RisModel base = RisModel.create(c, 3); RisModel model = CoreTrainer.withCoreHead(base, 4)) {
 			assertTrue(model.config().coreHead);
 			assertFalse(base.config().coreHead);

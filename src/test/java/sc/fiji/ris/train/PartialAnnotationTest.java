@@ -66,8 +66,8 @@ class PartialAnnotationTest {
 		CropSampler sampler = new CropSampler(CROP, Augmentation.DEFAULT, 16);
 		int straddling = 0;
 		for (long seed = 0; seed < 20; seed++) {
-			LabeledImage a = RisTrainer.regionCrop(sampler, partial, AnnotatedRegion.annotatedPixels(partial), new SplittableRandom(seed));
-			LabeledImage b = RisTrainer.regionCrop(sampler, complete, AnnotatedRegion.annotatedPixels(complete), new SplittableRandom(seed));
+			LabeledImage a = CropMix.regionCrop(sampler, partial, AnnotatedRegion.annotatedPixels(partial), new SplittableRandom(seed));
+			LabeledImage b = CropMix.regionCrop(sampler, complete, AnnotatedRegion.annotatedPixels(complete), new SplittableRandom(seed));
 			assertArrayEquals(a.labels(), b.labels(), "crop " + seed + ": the same targets whether the right half is annotated or not");
 			assertArrayEquals(a.pixels(), b.pixels(), "crop " + seed + ": the same input");
 			int outside = 0, inside = 0;
@@ -101,7 +101,7 @@ class PartialAnnotationTest {
 
 		try (NDManager m = PyTorchRuntime.start(0).newBaseManager()) {
 			for (LabeledImage target : List.of(crop, noRegion)) {
-				NDList labels = RisTrainer.lossLabels(m, List.of(target), CROP);
+				NDList labels = TrainingStep.lossLabels(m, List.of(target), CROP);
 				boolean region = target == crop;
 				assertEquals(region ? 3 : 2, labels.size(), "region weights only for the partly annotated crop");
 				int n = 0;

@@ -158,7 +158,7 @@ class RisTrainerTest {
 		for (int y = 10; y < 14; y++) for (int x = 10; x < 14; x++) labels[y * side + x] = 9;
 		LabeledImage crop = new LabeledImage("c", side, side, px, labels);
 		sc.fiji.ris.data.CropSampler centre = new sc.fiji.ris.data.CropSampler(size, sc.fiji.ris.data.Augmentation.NONE, 1);
-		RisTrainer.Windows w = RisTrainer.Windows.of(List.of(crop, crop), margin, size);
+		Windows w = Windows.of(List.of(crop, crop), margin, size);
 		assertEquals(16, w.inputWidth);
 		assertEquals(16, w.inputHeight);
 		assertEquals(4, w.x);
@@ -171,10 +171,10 @@ class RisTrainerTest {
 		assertEquals(2, t[7 * size + 7], "the crossing instance is cut to the window");
 
 		// context on the left and the bottom only: some seeded draw gives it
-		RisTrainer.Windows some = null;
+		Windows some = null;
 		java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
 		for (int k = 0; k < 200 && some == null; k++) {
-			RisTrainer.Windows r = RisTrainer.Windows.random(List.of(crop), centre, margin, rnd);
+			Windows r = Windows.random(List.of(crop), centre, margin, rnd);
 			if (r.inputWidth == 12 && r.inputHeight == 12 && r.x == 4 && r.y == 0) some = r;
 		}
 		assertTrue(some != null, "some draw gives context on the left and at the bottom only");
@@ -266,7 +266,7 @@ class RisTrainerTest {
 		ft.smallObjectCrops = 0.5;
 		ft.touchingCrops = 0.5;
 		ft.smallObjectWeight = 3f;
-		assertTrue(!sc.fiji.ris.data.InstanceSizes.smallObjects(RisTrainer.magnified(imgs, 1.5), RisTrainer.SMALL_OBJECT_FRACTION).isEmpty(),
+		assertTrue(!sc.fiji.ris.data.InstanceSizes.smallObjects(RisTrainer.magnified(imgs, 1.5), CropMix.SMALL_OBJECT_FRACTION).isEmpty(),
 				"the 3x3 square is a small object");
 		new RisTrainer(tiny(), ft).train(imgs, List.of(), Progress.NONE, null);
 		try (RisModel m = ModelPackage.load(dir.resolve("scaled-ft/last.zip"))) {
@@ -294,11 +294,11 @@ class RisTrainerTest {
 			try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
 				gc.backward(a.sqrt().sum());
 			}
-			assertTrue(Double.isFinite(RisTrainer.gradientNormElseZeroed(List.of(a))), "d sqrt(x) / dx at 1 and 4 is finite");
+			assertTrue(Double.isFinite(Gradients.gradientNormElseZeroed(List.of(a))), "d sqrt(x) / dx at 1 and 4 is finite");
 			try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
 				gc.backward(b.sqrt().sum()); // sqrt(-1): NaN, and so is its gradient
 			}
-			assertTrue(Double.isNaN(RisTrainer.gradientNormElseZeroed(List.of(a, b))));
+			assertTrue(Double.isNaN(Gradients.gradientNormElseZeroed(List.of(a, b))));
 			org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] { 0, 0 }, b.getGradient().toFloatArray(), "NaN gradients are zeroed");
 			org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] { 0, 0 }, a.getGradient().toFloatArray(), "all gradients are zeroed");
 		}
