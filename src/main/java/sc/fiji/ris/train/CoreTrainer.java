@@ -211,16 +211,29 @@ public final class CoreTrainer {
 		int b = batch.size(), half = crop / 2;
 		float[] input = new float[b * crop * crop];
 		float[] target = new float[b * half * half];
+		// partly annotated crops (label -1 where not annotated): the loss counts only the annotated share of each cell
+		float[] annotated = null;
 		for (int i = 0; i < b; i++) {
 			LabeledImage im = batch.get(i);
 			System.arraycopy(im.pixels(), 0, input, i * crop * crop, crop * crop);
-			float[] t = halved(coreTargets(im.labels(), crop, crop), crop, crop);
+			int[] labels = im.labels();
+			if (java.util.Arrays.stream(labels).anyMatch(l -> l < 0)) {
+				if (annotated == null) java.util.Arrays.fill(annotated = new float[b * half * half], 1f);
+				float[] inside = new float[labels.length];
+				for (int p = 0; p < labels.length; p++) inside[p] = labels[p] < 0 ? 0f : 1f;
+				System.arraycopy(halved(inside, crop, crop), 0, annotated, i * half * half, half * half);
+				labels = java.util.Arrays.stream(labels).map(l -> Math.max(l, 0)).toArray();
+			}
+			float[] t = halved(coreTargets(labels, crop, crop), crop, crop);
 			System.arraycopy(t, 0, target, i * half * half, half * half);
 		}
 		ParameterStore ps = new ParameterStore(scope, false);
 		NDArray z = model.network().coreLogits(ps, scope.create(input, new Shape(b, 1, crop, crop)), training);
 		NDArray y = scope.create(target, new Shape(b, 1, half, half)).toType(z.getDataType(), false);
-		return z.maximum(0).sub(z.mul(y)).add(z.abs().neg().exp().add(1).log()).mean();
+		NDArray bce = z.maximum(0).sub(z.mul(y)).add(z.abs().neg().exp().add(1).log());
+		if (annotated == null) return bce.mean();
+		NDArray w = scope.create(annotated, new Shape(b, 1, half, half)).toType(z.getDataType(), false);
+		return bce.mul(w).sum().div(w.sum().maximum(1f));
 	}
 
 	/** The mean of each 2x2 cell (w and h even). */

@@ -126,7 +126,7 @@ class CoreTrainerTest {
 	}
 
 	@Test
-	void fineTuningAModelWithACoreHeadStopsItsCutsAndSaysSo() throws IOException {
+	void fineTuningAModelWithACoreHeadTrainsItAgainAndKeepsItsCuts() throws IOException {
 		ModelConfig c = RisTrainerTest.tiny();
 		Path file = dir.resolve("with-core.zip");
 		try (RisModel base = RisModel.create(c, 3); RisModel model = CoreTrainer.withCoreHead(base, 4)) {
@@ -150,11 +150,15 @@ class CoreTrainerTest {
 			@Override
 			public boolean isCancelled() { return false; }
 		};
-		new RisTrainer(c, ft).train(RisTrainerTest.images(2, 10), List.of(), listening, null);
+		RisTrainer.Result r = new RisTrainer(c, ft).train(RisTrainerTest.images(2, 10), List.of(), listening, null);
 		try (RisModel m = ModelPackage.load(dir.resolve("ft/last.zip"))) {
-			assertTrue(m.config().coreHead, "the head stays");
-			assertEquals(0, m.config().coreMinArea, "but no longer cuts: it was trained on the encoder before fine-tuning");
+			assertEquals(0, m.config().coreMinArea, "while the network is fine-tuned, its old core head cuts nothing");
 		}
-		assertTrue(said.stream().anyMatch(m -> m.contains("train it again on the fine-tuned model with 'ris train --core-head'")), said.toString());
+		try (RisModel m = ModelPackage.load(r.bestCheckpoint)) {
+			assertTrue(m.config().coreHead, "the head stays");
+			assertEquals(12, m.config().coreMinArea, "and cuts again once it was trained on the fine-tuned network");
+			assertTrue(m.config().training.coreIterations >= 1, "for its share of the budget: " + m.config().training.coreIterations);
+		}
+		assertTrue(said.stream().anyMatch(m -> m.contains("Training the core head again on the fine-tuned network")), said.toString());
 	}
 }
